@@ -1,0 +1,351 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
+#include "board/board.h"
+#include "cli/args.h"
+#include "common/error.h"
+#include "cost/cost.h"
+#include "graph/build.h"
+#include "memory/plan.h"
+#include "space/optimizer.h"
+
+namespace mcunet::cli {
+
+using nlohmann::json;
+
+namespace {
+
+const char* kUsage =
+    "usage: mcunet <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  boards [--json]                         list the board catalog\n"
+    "  presets [--json]                        list the built-in architectures\n"
+    "  preset NAME --out FILE                  write a preset as architecture JSON\n"
+    "  cost ARCH.json|--preset NAME --board ID [--planner tflm|tinyengine|ours] [--json]\n"
+    "                                          MACs, params, Flash, peak SRAM, latency, per layer\n"
+    "  space --board ID [--sram KB] [--flash KB] [--samples N] [--seed S]\n"
+    "        [--grid R0:R1:STEP/W0:W1:STEP] [--classes N] [--threads T] [--json]\n"
+    "                                          TinyNAS stage 1: choose the search space\n"
+    "\n"
+    "Every command takes --json to print one JSON document on stdout.\n";
+
+std::string withCommas(std::int64_t v) {
+    std::string s = std::to_string(v < 0 ? -v : v);
+    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+    return v < 0 ? "-" + s : s;
+}
+
+std::string shapeText(const graph::Shape& s) {
+    return std::to_string(s.h) + "x" + std::to_string(s.w) + "x" + std::to_string(s.c);
+}
+
+arch::Architecture architectureFrom(const Args& args, const std::string& command) {
+    const auto presetName = args.option("preset");
+    if (presetName && !args.positional().empty())
+        throw Error(command + ": give either ARCH.json or --preset, not both");
+    if (presetName) return arch::preset(*presetName);
+    if (args.positional().size() != 1)
+        throw Error(command + ": needs ARCH.json or --preset NAME");
+    return arch::loadArchitecture(args.positional()[0]);
+}
+
+int boards(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {});
+    const board::Catalog catalog = board::Catalog::builtIn();
+    if (args.flag("json")) {
+        json out = json::array();
+        for (const auto& b : catalog.boards()) out.push_back(board::toJson(b));
+        std::cout << json{{"boards", out}}.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("%-18s %-11s %8s %9s %9s  %s\n", "id", "core", "MHz", "SRAM kB", "Flash kB", "name");
+    for (const auto& b : catalog.boards())
+        std::printf("%-18s %-11s %8" PRId64 " %9" PRId64 " %9" PRId64 "  %s\n", b.id.c_str(), b.core.c_str(),
+                    b.clockHz / 1000000, b.sramBytes / 1024, b.flashBytes / 1024, b.name.c_str());
+    return 0;
+}
+
+int presets(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {});
+    if (args.flag("json")) {
+        json out = json::array();
+        for (const auto& p : arch::listPresets()) {
+            json entry = {{"name", p.name}, {"description", p.description}};
+            if (p.name.find('{') == std::string::npos) {
+                const graph::Graph g = graph::buildGraph(arch::preset(p.name));
+                entry["macs"] = cost::totalMacs(g);
+                std::int64_t params = 0;
+                for (const auto& op : g.ops()) params += cost::opParams(g, op);
+                entry["params"] = params;
+            }
+            out.push_back(entry);
+        }
+        std::cout << json{{"presets", out}}.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& p : arch::listPresets()) std::printf("%-22s %s\n", p.name.c_str(), p.description.c_str());
+    return 0;
+}
+
+int presetCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"out"});
+    if (args.positional().size() != 1) throw Error("preset: needs a NAME (see `mcunet presets`)");
+    const arch::Architecture a = arch::preset(args.positional()[0]);
+    const auto out = args.option("out");
+    if (!out) {
+        std::cout << arch::toJson(a).dump(2) << "\n";
+        return 0;
+    }
+    arch::saveArchitecture(a, *out);
+    if (args.flag("json"))
+        std::cout << json{{"written", *out}, {"name", a.name}}.dump(2) << "\n";
+    else
+        std::printf("wrote %s (%s)\n", out->c_str(), a.name.c_str());
+    return 0;
+}
+
+int costCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"preset", "board", "planner"});
+    const arch::Architecture a = architectureFrom(args, "cost");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("cost: needs --board ID (see `mcunet boards`)");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
+    const graph::Graph g = graph::buildGraph(a);
+    const cost::ModelCost c = cost::estimate(g, b);
+    const memory::Plan p = memory::plan(g, planner);
+    json peaks = json::object();
+    for (memory::Planner other : memory::allPlanners())
+        peaks[memory::plannerName(other)] =
+            other == planner ? p.arenaBytes : memory::plan(g, other).arenaBytes;
+
+    if (args.flag("json")) {
+        json layers = json::array();
+        for (int i = 0; i < g.opCount(); ++i) {
+            const graph::Op& op = g.op(i);
+            const auto& l = c.layers[static_cast<std::size_t>(i)];
+            const auto& m = p.timeline[static_cast<std::size_t>(i)];
+            layers.push_back({{"name", op.name},
+                              {"op", graph::opKindName(op.kind)},
+                              {"input_shape", json::array({g.tensor(op.inputs[0]).shape.h, g.tensor(op.inputs[0]).shape.w,
+                                                           g.tensor(op.inputs[0]).shape.c})},
+                              {"output_shape", json::array({g.tensor(op.output).shape.h, g.tensor(op.output).shape.w,
+                                                            g.tensor(op.output).shape.c})},
+                              {"kernel", op.kernel},
+                              {"stride", op.stride},
+                              {"macs", l.macs},
+                              {"params", l.params},
+                              {"flash_bytes", l.flashBytes},
+                              {"sram_bytes", m.usedBytes},
+                              {"arena_high_water", m.highWater},
+                              {"latency_ms", l.latencyCycles / double(b.clockHz) * 1000.0}});
+        }
+        json out = {{"architecture", a.name},
+                    {"board", b.id},
+                    {"planner", memory::plannerName(planner)},
+                    {"macs", c.macs},
+                    {"params", c.params},
+                    {"flash_bytes", c.flashBytes},
+                    {"weight_flash_bytes", c.weightFlashBytes},
+                    {"runtime_flash_bytes", b.runtimeFlashBytes},
+                    {"peak_sram_bytes", p.arenaBytes},
+                    {"sram_lower_bound_bytes", p.lowerBound},
+                    {"peak_sram_by_planner", peaks},
+                    {"sram_limit_bytes", b.sramBytes},
+                    {"flash_limit_bytes", b.flashBytes},
+                    {"fits", p.arenaBytes <= b.sramBytes && c.flashBytes <= b.flashBytes},
+                    {"latency_ms", c.latencyMs},
+                    {"layers", layers}};
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("%s on %s (planner %s)\n\n", a.name.c_str(), b.id.c_str(), memory::plannerName(planner));
+    std::printf("%3s %-16s %-17s %-11s %-11s %12s %9s %10s %8s\n", "#", "layer", "op", "in", "out", "MACs", "params",
+                "SRAM B", "est. ms");
+    for (int i = 0; i < g.opCount(); ++i) {
+        const graph::Op& op = g.op(i);
+        const auto& l = c.layers[static_cast<std::size_t>(i)];
+        std::printf("%3d %-16s %-17s %-11s %-11s %12s %9s %10s %8.3f\n", i, op.name.c_str(), graph::opKindName(op.kind),
+                    shapeText(g.tensor(op.inputs[0]).shape).c_str(), shapeText(g.tensor(op.output).shape).c_str(),
+                    withCommas(l.macs).c_str(), withCommas(l.params).c_str(),
+                    withCommas(p.timeline[static_cast<std::size_t>(i)].usedBytes).c_str(),
+                    l.latencyCycles / double(b.clockHz) * 1000.0);
+    }
+    auto verdict = [](std::int64_t v, std::int64_t limit) { return v <= limit ? "fits" : "OVER"; };
+    std::printf("\nMACs        %s\n", withCommas(c.macs).c_str());
+    std::printf("params      %s\n", withCommas(c.params).c_str());
+    std::printf("Flash       %s B of %s (%s; includes %s B runtime)\n", withCommas(c.flashBytes).c_str(),
+                withCommas(b.flashBytes).c_str(), verdict(c.flashBytes, b.flashBytes),
+                withCommas(b.runtimeFlashBytes).c_str());
+    std::printf("peak SRAM   %s B of %s (%s; lower bound %s B)\n", withCommas(p.arenaBytes).c_str(),
+                withCommas(b.sramBytes).c_str(), verdict(p.arenaBytes, b.sramBytes), withCommas(p.lowerBound).c_str());
+    std::printf("  planners  tflm %s B, tinyengine %s B, ours %s B\n",
+                withCommas(peaks["tflm"].get<std::int64_t>()).c_str(),
+                withCommas(peaks["tinyengine"].get<std::int64_t>()).c_str(),
+                withCommas(peaks["ours"].get<std::int64_t>()).c_str());
+    std::printf("latency     %.2f ms (estimate at %" PRId64 " MHz)\n", c.latencyMs, b.clockHz / 1000000);
+    return 0;
+}
+
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+    bool update(std::int64_t done, std::int64_t total) {
+        if (!enabled_ || total <= 0) return true;
+        const int width = 40;
+        const int filled = static_cast<int>(double(done) / double(total) * width);
+        std::fprintf(stderr, "\r[%s%s] %3d%%  %s/%s", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                     std::string(static_cast<std::size_t>(width - filled), '.').c_str(),
+                     static_cast<int>(100.0 * double(done) / double(total)), withCommas(done).c_str(),
+                     withCommas(total).c_str());
+        if (done >= total) std::fprintf(stderr, "\n");
+        std::fflush(stderr);
+        return true;
+    }
+
+private:
+    bool enabled_;
+};
+
+json peaksOf(const graph::Graph& g) {
+    json peaks = json::object();
+    for (memory::Planner p : memory::allPlanners()) peaks[memory::plannerName(p)] = memory::arenaBytes(g, p);
+    return peaks;
+}
+
+int spaceCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"board", "sram", "flash", "samples", "seed", "grid", "classes", "threads"});
+    if (!args.positional().empty()) throw Error("space: unexpected argument \"" + args.positional()[0] + "\"");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("space: needs --board ID (see `mcunet boards`)");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    space::Constraints limits;
+    limits.sramBytes = static_cast<std::int64_t>(args.number("sram", double(b.sramBytes) / 1024.0, 1, 65536) * 1024.0);
+    limits.flashBytes = static_cast<std::int64_t>(args.number("flash", double(b.flashBytes) / 1024.0, 1, 262144) * 1024.0);
+    space::OptimizerOptions options;
+    if (auto grid = args.option("grid")) options.grid = space::parseGrid(*grid);
+    options.samplesPerSpace = static_cast<int>(args.integer("samples", 1000, 1, 1000000));
+    options.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    options.threads = static_cast<int>(args.integer("threads", 0, 0, 256));
+    const int classes = static_cast<int>(args.integer("classes", 1000, 1, 100000));
+    const space::SearchSpace searchSpace = space::mcunetSpace(classes);
+    ProgressBar bar(isatty(STDERR_FILENO) != 0);
+    options.progress = [&bar](std::int64_t done, std::int64_t total) { return bar.update(done, total); };
+    const space::OptimizerResult r = space::optimize(searchSpace, b, limits, options);
+
+    if (r.chosen < 0) {
+        // Impossible constraints: say how far off the smallest network is.
+        const arch::Architecture small = space::smallest(searchSpace, options.grid.resolutions.front(),
+                                                         options.grid.widths.front());
+        const graph::Graph g = graph::buildGraph(small);
+        throw Error("no architecture of the space fits " + withCommas(limits.sramBytes) + " B SRAM and " +
+                    withCommas(limits.flashBytes) + " B Flash (the smallest, R " +
+                    std::to_string(small.resolution) + " W " + std::to_string(small.width).substr(0, 4) +
+                    ", needs " + withCommas(memory::arenaBytes(g, memory::Planner::Ours)) + " B SRAM and " +
+                    withCommas(cost::totalFlashBytes(g, b)) + " B Flash)");
+    }
+    const space::SpaceResult& chosen = r.spaces[static_cast<std::size_t>(r.chosen)];
+    const graph::Graph largestGraph = graph::buildGraph(*chosen.largestSatisfying);
+
+    if (args.flag("json")) {
+        std::vector<double> fractions;
+        for (int i = 0; i <= 20; ++i) fractions.push_back(i / 20.0);
+        json spaces = json::array();
+        for (const auto& s : r.spaces) {
+            json cdf = json::array();
+            const auto q = space::cdfQuantiles(s.macs, fractions);
+            for (std::size_t i = 0; i < q.size(); ++i) cdf.push_back({q[i], fractions[i]});
+            spaces.push_back({{"resolution", s.resolution},
+                              {"width", s.width},
+                              {"samples", s.samples},
+                              {"satisfying", s.satisfying},
+                              {"satisfying_share", s.satisfyingShare},
+                              {"mean_macs", s.meanMacs},
+                              {"cdf", cdf}});
+        }
+        json out = {{"board", b.id},
+                    {"space", searchSpace.name},
+                    {"sram_limit_bytes", limits.sramBytes},
+                    {"flash_limit_bytes", limits.flashBytes},
+                    {"samples_per_space", options.samplesPerSpace},
+                    {"seed", options.seed},
+                    {"evaluated", r.evaluated},
+                    {"seconds", r.seconds},
+                    {"spaces", spaces},
+                    {"chosen",
+                     {{"resolution", chosen.resolution},
+                      {"width", chosen.width},
+                      {"mean_macs", chosen.meanMacs},
+                      {"satisfying_share", chosen.satisfyingShare},
+                      {"largest_satisfying",
+                       {{"macs", cost::totalMacs(largestGraph)},
+                        {"flash_bytes", cost::totalFlashBytes(largestGraph, b)},
+                        {"peak_sram_by_planner", peaksOf(largestGraph)},
+                        {"architecture", arch::toJson(*chosen.largestSatisfying)}}}}}};
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("search space %s on %s: SRAM %s B, Flash %s B, %d samples per space, seed %" PRIu64 "\n\n",
+                searchSpace.name.c_str(), b.id.c_str(), withCommas(limits.sramBytes).c_str(),
+                withCommas(limits.flashBytes).c_str(), options.samplesPerSpace, options.seed);
+    std::printf("mean MACs (M) of the satisfying networks, and their share\n%6s", "R \\ W");
+    for (double w : options.grid.widths) std::printf(" %11.2f", w);
+    std::printf("\n");
+    const std::size_t nw = options.grid.widths.size();
+    for (std::size_t i = 0; i < r.spaces.size(); ++i) {
+        const auto& s = r.spaces[i];
+        if (i % nw == 0) std::printf("%6d", s.resolution);
+        if (s.satisfying == 0)
+            std::printf(" %11s", "-");
+        else
+            std::printf(" %5.1f%s%4.0f%%", s.meanMacs / 1e6, static_cast<int>(i) == r.chosen ? "*" : " ",
+                        100.0 * s.satisfyingShare);
+        if (i % nw == nw - 1) std::printf("\n");
+    }
+    std::printf("\nchosen space: R %d, W %.2f (mean %.1fM MACs, %.0f%% of samples fit)\n", chosen.resolution,
+                chosen.width, chosen.meanMacs / 1e6, 100.0 * chosen.satisfyingShare);
+    std::printf("largest satisfying network: %.1fM MACs, peak SRAM %s B (tinyengine %s B, tflm %s B)\n",
+                double(cost::totalMacs(largestGraph)) / 1e6,
+                withCommas(memory::arenaBytes(largestGraph, memory::Planner::Ours)).c_str(),
+                withCommas(memory::arenaBytes(largestGraph, memory::Planner::TinyEngine)).c_str(),
+                withCommas(memory::arenaBytes(largestGraph, memory::Planner::TFLiteMicro)).c_str());
+    std::printf("%s architectures in %.2f s\n", withCommas(r.evaluated).c_str(), r.seconds);
+    return 0;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        std::cout << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (command == "boards") return boards(rest);
+        if (command == "presets") return presets(rest);
+        if (command == "preset") return presetCommand(rest);
+        if (command == "cost") return costCommand(rest);
+        if (command == "space") return spaceCommand(rest);
+        std::cerr << "mcunet: unknown command \"" << command << "\"\n\n" << kUsage;
+        return 2;
+    } catch (const Error& e) {
+        std::cerr << "mcunet " << command << ": error: " << e.what() << "\n";
+        return 2;
+    }
+}
+
+}  // namespace mcunet::cli

@@ -1,0 +1,189 @@
+#include "board/board.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/json_read.h"
+
+#ifndef MCUNET_SOURCE_RESOURCE_DIR
+#define MCUNET_SOURCE_RESOURCE_DIR ""
+#endif
+
+namespace mcunet::board {
+
+using nlohmann::json;
+namespace jr = mcunet::json_read;
+
+static const char* kFormat = "mcunet-board";
+static const char* kOpKinds[] = {"conv2d", "depthwise_conv2d", "pointwise_conv2d", "fully_connected"};
+static const char* kElementKinds[] = {"add", "average_pool"};
+
+static std::uint16_t hexId(const json& o, const std::string& key, const std::string& path) {
+    std::string s = jr::string(o, key, path);
+    if (s.size() != 4 || s.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+        throw Error(jr::join(path, key) + ": \"" + s + "\" is not a 4-digit hex USB ID");
+    return static_cast<std::uint16_t>(std::stoul(s, nullptr, 16));
+}
+
+Board boardFromJson(const json& doc) {
+    jr::onlyKeys(doc, {"format", "schema_version", "id", "name", "mcu", "core", "clock_hz",
+                       "sram_bytes", "flash_bytes", "runtime_flash_bytes", "virtual", "qemu",
+                       "flash_method", "cycle_counter", "usb", "latency", "notes"},
+                 "");
+    if (jr::has(doc, "format") && jr::string(doc, "format", "") != kFormat)
+        throw Error("format: not \"" + std::string(kFormat) + "\"");
+    const auto version = jr::integer(doc, "schema_version", "");
+    if (version != kBoardSchemaVersion)
+        throw Error("schema_version: " + std::to_string(version) + " is not supported");
+    Board b;
+    b.id = jr::string(doc, "id", "");
+    if (b.id.empty() || b.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
+        throw Error("id: \"" + b.id + "\" must be lower-case letters, digits, '-' or '_'");
+    b.name = jr::string(doc, "name", "");
+    b.mcu = jr::string(doc, "mcu", "");
+    b.core = jr::string(doc, "core", "");
+    static const std::vector<std::string> cores = {"cortex-m0plus", "cortex-m3", "cortex-m4",
+                                                   "cortex-m7", "cortex-m33", "cortex-m55"};
+    if (std::find(cores.begin(), cores.end(), b.core) == cores.end())
+        throw Error("core: \"" + b.core + "\" is not a known Cortex-M core");
+    b.clockHz = jr::integer(doc, "clock_hz", "");
+    if (b.clockHz < 1000000 || b.clockHz > 2000000000)
+        throw Error("clock_hz: " + std::to_string(b.clockHz) + " is out of range (1 MHz to 2 GHz)");
+    b.sramBytes = jr::integer(doc, "sram_bytes", "");
+    if (b.sramBytes < 1024 || b.sramBytes > (std::int64_t(64) << 20))
+        throw Error("sram_bytes: " + std::to_string(b.sramBytes) + " is out of range (1 KiB to 64 MiB)");
+    b.flashBytes = jr::integer(doc, "flash_bytes", "");
+    if (b.flashBytes < 1024 || b.flashBytes > (std::int64_t(256) << 20))
+        throw Error("flash_bytes: " + std::to_string(b.flashBytes) + " is out of range (1 KiB to 256 MiB)");
+    b.runtimeFlashBytes = jr::integer(doc, "runtime_flash_bytes", "");
+    if (b.runtimeFlashBytes < 0 || b.runtimeFlashBytes >= b.flashBytes)
+        throw Error("runtime_flash_bytes: " + std::to_string(b.runtimeFlashBytes) +
+                    " must be at least 0 and below flash_bytes");
+    b.isVirtual = jr::has(doc, "virtual") && jr::boolean(doc, "virtual", "");
+    if (jr::has(doc, "qemu") && !doc.at("qemu").is_null()) {
+        const json& q = jr::object(doc, "qemu", "");
+        jr::onlyKeys(q, {"machine", "cpu"}, "qemu");
+        b.qemuMachine = jr::string(q, "machine", "qemu");
+        b.qemuCpu = jr::string(q, "cpu", "qemu");
+    }
+    if (b.isVirtual && b.qemuMachine.empty()) throw Error("qemu: a virtual board needs a QEMU machine");
+    b.flashMethod = jr::string(doc, "flash_method", "");
+    b.cycleCounter = jr::string(doc, "cycle_counter", "");
+    if (b.cycleCounter != "dwt" && b.cycleCounter != "icount" && b.cycleCounter != "systick")
+        throw Error("cycle_counter: \"" + b.cycleCounter + "\" is not dwt, systick or icount");
+    if (jr::has(doc, "usb")) {
+        const json& usb = jr::array(doc, "usb", "");
+        for (std::size_t i = 0; i < usb.size(); ++i) {
+            const std::string p = jr::index("usb", i);
+            jr::onlyKeys(usb[i], {"vid", "pid", "role"}, p);
+            b.usb.push_back(UsbId{hexId(usb[i], "vid", p), hexId(usb[i], "pid", p),
+                                  jr::string(usb[i], "role", p)});
+        }
+    }
+    const json& lat = jr::object(doc, "latency", "");
+    jr::onlyKeys(lat, {"cycles_per_mac", "cycles_per_element", "cycles_per_layer"}, "latency");
+    const json& perMac = jr::object(lat, "cycles_per_mac", "latency");
+    for (const char* kind : kOpKinds) {
+        double v = jr::number(perMac, kind, "latency.cycles_per_mac");
+        if (v <= 0 || v > 1000)
+            throw Error(std::string("latency.cycles_per_mac.") + kind + ": out of range (0 to 1000]");
+        b.latency.cyclesPerMac[kind] = v;
+    }
+    const json& perElement = jr::object(lat, "cycles_per_element", "latency");
+    for (const char* kind : kElementKinds) {
+        double v = jr::number(perElement, kind, "latency.cycles_per_element");
+        if (v < 0 || v > 1000)
+            throw Error(std::string("latency.cycles_per_element.") + kind + ": out of range [0 to 1000]");
+        b.latency.cyclesPerElement[kind] = v;
+    }
+    b.latency.cyclesPerLayer = jr::number(lat, "cycles_per_layer", "latency");
+    if (b.latency.cyclesPerLayer < 0) throw Error("latency.cycles_per_layer: negative");
+    return b;
+}
+
+json toJson(const Board& b) {
+    json usb = json::array();
+    for (const UsbId& u : b.usb) {
+        char vid[8], pid[8];
+        std::snprintf(vid, sizeof vid, "%04x", u.vendor);
+        std::snprintf(pid, sizeof pid, "%04x", u.product);
+        usb.push_back({{"vid", vid}, {"pid", pid}, {"role", u.role}});
+    }
+    json doc = {{"format", kFormat},
+                {"schema_version", kBoardSchemaVersion},
+                {"id", b.id},
+                {"name", b.name},
+                {"mcu", b.mcu},
+                {"core", b.core},
+                {"clock_hz", b.clockHz},
+                {"sram_bytes", b.sramBytes},
+                {"flash_bytes", b.flashBytes},
+                {"runtime_flash_bytes", b.runtimeFlashBytes},
+                {"virtual", b.isVirtual},
+                {"flash_method", b.flashMethod},
+                {"cycle_counter", b.cycleCounter},
+                {"usb", usb},
+                {"latency",
+                 {{"cycles_per_mac", b.latency.cyclesPerMac},
+                  {"cycles_per_element", b.latency.cyclesPerElement},
+                  {"cycles_per_layer", b.latency.cyclesPerLayer}}}};
+    doc["qemu"] = b.isVirtual ? json{{"machine", b.qemuMachine}, {"cpu", b.qemuCpu}} : json(nullptr);
+    return doc;
+}
+
+std::string resourceDir() {
+    namespace fs = std::filesystem;
+    if (const char* env = std::getenv("MCUNET_RESOURCES"); env && *env) return env;
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        fs::path installed = exe.parent_path().parent_path() / "share" / "mcunet-studio" / "resources";
+        if (fs::is_directory(installed / "boards", ec)) return installed.string();
+    }
+    return MCUNET_SOURCE_RESOURCE_DIR;
+}
+
+Catalog Catalog::load(const std::string& folder) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) throw Error(folder + ": board folder not found");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder, ec))
+        if (entry.path().extension() == ".json") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    Catalog c;
+    for (const auto& f : files) {
+        try {
+            c.boards_.push_back(boardFromJson(jr::parseFile(f.string())));
+        } catch (const Error& e) {
+            std::string what = e.what();
+            throw Error(what.rfind(f.string(), 0) == 0 ? what : f.string() + ": " + what);
+        }
+        for (std::size_t i = 0; i + 1 < c.boards_.size(); ++i)
+            if (c.boards_[i].id == c.boards_.back().id)
+                throw Error(f.string() + ": board id \"" + c.boards_.back().id + "\" is defined twice");
+    }
+    if (c.boards_.empty()) throw Error(folder + ": no board definitions (*.json)");
+    return c;
+}
+
+Catalog Catalog::builtIn() { return load(resourceDir() + "/boards"); }
+
+const Board* Catalog::find(const std::string& id) const {
+    for (const Board& b : boards_)
+        if (b.id == id) return &b;
+    return nullptr;
+}
+
+const Board& Catalog::byId(const std::string& id) const {
+    if (const Board* b = find(id)) return *b;
+    std::string known;
+    for (const Board& b : boards_) known += (known.empty() ? "" : ", ") + b.id;
+    throw Error("unknown board \"" + id + "\" (known: " + known + ")");
+}
+
+}  // namespace mcunet::board

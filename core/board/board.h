@@ -1,0 +1,68 @@
+#pragma once
+// Board definitions (resources/boards/*.json, docs/board-json.md): the limits
+// the search and the planners check against, and the latency table of the
+// cost model. The catalog reads a folder; a bad file is reported by name.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mcunet::board {
+
+struct UsbId {
+    std::uint16_t vendor = 0, product = 0;
+    std::string role;  // "dfu", "st-link", "data", ...
+};
+
+struct LatencyTable {
+    // Cycles per MAC for each MAC-carrying op kind, keyed by graph::opKindName.
+    std::map<std::string, double> cyclesPerMac;
+    // Cycles per output element for element-wise ops (add, average_pool).
+    std::map<std::string, double> cyclesPerElement;
+    double cyclesPerLayer = 0;  // fixed call overhead per layer
+};
+
+struct Board {
+    std::string id;
+    std::string name;
+    std::string mcu;
+    std::string core;  // "cortex-m7", "cortex-m4", ...
+    std::int64_t clockHz = 0;
+    std::int64_t sramBytes = 0;
+    std::int64_t flashBytes = 0;
+    std::int64_t runtimeFlashBytes = 0;  // firmware + kernels allowance counted in Flash
+    bool isVirtual = false;
+    std::string qemuMachine;  // virtual boards only
+    std::string qemuCpu;
+    std::string flashMethod;   // "dfu", "st-link", "openmv", "bossac", "qemu"
+    std::string cycleCounter;  // "dwt" or "icount" (executed instructions, never cycles)
+    std::vector<UsbId> usb;
+    LatencyTable latency;
+};
+
+inline constexpr int kBoardSchemaVersion = 1;
+
+Board boardFromJson(const nlohmann::json& document);  // validates, throws mcunet::Error
+nlohmann::json toJson(const Board& b);
+
+// The folder with the project's resources: $MCUNET_RESOURCES, else the source
+// tree's resources/ (development builds), else ../share/mcunet-studio next to
+// the executable (installed).
+std::string resourceDir();
+
+class Catalog {
+public:
+    static Catalog load(const std::string& folder);  // every *.json in folder
+    static Catalog builtIn();                         // resourceDir()/boards
+    const std::vector<Board>& boards() const { return boards_; }
+    const Board& byId(const std::string& id) const;  // throws with the known IDs
+    const Board* find(const std::string& id) const;
+
+private:
+    std::vector<Board> boards_;
+};
+
+}  // namespace mcunet::board

@@ -1,0 +1,51 @@
+#pragma once
+// Cost model of a layer graph for int8 deployment: MACs, parameters (batch
+// norm folded into the conv: weights + one bias per output channel), Flash
+// bytes and an estimated latency on a board.
+//
+// Flash per layer = int8 weights + int32 bias + per-output-channel requantization
+// (int32 multiplier + int32 shift = 8 bytes) for conv-like ops; the board's
+// `runtime_flash_bytes` (firmware, kernels, link protocol) is added once.
+// Latency = sum over layers of MACs x cycles-per-MAC of the op kind (or output
+// elements x cycles-per-element for add / pool) + a per-layer call overhead,
+// divided by the clock. The table lives in the board JSON and is meant to be
+// calibrated from on-device profiles.
+#include <cstdint>
+#include <vector>
+
+#include "board/board.h"
+#include "graph/graph.h"
+
+namespace mcunet::cost {
+
+struct LayerCost {
+    int op = -1;
+    std::int64_t macs = 0;
+    std::int64_t params = 0;
+    std::int64_t flashBytes = 0;
+    double latencyCycles = 0;
+};
+
+struct ModelCost {
+    std::int64_t macs = 0;
+    std::int64_t params = 0;
+    std::int64_t flashBytes = 0;  // weights etc. + the board's runtime allowance
+    std::int64_t weightFlashBytes = 0;
+    double latencyCycles = 0;
+    double latencyMs = 0;
+    std::vector<LayerCost> layers;
+};
+
+inline constexpr int kRequantBytesPerChannel = 8;
+
+std::int64_t opMacs(const graph::Graph& g, const graph::Op& op);
+std::int64_t opParams(const graph::Graph& g, const graph::Op& op);
+std::int64_t opFlashBytes(const graph::Graph& g, const graph::Op& op);
+double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::LatencyTable& t);
+
+ModelCost estimate(const graph::Graph& g, const board::Board& b);
+// MACs and Flash only (no per-layer list, no latency): the search's fast path.
+std::int64_t totalMacs(const graph::Graph& g);
+std::int64_t totalFlashBytes(const graph::Graph& g, const board::Board& b);
+
+}  // namespace mcunet::cost

@@ -1,0 +1,154 @@
+#include "graph/graph.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+
+namespace mcunet::graph {
+
+const char* opKindName(OpKind kind) {
+    switch (kind) {
+        case OpKind::Conv2D: return "conv2d";
+        case OpKind::DepthwiseConv2D: return "depthwise_conv2d";
+        case OpKind::PointwiseConv2D: return "pointwise_conv2d";
+        case OpKind::Add: return "add";
+        case OpKind::AveragePool: return "average_pool";
+        case OpKind::FullyConnected: return "fully_connected";
+    }
+    return "?";
+}
+
+int sameOutputSize(int in, int stride) { return (in + stride - 1) / stride; }
+
+int samePaddingBefore(int in, int kernel, int stride) {
+    const int out = sameOutputSize(in, stride);
+    const int total = std::max((out - 1) * stride + kernel - in, 0);
+    return total / 2;
+}
+
+int Graph::addTensor(std::string name, Shape shape, int producer) {
+    Tensor t;
+    t.name = std::move(name);
+    t.shape = shape;
+    t.producer = producer;
+    tensors_.push_back(std::move(t));
+    return static_cast<int>(tensors_.size()) - 1;
+}
+
+const Tensor& Graph::checkedTensor(int i, const std::string& who) const {
+    if (i < 0 || i >= tensorCount())
+        throw Error(who + ": input tensor " + std::to_string(i) + " does not exist");
+    return tensors_[static_cast<std::size_t>(i)];
+}
+
+int Graph::addInput(std::string name, Shape shape) {
+    if (input_ >= 0) throw Error("graph: the input is already set");
+    if (shape.h < 1 || shape.w < 1 || shape.c < 1) throw Error("graph: empty input shape");
+    input_ = addTensor(std::move(name), shape, -1);
+    return input_;
+}
+
+int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, int kernel,
+                   int stride, Activation act, int stage, int block) {
+    const Tensor& in = checkedTensor(input, name);
+    if (kernel < 1 || stride < 1 || outChannels < 1)
+        throw Error(name + ": kernel, stride and channels must be positive");
+    if (kind == OpKind::DepthwiseConv2D && outChannels != in.shape.c)
+        throw Error(name + ": a depthwise conv keeps the channel count");
+    if (kind == OpKind::PointwiseConv2D && kernel != 1)
+        throw Error(name + ": a pointwise conv has kernel 1");
+    if (kind != OpKind::Conv2D && kind != OpKind::DepthwiseConv2D && kind != OpKind::PointwiseConv2D)
+        throw Error(name + ": not a convolution");
+    Op op;
+    op.kind = kind;
+    op.name = name;
+    op.inputs = {input};
+    op.kernel = kernel;
+    op.stride = stride;
+    op.padTop = samePaddingBefore(in.shape.h, kernel, stride);
+    op.padLeft = samePaddingBefore(in.shape.w, kernel, stride);
+    op.activation = act;
+    op.stage = stage;
+    op.block = block;
+    const Shape out{sameOutputSize(in.shape.h, stride), sameOutputSize(in.shape.w, stride), outChannels};
+    op.output = addTensor(std::move(name), out, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+int Graph::addAdd(std::string name, int a, int b, int stage, int block) {
+    const Tensor& ta = checkedTensor(a, name);
+    const Tensor& tb = checkedTensor(b, name);
+    if (!(ta.shape == tb.shape)) throw Error(name + ": add of tensors with different shapes");
+    Op op;
+    op.kind = OpKind::Add;
+    op.name = name;
+    op.inputs = {a, b};
+    op.stage = stage;
+    op.block = block;
+    const Shape shape = ta.shape;
+    op.output = addTensor(std::move(name), shape, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+int Graph::addAveragePool(std::string name, int input) {
+    const Tensor& in = checkedTensor(input, name);
+    Op op;
+    op.kind = OpKind::AveragePool;
+    op.name = name;
+    op.inputs = {input};
+    op.kernel = std::max(in.shape.h, in.shape.w);
+    const Shape out{1, 1, in.shape.c};
+    op.output = addTensor(std::move(name), out, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+int Graph::addFullyConnected(std::string name, int input, int outFeatures) {
+    checkedTensor(input, name);
+    if (outFeatures < 1) throw Error(name + ": needs at least one output");
+    Op op;
+    op.kind = OpKind::FullyConnected;
+    op.name = name;
+    op.inputs = {input};
+    const Shape out{1, 1, outFeatures};
+    op.output = addTensor(std::move(name), out, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+std::vector<int> Graph::lastUse() const {
+    std::vector<int> last(tensors_.size(), -1);
+    for (std::size_t t = 0; t < tensors_.size(); ++t) last[t] = std::max(tensors_[t].producer, 0);
+    for (int i = 0; i < opCount(); ++i)
+        for (int in : ops_[static_cast<std::size_t>(i)].inputs) last[static_cast<std::size_t>(in)] = i;
+    if (output_ >= 0) last[static_cast<std::size_t>(output_)] = std::max(opCount() - 1, 0);
+    return last;
+}
+
+std::vector<int> Graph::consumerCount() const {
+    std::vector<int> n(tensors_.size(), 0);
+    for (const Op& op : ops_)
+        for (int in : op.inputs) ++n[static_cast<std::size_t>(in)];
+    return n;
+}
+
+void Graph::validate() const {
+    if (input_ < 0) throw Error("graph: no input");
+    if (output_ < 0 || output_ >= tensorCount()) throw Error("graph: no output");
+    if (ops_.empty()) throw Error("graph: no ops");
+    for (int i = 0; i < opCount(); ++i) {
+        const Op& op = ops_[static_cast<std::size_t>(i)];
+        for (int in : op.inputs) {
+            if (in < 0 || in >= tensorCount()) throw Error(op.name + ": bad input tensor");
+            if (tensors_[static_cast<std::size_t>(in)].producer >= i)
+                throw Error(op.name + ": reads a tensor produced later (ops not in execution order)");
+        }
+        if (op.output < 0 || op.output >= tensorCount() ||
+            tensors_[static_cast<std::size_t>(op.output)].producer != i)
+            throw Error(op.name + ": bad output tensor");
+    }
+}
+
+}  // namespace mcunet::graph

@@ -1,0 +1,96 @@
+#pragma once
+// The concrete layer graph: the one IR that cost, memory planning, quantization,
+// code generation and model import/export all read. Any DAG of the ops below;
+// ops are stored in execution order (every input is produced by an earlier op
+// or is the graph input). Tensors are int8 HWC (batch 1), so a tensor's bytes
+// are its element count.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mcunet::graph {
+
+enum class OpKind { Conv2D, DepthwiseConv2D, PointwiseConv2D, Add, AveragePool, FullyConnected };
+enum class Activation { None, ReLU6 };
+
+const char* opKindName(OpKind kind);  // "conv2d", "depthwise_conv2d", ...
+
+struct Shape {
+    int h = 1, w = 1, c = 1;
+    std::int64_t elements() const { return std::int64_t(h) * w * c; }
+    bool operator==(const Shape&) const = default;
+};
+
+// Room for int8 quantization (filled by core/quant): per-tensor or per-channel.
+struct QuantParams {
+    std::vector<float> scales;
+    std::vector<std::int32_t> zeroPoints;
+};
+
+struct Tensor {
+    std::string name;
+    Shape shape;
+    int producer = -1;  // op index, -1 for the graph input
+    QuantParams quant;
+    std::int64_t bytes() const { return shape.elements(); }
+};
+
+struct Op {
+    OpKind kind = OpKind::Conv2D;
+    std::string name;
+    std::vector<int> inputs;  // tensor indices (Add: two; others: one)
+    int output = -1;
+    int kernel = 1;
+    int stride = 1;
+    int padTop = 0, padLeft = 0;  // TF Lite SAME padding: total split with the extra at the end
+    Activation activation = Activation::None;
+    int stage = -1;  // architecture stage (-1: stem / first block / head), for grouping in views
+    int block = -1;  // MBConv block index within the whole network (-1: not in a block)
+};
+
+class Graph {
+public:
+    int addInput(std::string name, Shape shape);
+    // Adds an op, computes its output shape and returns the output tensor index.
+    // Throws mcunet::Error when inputs or parameters do not fit together.
+    int addConv(OpKind kind, std::string name, int input, int outChannels, int kernel, int stride,
+                Activation act, int stage = -1, int block = -1);
+    int addAdd(std::string name, int a, int b, int stage = -1, int block = -1);
+    int addAveragePool(std::string name, int input);  // global average pool to 1x1xC
+    int addFullyConnected(std::string name, int input, int outFeatures);
+    void setOutput(int tensor) { output_ = tensor; }
+
+    const std::vector<Tensor>& tensors() const { return tensors_; }
+    const std::vector<Op>& ops() const { return ops_; }
+    const Tensor& tensor(int i) const { return tensors_[static_cast<std::size_t>(i)]; }
+    const Op& op(int i) const { return ops_[static_cast<std::size_t>(i)]; }
+    int opCount() const { return static_cast<int>(ops_.size()); }
+    int tensorCount() const { return static_cast<int>(tensors_.size()); }
+    int input() const { return input_; }
+    int output() const { return output_; }
+    Tensor& mutableTensor(int i) { return tensors_[static_cast<std::size_t>(i)]; }
+
+    // Index of the last op reading each tensor; the graph output is live to the
+    // last op; a tensor nobody reads dies where it is produced.
+    std::vector<int> lastUse() const;
+    // Number of ops reading each tensor.
+    std::vector<int> consumerCount() const;
+
+    // Structural checks (indices, order, shapes); throws mcunet::Error.
+    void validate() const;
+
+private:
+    int addTensor(std::string name, Shape shape, int producer);
+    const Tensor& checkedTensor(int i, const std::string& who) const;
+    std::vector<Tensor> tensors_;
+    std::vector<Op> ops_;
+    int input_ = -1;
+    int output_ = -1;
+};
+
+// Output spatial size of a SAME-padded window op.
+int sameOutputSize(int in, int stride);
+// Padding before (top/left) for TF Lite SAME padding.
+int samePaddingBefore(int in, int kernel, int stride);
+
+}  // namespace mcunet::graph
