@@ -266,6 +266,54 @@ std::int64_t maxScratch(const Model& m) {
 
 }  // namespace
 
+namespace {
+
+// Ours: the best of both in-place choices for residual adds (each searched
+// over several orders) and TinyEngine's layout with our scratch on top. With
+// `goodEnough`, stops at the first candidate at or below it.
+struct OursChoice {
+    Model model;
+    Layout layout;
+    std::int64_t bound = 0;
+    bool tinyEngineLayout = false;
+};
+
+OursChoice chooseOurs(const graph::Graph& g, std::int64_t goodEnough) {
+    OursChoice c;
+    c.model = buildModel(g, Planner::Ours, true, true);
+    c.bound = detail::liveBytesBound(c.model.items, g.opCount());
+    if (c.bound > goodEnough && goodEnough != 0) {  // nothing can fit: the bound says so
+        c.layout.peak = c.bound;
+        return c;
+    }
+    c.layout = searchLayout(c.model, g.opCount(), c.bound, goodEnough);
+    if (c.layout.peak <= c.bound || c.layout.peak <= goodEnough) return c;
+    Model other = buildModel(g, Planner::Ours, true, false);
+    Layout alt = searchLayout(other, g.opCount(), c.bound, goodEnough);
+    if (alt.peak < c.layout.peak) {
+        alt.strategy += ", add into the branch";
+        c.layout = std::move(alt);
+        c.model = std::move(other);
+    }
+    if (c.layout.peak <= c.bound || c.layout.peak <= goodEnough) return c;
+    // Never worse than TinyEngine, by construction: its activation layout with
+    // our scratch (never larger than its own) stacked on top.
+    Model te = buildModel(g, Planner::TinyEngine, true);
+    std::vector<std::int64_t> offsets;
+    const std::int64_t tePeak = detail::placeFirstFit(te.items, largestFirst(te.items), offsets);
+    if (tePeak + maxScratch(c.model) < c.layout.peak) {
+        te.scratchBytes = c.model.scratchBytes;
+        c.model = std::move(te);
+        c.layout.peak = tePeak;
+        c.layout.offsets = std::move(offsets);
+        c.layout.strategy = "tinyengine layout, our scratch";
+        c.tinyEngineLayout = true;
+    }
+    return c;
+}
+
+}  // namespace
+
 std::int64_t arenaBytes(const graph::Graph& g, Planner planner, std::int64_t limit) {
     if (planner != Planner::Ours) {
         const Model m = buildModel(g, planner, planner == Planner::TinyEngine);
@@ -273,20 +321,8 @@ std::int64_t arenaBytes(const graph::Graph& g, Planner planner, std::int64_t lim
         return detail::placeFirstFit(m.items, largestFirst(m.items), offsets) + m.scratchOnTop +
                m.persistent;
     }
-    const Model m = buildModel(g, Planner::Ours, true, true);
-    const std::int64_t bound = detail::liveBytesBound(m.items, g.opCount());
-    if (bound > limit) return bound;  // nothing can fit
-    Layout best = searchLayout(m, g.opCount(), bound, limit);
-    if (best.peak <= limit || best.peak == bound) return best.peak;
-    const Model other = buildModel(g, Planner::Ours, true, false);
-    best.peak = std::min(best.peak, searchLayout(other, g.opCount(), bound, limit).peak);
-    if (best.peak <= limit || best.peak == bound) return best.peak;
-    // Never worse than TinyEngine: its layout with our (smaller) scratch on top.
-    const Model te = buildModel(g, Planner::TinyEngine, true);
-    std::vector<std::int64_t> offsets;
-    const std::int64_t teLayout =
-        detail::placeFirstFit(te.items, largestFirst(te.items), offsets) + maxScratch(m);
-    return std::min(best.peak, teLayout);
+    const OursChoice c = chooseOurs(g, limit == INT64_MAX ? 0 : limit);
+    return c.layout.peak + (c.tinyEngineLayout ? maxScratch(c.model) : 0);
 }
 
 namespace {
@@ -414,30 +450,9 @@ Plan plan(const graph::Graph& g, Planner planner) {
         return assemble(g, planner, m, offsets, peak, bound, "largest first",
                         planner == Planner::TinyEngine);
     }
-    // Both in-place choices for residual adds; keep the better layout.
-    Model m = buildModel(g, Planner::Ours, true, true);
-    const std::int64_t bound = detail::liveBytesBound(m.items, g.opCount());
-    Layout best = searchLayout(m, g.opCount(), bound, 0);
-    if (best.peak > bound) {
-        Model other = buildModel(g, Planner::Ours, true, false);
-        Layout alt = searchLayout(other, g.opCount(), bound, 0);
-        if (alt.peak < best.peak) {
-            best = std::move(alt);
-            best.strategy += ", add into the branch";
-            m = std::move(other);
-        }
-    }
-    // Candidate that makes "never worse than TinyEngine" hold by construction:
-    // TinyEngine's activation layout with our scratch stacked on top.
-    const Model te = buildModel(g, Planner::TinyEngine, true);
-    const std::int64_t tePeak = detail::placeFirstFit(te.items, largestFirst(te.items), offsets);
-    if (tePeak + maxScratch(m) < best.peak) {
-        Model oursOnTeLayout = te;
-        oursOnTeLayout.scratchBytes = m.scratchBytes;
-        return assemble(g, Planner::Ours, oursOnTeLayout, offsets, tePeak, bound,
-                        "tinyengine layout, our scratch", true);
-    }
-    return assemble(g, Planner::Ours, m, best.offsets, best.peak, bound, best.strategy, false);
+    const OursChoice c = chooseOurs(g, 0);
+    return assemble(g, Planner::Ours, c.model, c.layout.offsets, c.layout.peak, c.bound, c.layout.strategy,
+                    c.tinyEngineLayout);
 }
 
 std::int64_t unavoidableBytes(const graph::Graph& g, int i) {

@@ -78,8 +78,10 @@ struct Plan {
 Plan plan(const graph::Graph& g, Planner planner);
 
 // Only the arena size (no placements, no timeline): the search's fast path.
-// `limit`: the caller only needs to know whether the arena fits; the result
-// may then be any value above limit when it does not (used to stop early).
+// Without `limit` the result equals plan(g, planner).arenaBytes. With it, the
+// caller only asks whether the arena fits: the result is on the same side of
+// `limit` as the exact arena (ours stops at the first layout that fits, or at
+// once when the live-bytes bound is already over).
 std::int64_t arenaBytes(const graph::Graph& g, Planner planner,
                         std::int64_t limit = INT64_MAX);
 

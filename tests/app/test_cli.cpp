@@ -1,0 +1,154 @@
+// app: the `mcunet` CLI as users run it: JSON output and exit codes.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QByteArray out, err;
+};
+
+Result mcunet(const QStringList& args) {
+    QProcess p;
+    p.start(MCUNET_CLI_PATH, args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QJsonObject json(const Result& r) {
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
+    if (error.error != QJsonParseError::NoError) qWarning("%s", r.out.constData());
+    return doc.object();
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void boardsAndPresets() {
+        const Result boards = mcunet({"boards", "--json"});
+        QCOMPARE(boards.code, 0);
+        QCOMPARE(json(boards)["boards"].toArray().size(), 8);
+        const Result presets = mcunet({"presets", "--json"});
+        QCOMPARE(presets.code, 0);
+        bool vww = false;
+        for (const auto& p : json(presets)["presets"].toArray())
+            vww = vww || p.toObject()["name"].toString() == "mcunet-vww1";
+        QVERIFY(vww);
+        QCOMPARE(mcunet({"presets"}).code, 0);
+        QCOMPARE(mcunet({"boards"}).code, 0);
+    }
+
+    void costJson() {
+        const Result r = mcunet({"cost", "--preset", "mcunet-vww1", "--board", "stm32f746g-disco", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = json(r);
+        QCOMPARE(o["planner"].toString(), QString("ours"));
+        QCOMPARE(o["macs"].toInteger(), 11578816);
+        QVERIFY(o["peak_sram_bytes"].toInteger() <= 93992);
+        QCOMPARE(o["peak_sram_by_planner"].toObject()["tinyengine"].toInteger(), 93992);
+        for (const char* key : {"params", "flash_bytes", "latency_ms"}) QVERIFY2(o[key].toDouble() > 0, key);
+        const QJsonArray layers = o["layers"].toArray();
+        QVERIFY(layers.size() > 40);
+        qint64 macs = 0, maxSram = 0;
+        for (const auto& l : layers) {
+            const QJsonObject layer = l.toObject();
+            for (const char* key : {"name", "op", "macs", "sram_bytes"}) QVERIFY2(layer.contains(key), key);
+            macs += layer["macs"].toInteger();
+            maxSram = std::max(maxSram, layer["sram_bytes"].toInteger());
+        }
+        QCOMPARE(macs, o["macs"].toInteger());
+        QVERIFY(maxSram <= o["peak_sram_bytes"].toInteger());
+        const Result tflm = mcunet({"cost", "--preset", "mcunet-vww1", "--board", "stm32f746g-disco", "--planner", "greedy", "--json"});
+        QCOMPARE(json(tflm)["planner"].toString(), QString("tflm"));
+        QCOMPARE(mcunet({"cost", "--preset", "mcunet-in3", "--board", "virtual-m4"}).code, 0);
+    }
+
+    void presetFileRoundTrip() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("in3.json");
+        QCOMPARE(mcunet({"preset", "mcunet-in3", "--out", file}).code, 0);
+        const Result fromFile = mcunet({"cost", file, "--board", "stm32f746g-disco", "--json"});
+        const Result fromPreset = mcunet({"cost", "--preset", "mcunet-in3", "--board", "stm32f746g-disco", "--json"});
+        QCOMPARE(fromFile.code, 0);
+        QCOMPARE(json(fromFile)["macs"], json(fromPreset)["macs"]);
+        QCOMPARE(json(fromFile)["peak_sram_bytes"], json(fromPreset)["peak_sram_bytes"]);
+    }
+
+    void spaceJsonChoosesASpace() {
+        const Result r = mcunet({"space", "--board", "stm32f746g-disco", "--samples", "100", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = json(r);
+        QCOMPARE(o["spaces"].toArray().size(), 108);
+        const QJsonObject chosen = o["chosen"].toObject();
+        QVERIFY(chosen["resolution"].toInt() >= 48);
+        QVERIFY(chosen["width"].toDouble() >= 0.2);
+        QVERIFY(chosen["largest_satisfying"].toObject()["peak_sram_by_planner"].toObject()["ours"].toInteger() <= 320 * 1024);
+        for (const auto& s : o["spaces"].toArray()) {
+            const QJsonObject space = s.toObject();
+            for (const char* key : {"resolution", "width", "satisfying_share", "mean_macs", "cdf"})
+                QVERIFY2(space.contains(key), key);
+        }
+    }
+
+    void badInputExitsWithTwo_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+        QTest::newRow("unknown board") << QStringList{"space", "--board", "uno"} << "unknown board \"uno\"";
+        QTest::newRow("unknown preset") << QStringList{"cost", "--preset", "resnet", "--board", "virtual-m7"} << "unknown preset";
+        QTest::newRow("missing file") << QStringList{"cost", "/nonexistent/a.json", "--board", "virtual-m7"} << "cannot open";
+        QTest::newRow("no board") << QStringList{"cost", "--preset", "mcunet-in3"} << "needs --board";
+        QTest::newRow("bad planner") << QStringList{"cost", "--preset", "mcunet-in3", "--board", "virtual-m7", "--planner", "x"} << "unknown planner";
+        QTest::newRow("impossible limits") << QStringList{"space", "--board", "virtual-m7", "--sram", "4", "--samples", "5"} << "no architecture of the space fits";
+        QTest::newRow("bad samples") << QStringList{"space", "--board", "virtual-m7", "--samples", "lots"} << "--samples";
+        QTest::newRow("negative sram") << QStringList{"space", "--board", "virtual-m7", "--sram", "-5"} << "--sram";
+        QTest::newRow("bad grid") << QStringList{"space", "--board", "virtual-m7", "--grid", "1:2"} << "--grid";
+        QTest::newRow("unknown option") << QStringList{"boards", "--colour"} << "unknown option --colour";
+    }
+    void badInputExitsWithTwo() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const Result r = mcunet(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+    }
+
+    void invalidArchitectureFiles() {
+        QTemporaryDir dir;
+        const QString truncated = dir.filePath("t.json");
+        QFile f(truncated);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"schema_version\": 1, \"resol");
+        f.close();
+        Result r = mcunet({"cost", truncated, "--board", "virtual-m7"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("not valid JSON"));
+        const QString file = dir.filePath("k.json");
+        QCOMPARE(mcunet({"preset", "mcunet-vww1", "--out", file}).code, 0);
+        QFile g(file);
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        QByteArray text = g.readAll().replace("\"kernel\": 7", "\"kernel\": 9");
+        g.close();
+        QVERIFY(g.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        g.write(text);
+        g.close();
+        r = mcunet({"cost", file, "--board", "virtual-m7"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(".kernel: 9"), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"

@@ -1,0 +1,97 @@
+// core/board: the catalog and board-file validation.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "board/board.h"
+#include "common/error.h"
+
+using namespace mcunet;
+using nlohmann::json;
+
+class TestBoard : public QObject {
+    Q_OBJECT
+private slots:
+    void catalogHasTheBoards() {
+        const board::Catalog c = board::Catalog::builtIn();
+        for (const char* id : {"stm32f746g-disco", "nucleo-f767zi", "nucleo-h743zi", "stm32f412-disco", "nano33ble",
+                               "virtual-m7", "virtual-m4", "openmv-h7"})
+            QVERIFY2(c.find(id) != nullptr, id);
+        const board::Board& f746 = c.byId("stm32f746g-disco");
+        QCOMPARE(f746.core, std::string("cortex-m7"));
+        QCOMPARE(f746.clockHz, std::int64_t(216000000));
+        QCOMPARE(f746.sramBytes, std::int64_t(320 * 1024));
+        QCOMPARE(f746.flashBytes, std::int64_t(1024 * 1024));
+        const board::Board& vm7 = c.byId("virtual-m7");
+        QVERIFY(vm7.isVirtual);
+        QCOMPARE(vm7.qemuMachine, std::string("mps2-an500"));
+        QCOMPARE(vm7.cycleCounter, std::string("icount"));
+        QCOMPARE(vm7.sramBytes, f746.sramBytes);
+        QCOMPARE(c.byId("virtual-m4").qemuMachine, std::string("mps2-an386"));
+        QCOMPARE(c.byId("stm32f412-disco").core, std::string("cortex-m4"));
+        QCOMPARE(c.byId("nano33ble").usb.at(0).product, std::uint16_t(0x805a));
+        try {
+            c.byId("arduino-uno");
+            QFAIL("unknown board accepted");
+        } catch (const Error& e) {
+            QVERIFY(QString(e.what()).contains("virtual-m7"));  // lists the known IDs
+        }
+    }
+
+    void roundTrip() {
+        const board::Catalog c = board::Catalog::builtIn();
+        for (const auto& b : c.boards()) {
+            const board::Board back = board::boardFromJson(json::parse(board::toJson(b).dump()));
+            QCOMPARE(back.id, b.id);
+            QCOMPARE(back.sramBytes, b.sramBytes);
+            QCOMPARE(back.latency.cyclesPerMac, b.latency.cyclesPerMac);
+        }
+    }
+
+    void badBoardsNameTheField_data() {
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("sram text") << "/sram_bytes" << "\"lots\"" << "sram_bytes: expected an integer";
+        QTest::newRow("sram zero") << "/sram_bytes" << "0" << "sram_bytes: 0";
+        QTest::newRow("core") << "/core" << "\"z80\"" << "core";
+        QTest::newRow("usb id") << "/usb/0/vid" << "\"48\"" << "usb[0].vid";
+        QTest::newRow("latency") << "/latency/cycles_per_mac/conv2d" << "-1" << "cycles_per_mac.conv2d";
+        QTest::newRow("missing latency kind") << "/latency/cycles_per_mac" << "{}" << "cycles_per_mac.conv2d: missing";
+        QTest::newRow("id") << "/id" << "\"Bad Id\"" << "id";
+        QTest::newRow("runtime") << "/runtime_flash_bytes" << "99999999" << "runtime_flash_bytes";
+    }
+    void badBoardsNameTheField() {
+        QFETCH(QString, pointer);
+        QFETCH(QString, value);
+        QFETCH(QString, mentions);
+        json doc = board::toJson(board::Catalog::builtIn().byId("stm32f746g-disco"));
+        doc[json::json_pointer(pointer.toStdString())] = json::parse(value.toStdString());
+        try {
+            board::boardFromJson(doc);
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains(mentions), e.what());
+        }
+    }
+
+    void badFolderNamesTheFile() {
+        QTemporaryDir dir;
+        std::ofstream(dir.filePath("good.json").toStdString())
+            << board::toJson(board::Catalog::builtIn().byId("virtual-m7")).dump();
+        std::ofstream(dir.filePath("zz-bad.json").toStdString()) << "{ not json";
+        try {
+            board::Catalog::load(dir.path().toStdString());
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString(e.what()).contains("zz-bad.json"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, board::Catalog::load(dir.filePath("nowhere").toStdString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBoard)
+#include "test_board.moc"
