@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package MCUNet Studio needs to build and test.
+# Idempotent and non-interactive: packages already present are skipped, and
+# nothing is downloaded when everything is there. Run as root (or via sudo).
+set -euo pipefail
+
+# What each package is for: see README.md, section "Dependencies".
+PACKAGES=(
+  build-essential   # gcc/g++ 12 (C++20)
+  cmake             # build system (3.25), CTest runs the suite
+  ninja-build       # fast builds, used by CMakePresets.json
+  ccache            # compiler cache: cheap rebuilds and CI runs
+  pkg-config        # finds libraries without CMake configs
+  nlohmann-json3-dev  # JSON for architecture, board, plan and CLI output
+  qt6-base-dev      # Qt 6 (Qt Test for the suite; Widgets for the studio)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
