@@ -93,6 +93,7 @@ Model buildModel(const graph::Graph& g, Planner planner, bool inPlace, bool addI
         for (int i = 0; i < n; ++i) {
             const graph::Op& op = g.op(i);
             if (!supportsInPlace(planner, op.kind)) continue;
+            if (op.kind == OpKind::PointwiseConv2D && op.stride != 1) continue;  // pixels would not line up
             int chosen = -1;
             for (int in : op.inputs) {
                 if (m.last[static_cast<std::size_t>(in)] != i || in == g.output()) continue;
@@ -506,7 +507,7 @@ std::vector<std::string> checkPlan(const graph::Graph& g, const Plan& p) {
         if (b.tensor != op.output || b.aliasOf != a.tensor) return false;
         if (std::find(op.inputs.begin(), op.inputs.end(), a.tensor) == op.inputs.end()) return false;
         if (last[static_cast<std::size_t>(a.tensor)] != i || a.offset != b.offset) return false;
-        return op.kind == OpKind::DepthwiseConv2D || op.kind == OpKind::PointwiseConv2D ||
+        return op.kind == OpKind::DepthwiseConv2D || (op.kind == OpKind::PointwiseConv2D && op.stride == 1) ||
                op.kind == OpKind::Add || op.kind == OpKind::AveragePool;
     };
     for (int i = 0; i < g.opCount(); ++i) {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds and runs the benchmarks, printing the Markdown report that
+# bench/RESULTS.md records. Usage: bash bench/run.sh > /tmp/report.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash packaging/build.sh >/dev/null
+echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))."
+echo
+./build/bench/bench_foundation
