@@ -1,6 +1,8 @@
 #include "cli/args.h"
 
 #include <cmath>
+#include <stdexcept>
+#include <type_traits>
 
 #include "common/error.h"
 
@@ -42,40 +44,42 @@ std::optional<std::string> Args::option(const std::string& name) const {
     return it->second;
 }
 
+namespace {
+
+// Parses one option value with `parse` (std::stoll / std::stod style), checking
+// that the whole text was used and the value is in range.
+template <typename T, typename Parse>
+T parseOption(const std::string& name, const std::string& text, T min, T max, const char* kind, Parse parse) {
+    T value{};
+    try {
+        std::size_t used = 0;
+        value = parse(text, &used);
+        if (used != text.size()) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+        throw Error("--" + name + ": \"" + text + "\" is not " + kind);
+    }
+    if constexpr (std::is_floating_point_v<T>)
+        if (!std::isfinite(value)) throw Error("--" + name + ": \"" + text + "\" is not " + kind);
+    if (value < min || value > max)
+        throw Error("--" + name + ": " + text + " is out of range (" + std::to_string(min) + " to " +
+                    std::to_string(max) + ")");
+    return value;
+}
+
+}  // namespace
+
 long long Args::integer(const std::string& name, long long fallback, long long min, long long max) const {
     auto v = option(name);
     if (!v) return fallback;
-    try {
-        std::size_t used = 0;
-        long long x = std::stoll(*v, &used);
-        if (used != v->size()) throw std::invalid_argument(*v);
-        if (x < min || x > max)
-            throw Error("--" + name + ": " + *v + " is out of range (" + std::to_string(min) + " to " +
-                        std::to_string(max) + ")");
-        return x;
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception&) {
-        throw Error("--" + name + ": \"" + *v + "\" is not a whole number");
-    }
+    return parseOption<long long>(name, *v, min, max, "a whole number",
+                                  [](const std::string& t, std::size_t* used) { return std::stoll(t, used); });
 }
 
 double Args::number(const std::string& name, double fallback, double min, double max) const {
     auto v = option(name);
     if (!v) return fallback;
-    try {
-        std::size_t used = 0;
-        double x = std::stod(*v, &used);
-        if (used != v->size() || !std::isfinite(x)) throw std::invalid_argument(*v);
-        if (x < min || x > max)
-            throw Error("--" + name + ": " + *v + " is out of range (" + std::to_string(min) + " to " +
-                        std::to_string(max) + ")");
-        return x;
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception&) {
-        throw Error("--" + name + ": \"" + *v + "\" is not a number");
-    }
+    return parseOption<double>(name, *v, min, max, "a number",
+                               [](const std::string& t, std::size_t* used) { return std::stod(t, used); });
 }
 
 }  // namespace mcunet::cli

@@ -63,31 +63,27 @@ std::string formatWidth(double w) {
 
 }  // namespace
 
+// Both families share the stem (32), first block (16) and a feature mix of
+// 1280 scaled by W (mcunet zoo convention).
+static Architecture familyBase(const std::string& family, double width, int resolution, int numClasses) {
+    Architecture a = mcunetBase(family + "-w" + formatWidth(width) + "-r" + std::to_string(resolution),
+                                resolution, width, numClasses);
+    a.featureMix = FeatureMix{1280, true};
+    return a;
+}
+
 Architecture mobileNetV2(double width, int resolution, int numClasses) {
-    Architecture a;
-    a.name = "mbv2-w" + formatWidth(width) + "-r" + std::to_string(resolution);
-    a.resolution = resolution;
-    a.width = width;
-    a.numClasses = numClasses;
-    a.stemBaseChannels = 32;
-    a.firstBlockBaseChannels = 16;
+    Architecture a = familyBase("mbv2", width, resolution, numClasses);
     auto repeat = [](int n) { return std::vector<Block>(static_cast<std::size_t>(n), Block{3, 6}); };
     a.stages = {
         Stage{24, 2, repeat(2)}, Stage{32, 2, repeat(3)},  Stage{64, 2, repeat(4)},
         Stage{96, 1, repeat(3)}, Stage{160, 2, repeat(3)}, Stage{320, 1, repeat(1)},
     };
-    a.featureMix = FeatureMix{1280, true};
     return a;
 }
 
 Architecture proxylessMobile(double width, int resolution, int numClasses) {
-    Architecture a;
-    a.name = "proxyless-w" + formatWidth(width) + "-r" + std::to_string(resolution);
-    a.resolution = resolution;
-    a.width = width;
-    a.numClasses = numClasses;
-    a.stemBaseChannels = 32;
-    a.firstBlockBaseChannels = 16;
+    Architecture a = familyBase("proxyless", width, resolution, numClasses);
     // ProxylessNAS-Mobile (Cai et al., ICLR 2019), its published block list
     // (proxyless_mobile.config) with the two zero (skipped) blocks of the
     // second stage left out. The zoo's width variants round 192 x 0.3 to 64
@@ -100,7 +96,6 @@ Architecture proxylessMobile(double width, int resolution, int numClasses) {
         stage(192, 2, {{7, 6}, {7, 6}, {7, 3}, {7, 3}}),
         stage(320, 1, {{7, 6}}),
     };
-    a.featureMix = FeatureMix{1280, true};
     return a;
 }
 
