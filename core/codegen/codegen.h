@@ -1,0 +1,41 @@
+#pragma once
+// The TinyEngine-style code generator: from an int8 model and a memory plan,
+// a self-contained C99 project whose invoke function calls one kernel
+// specialized for each layer, with every tensor at its planned offset in one
+// static arena of exactly the plan's size (docs/generated-code.md).
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "memory/plan.h"
+#include "quant/model.h"
+
+namespace mcunet::codegen {
+
+struct Options {
+    std::string prefix = "model";  // C identifier prefix of every symbol
+    std::string modelName;         // shown in plan.json and hello messages
+    std::string boardId;           // recorded in plan.json
+};
+
+struct Generated {
+    std::string directory;
+    std::int64_t arenaBytes = 0;
+    std::vector<std::string> files;       // relative paths written
+    std::set<std::string> kernelVariants;  // e.g. "depthwise_k3s2_inplace", "pointwise_inplace_backward"
+};
+
+// Writes the project into `directory` (created if needed). Throws
+// mcunet::Error when the plan does not belong to the model or a kernel
+// cannot run with what the plan gives it.
+Generated generate(const quant::QuantizedModel& model, const memory::Plan& plan, const std::string& directory,
+                   const Options& options = {});
+
+// Every variant the generator can emit, for coverage checks.
+std::set<std::string> allKernelVariants();
+
+// Scratch bytes our kernels need for op i (0: none).
+std::int64_t kernelScratchBytes(const graph::Graph& g, int op);
+
+}  // namespace mcunet::codegen

@@ -1,0 +1,234 @@
+#include "quant/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "common/error.h"
+
+namespace mcunet::quant {
+
+using graph::OpKind;
+
+FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
+    FloatModel m{g, {}};
+    m.ops.resize(g.ops().size());
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < g.opCount(); ++i) {
+        const graph::Op& op = g.op(i);
+        const int cin = g.tensor(op.inputs[0]).shape.c;
+        const int cout = g.tensor(op.output).shape.c;
+        std::size_t count = 0;
+        double fanIn = 1;
+        switch (op.kind) {
+            case OpKind::Conv2D: count = std::size_t(cout) * op.kernel * op.kernel * cin; fanIn = double(op.kernel) * op.kernel * cin; break;
+            case OpKind::DepthwiseConv2D: count = std::size_t(op.kernel) * op.kernel * cout; fanIn = double(op.kernel) * op.kernel; break;
+            case OpKind::PointwiseConv2D: count = std::size_t(cout) * cin; fanIn = cin; break;
+            case OpKind::FullyConnected: count = std::size_t(cout) * g.tensor(op.inputs[0]).shape.elements(); fanIn = double(g.tensor(op.inputs[0]).shape.elements()); break;
+            default: continue;
+        }
+        // Projections without activation get a smaller gain so residual sums stay tame.
+        const double gain = op.activation == graph::Activation::ReLU6 ? std::sqrt(2.0) : 0.7;
+        std::normal_distribution<float> w(0.0f, static_cast<float>(gain / std::sqrt(fanIn)));
+        std::uniform_real_distribution<float> b(-0.1f, 0.1f);
+        FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
+        fw.weights.resize(count);
+        for (float& v : fw.weights) v = w(rng);
+        fw.bias.resize(static_cast<std::size_t>(cout));
+        for (float& v : fw.bias) v = b(rng);
+    }
+    return m;
+}
+
+std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<float>& input) {
+    const graph::Graph& g = m.graph;
+    std::vector<std::vector<float>> t(g.tensors().size());
+    if (input.size() != static_cast<std::size_t>(g.tensor(g.input()).bytes()))
+        throw Error("float input has " + std::to_string(input.size()) + " values, the model takes " +
+                    std::to_string(g.tensor(g.input()).bytes()));
+    t[static_cast<std::size_t>(g.input())] = input;
+    for (int i = 0; i < g.opCount(); ++i) {
+        const graph::Op& op = g.op(i);
+        const graph::Shape is = g.tensor(op.inputs[0]).shape;
+        const graph::Shape os = g.tensor(op.output).shape;
+        const std::vector<float>& x = t[static_cast<std::size_t>(op.inputs[0])];
+        std::vector<float> y(static_cast<std::size_t>(os.elements()), 0.0f);
+        const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
+        auto act = [&](float v) { return op.activation == graph::Activation::ReLU6 ? std::clamp(v, 0.0f, 6.0f) : v; };
+        switch (op.kind) {
+            case OpKind::Conv2D:
+            case OpKind::DepthwiseConv2D:
+            case OpKind::PointwiseConv2D: {
+                const bool dw = op.kind == OpKind::DepthwiseConv2D;
+                const int k = op.kernel;
+                for (int oy = 0; oy < os.h; ++oy)
+                    for (int ox = 0; ox < os.w; ++ox)
+                        for (int oc = 0; oc < os.c; ++oc) {
+                            float acc = fw.bias[static_cast<std::size_t>(oc)];
+                            for (int ky = 0; ky < k; ++ky)
+                                for (int kx = 0; kx < k; ++kx) {
+                                    const int iy = oy * op.stride - op.padTop + ky;
+                                    const int ix = ox * op.stride - op.padLeft + kx;
+                                    if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
+                                    const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
+                                    if (dw) {
+                                        acc += x[base + oc] * fw.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                                    } else {
+                                        const std::size_t wbase = ((std::size_t(oc) * k + ky) * k + kx) * is.c;
+                                        for (int ic = 0; ic < is.c; ++ic) acc += x[base + ic] * fw.weights[wbase + ic];
+                                    }
+                                }
+                            y[(std::size_t(oy) * os.w + ox) * os.c + oc] = act(acc);
+                        }
+                break;
+            }
+            case OpKind::Add: {
+                const std::vector<float>& x2 = t[static_cast<std::size_t>(op.inputs[1])];
+                for (std::size_t e = 0; e < y.size(); ++e) y[e] = act(x[e] + x2[e]);
+                break;
+            }
+            case OpKind::AveragePool: {
+                for (int c = 0; c < is.c; ++c) {
+                    double sum = 0;
+                    for (int p = 0; p < is.h * is.w; ++p) sum += x[std::size_t(p) * is.c + c];
+                    y[static_cast<std::size_t>(c)] = static_cast<float>(sum / (is.h * is.w));
+                }
+                break;
+            }
+            case OpKind::FullyConnected: {
+                const std::size_t n = x.size();
+                for (int o = 0; o < os.c; ++o) {
+                    float acc = fw.bias[static_cast<std::size_t>(o)];
+                    for (std::size_t e = 0; e < n; ++e) acc += x[e] * fw.weights[std::size_t(o) * n + e];
+                    y[static_cast<std::size_t>(o)] = act(acc);
+                }
+                break;
+            }
+        }
+        t[static_cast<std::size_t>(op.output)] = std::move(y);
+    }
+    return t;
+}
+
+namespace {
+
+TensorQuant fromRange(float lo, float hi) {
+    lo = std::min(lo, 0.0f);
+    hi = std::max(hi, 0.0f);
+    if (hi - lo < 1e-6f) hi = lo + 1e-6f;
+    TensorQuant q;
+    q.scale = (hi - lo) / 255.0f;
+    const double zp = -128.0 - double(lo) / double(q.scale);
+    q.zeroPoint = static_cast<std::int32_t>(std::clamp(std::round(zp), -128.0, 127.0));
+    return q;
+}
+
+std::int32_t quantizeValue(float v, TensorQuant q) {
+    const long r = std::lround(double(v) / double(q.scale)) + q.zeroPoint;
+    return static_cast<std::int32_t>(std::clamp<long>(r, -128, 127));
+}
+
+}  // namespace
+
+std::vector<std::int8_t> quantizeTensor(const std::vector<float>& values, TensorQuant q) {
+    std::vector<std::int8_t> out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) out[i] = static_cast<std::int8_t>(quantizeValue(values[i], q));
+    return out;
+}
+
+std::vector<float> dequantizeTensor(const std::vector<std::int8_t>& values, TensorQuant q) {
+    std::vector<float> out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) out[i] = q.scale * float(values[i] - q.zeroPoint);
+    return out;
+}
+
+std::vector<std::vector<float>> randomInputs(const graph::Graph& g, int count, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<std::vector<float>> inputs(static_cast<std::size_t>(count));
+    for (auto& in : inputs) {
+        in.resize(static_cast<std::size_t>(g.tensor(g.input()).bytes()));
+        for (float& v : in) v = u(rng);
+    }
+    return inputs;
+}
+
+QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration) {
+    if (calibration.empty()) throw Error("quantize: no calibration input");
+    const graph::Graph& g = m.graph;
+    std::vector<float> lo(g.tensors().size(), 0.0f), hi(g.tensors().size(), 0.0f);
+    for (const auto& input : calibration) {
+        const auto values = runFloat(m, input);
+        for (std::size_t t = 0; t < values.size(); ++t)
+            for (float v : values[t]) {
+                lo[t] = std::min(lo[t], v);
+                hi[t] = std::max(hi[t], v);
+            }
+    }
+    QuantizedModel q{g, {}, {}};
+    q.tensors.resize(g.tensors().size());
+    for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(lo[t], hi[t]);
+    // Average pool keeps its input's quantization (TF Lite AVERAGE_POOL_2D).
+    for (const graph::Op& op : g.ops())
+        if (op.kind == OpKind::AveragePool)
+            q.tensors[static_cast<std::size_t>(op.output)] = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+    for (std::size_t t = 0; t < q.tensors.size(); ++t) {
+        q.graph.mutableTensor(static_cast<int>(t)).quant.scales = {q.tensors[t].scale};
+        q.graph.mutableTensor(static_cast<int>(t)).quant.zeroPoints = {q.tensors[t].zeroPoint};
+    }
+    q.ops.resize(g.ops().size());
+    for (int i = 0; i < g.opCount(); ++i) {
+        const graph::Op& op = g.op(i);
+        OpQuant& oq = q.ops[static_cast<std::size_t>(i)];
+        const TensorQuant in = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+        const TensorQuant out = q.tensors[static_cast<std::size_t>(op.output)];
+        if (op.activation == graph::Activation::ReLU6) {
+            oq.activationMin = std::max(-128, out.zeroPoint);
+            oq.activationMax = std::min(127, quantizeValue(6.0f, out));
+        }
+        if (op.kind == OpKind::Add) {
+            const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
+            const double twiceMax = 2.0 * std::max(double(in.scale), double(in2.scale));
+            oq.input1 = quantizeMultiplier(double(in.scale) / twiceMax);
+            oq.input2 = quantizeMultiplier(double(in2.scale) / twiceMax);
+            oq.output = quantizeMultiplier(twiceMax / (double(1 << oq.leftShift) * double(out.scale)));
+            continue;
+        }
+        if (op.kind == OpKind::AveragePool) continue;
+        const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
+        const int cout = g.tensor(op.output).shape.c;
+        const bool perTensor = op.kind == OpKind::FullyConnected;
+        const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
+        const bool dw = op.kind == OpKind::DepthwiseConv2D;
+        auto weightIndex = [&](int c, std::size_t j) {  // j-th weight of output channel c
+            return dw ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
+        };
+        std::vector<float> scales(static_cast<std::size_t>(cout));
+        float globalMax = 0;
+        for (int c = 0; c < cout; ++c) {
+            float mx = 0;
+            for (std::size_t j = 0; j < perChannel; ++j) mx = std::max(mx, std::fabs(fw.weights[weightIndex(c, j)]));
+            scales[static_cast<std::size_t>(c)] = mx;
+            globalMax = std::max(globalMax, mx);
+        }
+        for (float& s : scales) s = std::max(perTensor ? globalMax : s, 1e-8f) / 127.0f;
+        oq.weights.resize(fw.weights.size());
+        oq.bias.resize(static_cast<std::size_t>(cout));
+        for (int c = 0; c < cout; ++c) {
+            const float ws = scales[static_cast<std::size_t>(c)];
+            for (std::size_t j = 0; j < perChannel; ++j) {
+                const std::size_t k = weightIndex(c, j);
+                oq.weights[k] = static_cast<std::int8_t>(std::clamp<long>(std::lround(fw.weights[k] / ws), -127, 127));
+            }
+            const float biasScale = in.scale * ws;  // exactly s_in * s_w in float, as engines check
+            oq.bias[static_cast<std::size_t>(c)] =
+                static_cast<std::int32_t>(std::clamp<double>(std::round(double(fw.bias[static_cast<std::size_t>(c)]) / double(biasScale)), -2147483647.0, 2147483647.0));
+        }
+        oq.weightScales = perTensor ? std::vector<float>{scales[0]} : scales;
+        for (float ws : oq.weightScales)
+            oq.multipliers.push_back(quantizeMultiplier(double(in.scale) * double(ws) / double(out.scale)));
+    }
+    return q;
+}
+
+}  // namespace mcunet::quant

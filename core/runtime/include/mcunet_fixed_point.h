@@ -1,0 +1,41 @@
+/* TF Lite's fixed-point requantization in C99 (static inline, no libcalls:
+ * the 64-bit division by 2^31 compiles to shifts). */
+#ifndef MCUNET_FIXED_POINT_H
+#define MCUNET_FIXED_POINT_H
+
+#include <stdint.h>
+
+static inline int32_t mcu_sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    {
+        const int64_t ab = (int64_t)a * (int64_t)b;
+        const int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+        return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    }
+}
+
+static inline int32_t mcu_rounding_divide_by_pot(int32_t x, int32_t exponent) {
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* acc * real multiplier (Q31 `multiplier`, power of two `shift`, > 0 left). */
+static inline int32_t mcu_requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+    const int32_t left = shift > 0 ? shift : 0;
+    const int32_t right = shift > 0 ? 0 : -shift;
+    return mcu_rounding_divide_by_pot(mcu_sat_rounding_doubling_high_mul((int32_t)((uint32_t)acc << left), multiplier),
+                                      right);
+}
+
+/* TF Lite's ...SmallerThanOneExp (multipliers below one; shift <= 0). */
+static inline int32_t mcu_requantize_below_one(int32_t x, int32_t multiplier, int32_t shift) {
+    return mcu_rounding_divide_by_pot(mcu_sat_rounding_doubling_high_mul(x, multiplier), -shift);
+}
+
+static inline int8_t mcu_clamp_s8(int32_t v, int32_t lo, int32_t hi) {
+    return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+}
+
+#endif /* MCUNET_FIXED_POINT_H */

@@ -1,0 +1,53 @@
+/* General convolution: two output pixels at a time, each gathered into a q15
+ * im2col column (padding taps are 0 once the input offset is applied), then
+ * one pass over each output channel's weights for both columns. */
+#include "mcunet_dot.h"
+#include "mcunet_fixed_point.h"
+#include "mcunet_kernels.h"
+
+static void im2col(const int8_t *in, const mcu_shape_t *is, const mcu_window_t *win, int32_t oy, int32_t ox,
+                   int32_t offset, int16_t *col) {
+    const int32_t k = win->kernel;
+    int32_t ky, kx, c;
+    int16_t *dst = col;
+    for (ky = 0; ky < k; ++ky) {
+        const int32_t iy = oy * win->stride - win->pad_top + ky;
+        for (kx = 0; kx < k; ++kx) {
+            const int32_t ix = ox * win->stride - win->pad_left + kx;
+            if (iy < 0 || iy >= is->h || ix < 0 || ix >= is->w) {
+                for (c = 0; c < is->c; ++c) *dst++ = 0;
+            } else {
+                const int8_t *src = in + ((int64_t)iy * is->w + ix) * is->c;
+                for (c = 0; c < is->c; ++c) *dst++ = (int16_t)(src[c] + offset);
+            }
+        }
+    }
+    mcu_q15_reorder(col, k * k * is->c);
+}
+
+void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,
+                   const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,
+                   const mcu_window_t *window, const mcu_quant_t *q, int16_t *scratch) {
+    const int32_t n = window->kernel * window->kernel * in_shape->c;
+    const int32_t pixels = out_shape->h * out_shape->w;
+    int16_t *col0 = scratch;
+    int16_t *col1 = scratch + n;
+    int32_t p;
+    for (p = 0; p < pixels; p += 2) {
+        const int32_t two = p + 1 < pixels;
+        int8_t *o0 = out + (int64_t)p * out_shape->c;
+        int8_t *o1 = o0 + out_shape->c;
+        int32_t oc;
+        im2col(in, in_shape, window, p / out_shape->w, p % out_shape->w, q->input_offset, col0);
+        if (two) im2col(in, in_shape, window, (p + 1) / out_shape->w, (p + 1) % out_shape->w, q->input_offset, col1);
+        for (oc = 0; oc < out_shape->c; ++oc) {
+            int32_t a0 = bias[oc], a1 = bias[oc];
+            mcu_dot2(col0, two ? col1 : col0, weights + (int64_t)oc * n, n, &a0, &a1);
+            o0[oc] = mcu_clamp_s8(mcu_requantize(a0, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
+                                  q->act_max);
+            if (two)
+                o1[oc] = mcu_clamp_s8(mcu_requantize(a1, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
+                                      q->act_max);
+        }
+    }
+}

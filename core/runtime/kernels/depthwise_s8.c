@@ -1,0 +1,112 @@
+/* Depthwise convolution, in place or not: channel by channel, the input
+ * channel is copied into a padded int8 plane (padding = the input zero point,
+ * so it contributes nothing), then every output of that channel is computed
+ * from the plane and written at its HWC position. Writing channel c touches
+ * only channel c's slots, whose input is already in the plane: the output may
+ * therefore start at the input's address (TinyEngine's in-place depthwise),
+ * with one plane of scratch instead of a second tensor.
+ * acc = bias + sum(plane * w) + input_offset * sum(w): the offset is folded
+ * into the bias once per channel. Kernel size and stride are compile-time
+ * constants in the specialized entry points, so the tap loops unroll. */
+#include "mcunet_fixed_point.h"
+#include "mcunet_kernels.h"
+
+static inline void copy_plane(const int8_t *in, const mcu_shape_t *is, int32_t ch, int32_t pad_top, int32_t pad_left,
+                              int32_t bh, int32_t bw, int8_t zero_point, int8_t *plane) {
+    int32_t by, bx;
+    for (by = 0; by < bh; ++by) {
+        const int32_t iy = by - pad_top;
+        int8_t *dst = plane + by * bw;
+        if (iy < 0 || iy >= is->h) {
+            for (bx = 0; bx < bw; ++bx) dst[bx] = zero_point;
+            continue;
+        }
+        {
+            const int8_t *src = in + (int64_t)iy * is->w * is->c + ch;
+            for (bx = 0; bx < bw; ++bx) {
+                const int32_t ix = bx - pad_left;
+                dst[bx] = (ix < 0 || ix >= is->w) ? zero_point : src[(int64_t)ix * is->c];
+            }
+        }
+    }
+}
+
+static inline void plane_channel(const int8_t *plane, int32_t bw, const int8_t *w, const int32_t k, const int32_t s,
+                                 int32_t oh, int32_t ow, int32_t acc_base, int32_t mult, int32_t shift,
+                                 const mcu_quant_t *q, int8_t *out, int32_t stride_c) {
+    int32_t oy, ox, ky, kx;
+    for (oy = 0; oy < oh; ++oy) {
+        const int8_t *row = plane + oy * s * bw;
+        int8_t *o = out + (int64_t)oy * ow * stride_c;
+        for (ox = 0; ox < ow; ++ox) {
+            const int8_t *p = row + ox * s;
+            int32_t acc = acc_base;
+            for (ky = 0; ky < k; ++ky)
+                for (kx = 0; kx < k; ++kx) acc += p[ky * bw + kx] * w[ky * k + kx];
+            o[(int64_t)ox * stride_c] =
+                mcu_clamp_s8(mcu_requantize(acc, mult, shift) + q->output_offset, q->act_min, q->act_max);
+        }
+    }
+}
+
+/* Out of place without scratch: straight from the tensor, bounds checked. */
+static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
+                   const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os, int32_t k,
+                   int32_t s, int32_t pad_top, int32_t pad_left, const mcu_quant_t *q) {
+    int32_t oy, ox, ch, ky, kx;
+    for (oy = 0; oy < os->h; ++oy)
+        for (ox = 0; ox < os->w; ++ox)
+            for (ch = 0; ch < os->c; ++ch) {
+                int32_t acc = bias[ch];
+                for (ky = 0; ky < k; ++ky) {
+                    const int32_t iy = oy * s - pad_top + ky;
+                    if (iy < 0 || iy >= is->h) continue;
+                    for (kx = 0; kx < k; ++kx) {
+                        const int32_t ix = ox * s - pad_left + kx;
+                        if (ix < 0 || ix >= is->w) continue;
+                        acc += (in[((int64_t)iy * is->w + ix) * is->c + ch] + q->input_offset) *
+                               weights[(ch * k + ky) * k + kx];
+                    }
+                }
+                out[((int64_t)oy * os->w + ox) * os->c + ch] =
+                    mcu_clamp_s8(mcu_requantize(acc, multiplier[ch], shift[ch]) + q->output_offset, q->act_min,
+                                 q->act_max);
+            }
+}
+
+static inline void depthwise(MCU_DEPTHWISE_ARGS, const int32_t k, const int32_t s) {
+    const int32_t bh = (out_shape->h - 1) * s + k;
+    const int32_t bw = (out_shape->w - 1) * s + k;
+    const int8_t zero_point = (int8_t)(-q->input_offset);
+    int32_t ch, t;
+    if (!scratch) {
+        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, k, s, pad_top, pad_left, q);
+        return;
+    }
+    for (ch = 0; ch < in_shape->c; ++ch) {
+        const int8_t *w = weights + ch * k * k;
+        int32_t wsum = 0;
+        for (t = 0; t < k * k; ++t) wsum += w[t];
+        copy_plane(in, in_shape, ch, pad_top, pad_left, bh, bw, zero_point, scratch);
+        plane_channel(scratch, bw, w, k, s, out_shape->h, out_shape->w, bias[ch] + q->input_offset * wsum,
+                      multiplier[ch], shift[ch], q, out + ch, out_shape->c);
+    }
+}
+
+#define MCU_DEPTHWISE_SPECIALIZED(K, S)                                                                        \
+    void mcu_depthwise_s8_k##K##s##S(MCU_DEPTHWISE_ARGS) {                                                     \
+        depthwise(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, q, scratch, \
+                  K, S);                                                                                       \
+    }
+
+MCU_DEPTHWISE_SPECIALIZED(3, 1)
+MCU_DEPTHWISE_SPECIALIZED(3, 2)
+MCU_DEPTHWISE_SPECIALIZED(5, 1)
+MCU_DEPTHWISE_SPECIALIZED(5, 2)
+MCU_DEPTHWISE_SPECIALIZED(7, 1)
+MCU_DEPTHWISE_SPECIALIZED(7, 2)
+
+void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride) {
+    depthwise(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, q, scratch, kernel,
+              stride);
+}
