@@ -13,6 +13,9 @@ PACKAGES=(
   pkg-config        # finds libraries without CMake configs
   nlohmann-json3-dev  # JSON for architecture, board, plan and CLI output
   qt6-base-dev      # Qt 6 (Qt Test for the suite; Widgets for the studio)
+  gcc-arm-none-eabi       # cross compiler: generated code for Cortex-M4/M7
+  libnewlib-arm-none-eabi # C library for the Cortex-M builds
+  binutils-arm-none-eabi  # objdump/size for the Cortex-M builds
 )
 
 missing=()

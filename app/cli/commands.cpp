@@ -13,7 +13,11 @@
 #include "board/board.h"
 #include "cli/args.h"
 #include "common/error.h"
+#include "codegen/build.h"
+#include "codegen/codegen.h"
+#include "common/process.h"
 #include "cost/cost.h"
+#include "quant/model.h"
 #include "graph/build.h"
 #include "memory/plan.h"
 #include "space/optimizer.h"
@@ -36,6 +40,9 @@ const char* kUsage =
     "  space --board ID [--sram KB] [--flash KB] [--samples N] [--seed S]\n"
     "        [--grid R0:R1:STEP/W0:W1:STEP] [--classes N] [--threads T] [--json]\n"
     "                                          TinyNAS stage 1: choose the search space\n"
+    "  codegen ARCH.json|--preset NAME --board ID --out DIR [--planner tflm|tinyengine|ours] [--seed S]\n"
+    "                                          generate the C project (seeded weights until training lands)\n"
+    "  run DIR --input FILE [--runs N]         build DIR for the host and print the output tensor\n"
     "\n"
     "Every command takes --json to print one JSON document on stdout.\n";
 
@@ -325,6 +332,74 @@ int spaceCommand(const std::vector<std::string>& argv) {
     return 0;
 }
 
+int codegenCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"preset", "board", "out", "planner", "seed"});
+    const arch::Architecture a = architectureFrom(args, "codegen");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("codegen: needs --board ID (see `mcunet boards`)");
+    const auto out = args.option("out");
+    if (!out) throw Error("codegen: needs --out DIR");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
+    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    const graph::Graph g = graph::buildGraph(a);
+    const quant::QuantizedModel model = quant::quantizeSeeded(g, seed);
+    const memory::Plan plan = memory::plan(model.graph, planner);
+    codegen::Options options;
+    options.modelName = a.name;
+    options.boardId = b.id;
+    const codegen::Generated gen = codegen::generate(model, plan, *out, options);
+    const std::int64_t flash = cost::totalFlashBytes(g, b);
+    if (args.flag("json")) {
+        std::cout << json{{"directory", gen.directory},
+                          {"architecture", a.name},
+                          {"board", b.id},
+                          {"planner", memory::plannerName(planner)},
+                          {"arena_bytes", gen.arenaBytes},
+                          {"flash_bytes", flash},
+                          {"files", gen.files},
+                          {"kernel_variants", gen.kernelVariants}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        std::printf("generated %s for %s in %s: %zu files, arena %s B (planner %s), Flash estimate %s B\n",
+                    a.name.c_str(), b.id.c_str(), gen.directory.c_str(), gen.files.size(),
+                    withCommas(gen.arenaBytes).c_str(), memory::plannerName(planner), withCommas(flash).c_str());
+    }
+    if (gen.arenaBytes > b.sramBytes)
+        std::fprintf(stderr, "warning: the arena (%s B) is larger than %s's SRAM (%s B)\n",
+                     withCommas(gen.arenaBytes).c_str(), b.id.c_str(), withCommas(b.sramBytes).c_str());
+    return 0;
+}
+
+int runCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"input", "runs"});
+    if (args.positional().size() != 1) throw Error("run: needs the generated project's DIR");
+    const auto input = args.option("input");
+    if (!input) throw Error("run: needs --input FILE (raw int8 input tensor)");
+    const long long runs = args.integer("runs", 1, 1, 1000000);
+    const std::string exe = codegen::buildHostRunner(args.positional()[0]);
+    const ProcessResult r = runProcess({exe, *input, "-", std::to_string(runs)}, "", 3600);
+    if (r.exitCode != 0) throw Error("run: " + (r.output.empty() ? std::string("the model failed") : r.output));
+    std::string values = r.output;
+    while (!values.empty() && (values.back() == '\n' || values.back() == '\r')) values.pop_back();
+    if (args.flag("json")) {
+        json output = json::array();
+        std::size_t start = 0;
+        while (start < values.size()) {
+            const std::size_t comma = values.find(',', start);
+            output.push_back(std::stoi(values.substr(start, comma - start)));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        std::cout << json{{"output", output}, {"runs", runs}}.dump() << "\n";
+    } else {
+        std::cout << values << "\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args) {
@@ -340,6 +415,8 @@ int run(const std::vector<std::string>& args) {
         if (command == "preset") return presetCommand(rest);
         if (command == "cost") return costCommand(rest);
         if (command == "space") return spaceCommand(rest);
+        if (command == "codegen") return codegenCommand(rest);
+        if (command == "run") return runCommand(rest);
         std::cerr << "mcunet: unknown command \"" << command << "\"\n\n" << kUsage;
         return 2;
     } catch (const Error& e) {

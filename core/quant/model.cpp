@@ -153,6 +153,10 @@ std::vector<std::vector<float>> randomInputs(const graph::Graph& g, int count, s
     return inputs;
 }
 
+QuantizedModel quantizeSeeded(const graph::Graph& g, std::uint64_t seed, int calibrationInputs) {
+    return quantize(initializeWeights(g, seed), randomInputs(g, calibrationInputs, seed ^ 0x5bd1e995ULL));
+}
+
 QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration) {
     if (calibration.empty()) throw Error("quantize: no calibration input");
     const graph::Graph& g = m.graph;

@@ -64,6 +64,11 @@ QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float
 std::vector<std::int8_t> quantizeTensor(const std::vector<float>& values, TensorQuant q);
 std::vector<float> dequantizeTensor(const std::vector<std::int8_t>& values, TensorQuant q);
 
+// Seeded weights, calibrated on `calibrationInputs` seeded random images and
+// quantized: the int8 model the CLI and the studio generate code from until
+// trained weights exist.
+QuantizedModel quantizeSeeded(const graph::Graph& g, std::uint64_t seed, int calibrationInputs = 4);
+
 // Random float images in [-1, 1], seeded.
 std::vector<std::vector<float>> randomInputs(const graph::Graph& g, int count, std::uint64_t seed);
 

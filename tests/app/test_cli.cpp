@@ -102,6 +102,35 @@ private slots:
         }
     }
 
+    void codegenAndRun() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("vww");
+        const Result gen = mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--out", out, "--json"});
+        QCOMPARE(gen.code, 0);
+        const QJsonObject g = json(gen);
+        const Result cost = mcunet({"cost", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--json"});
+        QCOMPARE(g["arena_bytes"].toInteger(), json(cost)["peak_sram_bytes"].toInteger());
+        QVERIFY(QFile::exists(out + "/model.c") && QFile::exists(out + "/plan.json"));
+        QFile input(dir.filePath("in.bin"));
+        QVERIFY(input.open(QIODevice::WriteOnly));
+        input.write(QByteArray(80 * 80 * 3, '\x10'));
+        input.close();
+        const Result run = mcunet({"run", out, "--input", input.fileName(), "--json"});
+        QCOMPARE(run.code, 0);
+        QCOMPARE(json(run)["output"].toArray().size(), 2);
+        const Result again = mcunet({"run", out, "--input", input.fileName(), "--runs", "3", "--json"});
+        QCOMPARE(json(again)["output"], json(run)["output"]);  // deterministic
+        QFile small(dir.filePath("small.bin"));
+        QVERIFY(small.open(QIODevice::WriteOnly));
+        small.write("abc");
+        small.close();
+        const Result bad = mcunet({"run", out, "--input", small.fileName()});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("19200 bytes"), bad.err.constData());
+        QCOMPARE(mcunet({"run", dir.filePath("nowhere"), "--input", small.fileName()}).code, 2);
+        QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7"}).code, 2);  // no --out
+    }
+
     void badInputExitsWithTwo_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");

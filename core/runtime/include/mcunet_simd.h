@@ -12,7 +12,8 @@
 #define MCU_HAS_DSP 1
 static inline int32_t mcu_smlad(uint32_t a, uint32_t b, int32_t acc) { return __smlad(a, b, acc); }
 static inline uint32_t mcu_sxtb16(uint32_t x) { return __sxtb16(x); }
-static inline uint32_t mcu_ror8(uint32_t x) { return __ror(x, 8); }
+/* A plain rotate: gcc emits one ROR (its arm_acle.h has no __ror). */
+static inline uint32_t mcu_ror8(uint32_t x) { return (x >> 8) | (x << 24); }
 #elif defined(MCU_EMULATE_DSP)
 #define MCU_HAS_DSP 1
 static inline int32_t mcu_smlad(uint32_t a, uint32_t b, int32_t acc) {
