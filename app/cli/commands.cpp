@@ -15,10 +15,12 @@
 #include "common/error.h"
 #include "codegen/build.h"
 #include "codegen/codegen.h"
+#include "common/json_read.h"
 #include "common/process.h"
 #include "cost/cost.h"
 #include "quant/model.h"
 #include "graph/build.h"
+#include "interop/tflite_export.h"
 #include "memory/plan.h"
 #include "space/optimizer.h"
 
@@ -43,6 +45,8 @@ const char* kUsage =
     "  codegen ARCH.json|--preset NAME --board ID --out DIR [--planner tflm|tinyengine|ours] [--seed S]\n"
     "                                          generate the C project (seeded weights until training lands)\n"
     "  run DIR --input FILE [--runs N]         build DIR for the host and print the output tensor\n"
+    "  export-tflite ARCH.json|--preset NAME --out FILE.tflite [--seed S]\n"
+    "                                          write the int8 model as a standard .tflite file\n"
     "\n"
     "Every command takes --json to print one JSON document on stdout.\n";
 
@@ -373,6 +377,25 @@ int codegenCommand(const std::vector<std::string>& argv) {
     return 0;
 }
 
+int exportTfliteCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"preset", "out", "seed", "board"});
+    const arch::Architecture a = architectureFrom(args, "export-tflite");
+    const auto out = args.option("out");
+    if (!out) throw Error("export-tflite: needs --out FILE.tflite");
+    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    const quant::QuantizedModel model = quant::quantizeSeeded(graph::buildGraph(a), seed);
+    const auto bytes = interop::exportTflite(model, a.name + " (MCUNet Studio, seed " + std::to_string(seed) + ")");
+    json_read::writeFileAtomically(*out, std::string(bytes.begin(), bytes.end()));
+    const interop::TfliteSummary s = interop::inspectTflite(bytes);
+    if (args.flag("json"))
+        std::cout << json{{"written", *out}, {"bytes", bytes.size()}, {"operators", s.operators}, {"tensors", s.tensors}}.dump(2)
+                  << "\n";
+    else
+        std::printf("wrote %s: %s bytes, %d operators, %d tensors\n", out->c_str(), withCommas(std::int64_t(bytes.size())).c_str(),
+                    s.operators, s.tensors);
+    return 0;
+}
+
 int runCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"input", "runs"});
     if (args.positional().size() != 1) throw Error("run: needs the generated project's DIR");
@@ -417,6 +440,7 @@ int run(const std::vector<std::string>& args) {
         if (command == "space") return spaceCommand(rest);
         if (command == "codegen") return codegenCommand(rest);
         if (command == "run") return runCommand(rest);
+        if (command == "export-tflite") return exportTfliteCommand(rest);
         std::cerr << "mcunet: unknown command \"" << command << "\"\n\n" << kUsage;
         return 2;
     } catch (const Error& e) {

@@ -131,6 +131,18 @@ private slots:
         QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7"}).code, 2);  // no --out
     }
 
+    void exportTflite() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("vww.tflite");
+        const Result r = mcunet({"export-tflite", "--preset", "mcunet-vww1", "--out", file, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(json(r)["operators"].toInt(), 56);  // 55 layers + the reshape before the classifier
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.read(8).mid(4), QByteArray("TFL3"));
+        QCOMPARE(mcunet({"export-tflite", "--preset", "mcunet-vww1"}).code, 2);
+    }
+
     void badInputExitsWithTwo_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
