@@ -7,3 +7,5 @@ bash packaging/build.sh >/dev/null
 echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))."
 echo
 ./build/bench/bench_foundation
+echo
+./build/bench/bench_codegen

@@ -11,6 +11,14 @@
 #include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
 
+/* The specialized entry points only pay off if the kernel size and stride
+ * reach the loops as constants: force the inlining gcc would otherwise skip. */
+#if defined(__GNUC__)
+#define MCU_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define MCU_ALWAYS_INLINE static inline
+#endif
+
 static inline void copy_plane(const int8_t *in, const mcu_shape_t *is, int32_t ch, int32_t pad_top, int32_t pad_left,
                               int32_t bh, int32_t bw, int8_t zero_point, int8_t *plane) {
     int32_t by, bx;
@@ -31,7 +39,7 @@ static inline void copy_plane(const int8_t *in, const mcu_shape_t *is, int32_t c
     }
 }
 
-static inline void plane_channel(const int8_t *plane, int32_t bw, const int8_t *w, const int32_t k, const int32_t s,
+MCU_ALWAYS_INLINE void plane_channel(const int8_t *plane, int32_t bw, const int8_t *w, const int32_t k, const int32_t s,
                                  int32_t oh, int32_t ow, int32_t acc_base, int32_t mult, int32_t shift,
                                  const mcu_quant_t *q, int8_t *out, int32_t stride_c) {
     int32_t oy, ox, ky, kx;
@@ -41,7 +49,13 @@ static inline void plane_channel(const int8_t *plane, int32_t bw, const int8_t *
         for (ox = 0; ox < ow; ++ox) {
             const int8_t *p = row + ox * s;
             int32_t acc = acc_base;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 7
+#endif
             for (ky = 0; ky < k; ++ky)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 7
+#endif
                 for (kx = 0; kx < k; ++kx) acc += p[ky * bw + kx] * w[ky * k + kx];
             o[(int64_t)ox * stride_c] =
                 mcu_clamp_s8(mcu_requantize(acc, mult, shift) + q->output_offset, q->act_min, q->act_max);
@@ -74,7 +88,7 @@ static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weight
             }
 }
 
-static inline void depthwise(MCU_DEPTHWISE_ARGS, const int32_t k, const int32_t s) {
+MCU_ALWAYS_INLINE void depthwise(MCU_DEPTHWISE_ARGS, const int32_t k, const int32_t s) {
     const int32_t bh = (out_shape->h - 1) * s + k;
     const int32_t bw = (out_shape->w - 1) * s + k;
     const int8_t zero_point = (int8_t)(-q->input_offset);

@@ -24,19 +24,33 @@ static void direct(const int8_t *in, int32_t pixels, int32_t cin, const int8_t *
     }
 }
 
-/* Computes pixels a and b (b may equal a) from their copied columns. */
+static inline int8_t out_value(int32_t acc, int32_t multiplier, int32_t shift, const mcu_quant_t *q) {
+    return mcu_clamp_s8(mcu_requantize(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
+}
+
+/* Computes pixels 0 and 1 (o1 NULL: one pixel) from their copied columns, two
+ * output channels per pass. */
 static void pair(const int16_t *c0, const int16_t *c1, int32_t cin, const int8_t *weights, const int32_t *bias,
                  const int32_t *multiplier, const int32_t *shift, int8_t *o0, int8_t *o1, int32_t cout,
                  const mcu_quant_t *q) {
     int32_t oc;
-    for (oc = 0; oc < cout; ++oc) {
+    for (oc = 0; oc + 1 < cout; oc += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[oc];
+        acc[2] = acc[3] = bias[oc + 1];
+        mcu_dot2x2(c0, c1, weights + (int64_t)oc * cin, weights + (int64_t)(oc + 1) * cin, cin, acc);
+        o0[oc] = out_value(acc[0], multiplier[oc], shift[oc], q);
+        o0[oc + 1] = out_value(acc[2], multiplier[oc + 1], shift[oc + 1], q);
+        if (o1) {
+            o1[oc] = out_value(acc[1], multiplier[oc], shift[oc], q);
+            o1[oc + 1] = out_value(acc[3], multiplier[oc + 1], shift[oc + 1], q);
+        }
+    }
+    if (oc < cout) {
         int32_t a0 = bias[oc], a1 = bias[oc];
         mcu_dot2(c0, c1, weights + (int64_t)oc * cin, cin, &a0, &a1);
-        o0[oc] = mcu_clamp_s8(mcu_requantize(a0, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
-                              q->act_max);
-        if (o1)
-            o1[oc] = mcu_clamp_s8(mcu_requantize(a1, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
-                                  q->act_max);
+        o0[oc] = out_value(a0, multiplier[oc], shift[oc], q);
+        if (o1) o1[oc] = out_value(a1, multiplier[oc], shift[oc], q);
     }
 }
 
