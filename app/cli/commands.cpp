@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <cinttypes>
+#include <filesystem>
+#include <fstream>
+#include <random>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +14,11 @@
 #include "arch/architecture_json.h"
 #include "arch/presets.h"
 #include "board/board.h"
+#include "board/firmware_build.h"
+#include "board/link.h"
+#include "board/profiler.h"
+#include "board/virtual_board.h"
+#include "quant/interpreter.h"
 #include "cli/args.h"
 #include "common/error.h"
 #include "codegen/build.h"
@@ -47,6 +55,12 @@ const char* kUsage =
     "  run DIR --input FILE [--runs N]         build DIR for the host and print the output tensor\n"
     "  export-tflite ARCH.json|--preset NAME --out FILE.tflite [--seed S]\n"
     "                                          write the int8 model as a standard .tflite file\n"
+    "  build DIR --board ID                    cross-build the generated model + firmware (ELF sizes)\n"
+    "  flash DIR|ELF --board ID                load the firmware onto the board (virtual: boots it)\n"
+    "  profile --board ID [--runs N] [--input FILE]\n"
+    "                                          run the flashed model, per-layer counts vs estimate\n"
+    "  deploy ARCH.json|--preset NAME --board ID [--profile] [--runs N] [--out DIR] [--planner P] [--seed S]\n"
+    "                                          codegen + build + flash (+ profile) in one step\n"
     "\n"
     "Every command takes --json to print one JSON document on stdout.\n";
 
@@ -423,6 +437,200 @@ int runCommand(const std::vector<std::string>& argv) {
     return 0;
 }
 
+json readPlan(const std::string& dir) {
+    return json_read::parseFile((std::filesystem::path(dir) / "plan.json").string());
+}
+
+json buildJson(const board::FirmwareBuild& b, const json& plan, const board::Board& board) {
+    const std::int64_t flashEstimate = plan.value("weight_flash_bytes", std::int64_t(0)) + board.runtimeFlashBytes;
+    return {{"elf", b.elf},
+            {"flash_bytes", b.flashBytes},
+            {"sram_bytes", b.sramBytes},
+            {"arena_bytes", b.arenaBytes},
+            {"planned_arena_bytes", plan.value("arena_bytes", std::int64_t(-1))},
+            {"estimated_flash_bytes", flashEstimate},
+            {"flash_limit_bytes", board.flashBytes},
+            {"sram_limit_bytes", board.sramBytes}};
+}
+
+void printBuild(const board::FirmwareBuild& b, const json& plan, const board::Board& board) {
+    const json j = buildJson(b, plan, board);
+    std::printf("built %s\n  Flash %s B of %s (estimate %s B)\n  SRAM  %s B of %s, arena %s B (planned %s B)\n", b.elf.c_str(),
+                withCommas(b.flashBytes).c_str(), withCommas(board.flashBytes).c_str(),
+                withCommas(j["estimated_flash_bytes"].get<std::int64_t>()).c_str(), withCommas(b.sramBytes).c_str(),
+                withCommas(board.sramBytes).c_str(), withCommas(b.arenaBytes).c_str(),
+                withCommas(j["planned_arena_bytes"].get<std::int64_t>()).c_str());
+}
+
+int buildCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"board"});
+    if (args.positional().size() != 1) throw Error("build: needs the generated project's DIR");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("build: needs --board ID");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    const json plan = readPlan(args.positional()[0]);
+    const board::FirmwareBuild fw = board::buildFirmware(args.positional()[0], b);
+    if (args.flag("json")) std::cout << buildJson(fw, plan, b).dump(2) << "\n";
+    else printBuild(fw, plan, b);
+    return 0;
+}
+
+// Records what a virtual board holds ("flashing" it); boots it once to prove
+// the firmware answers.
+json flashVirtual(const board::Board& b, const std::string& elf, const std::string& planPath) {
+    board::VirtualBoard vb(b, elf);
+    board::LinkClient link(vb.transport());
+    const board::Hello hello = link.hello();
+    const json state = {{"board", b.id}, {"elf", std::filesystem::absolute(elf).string()},
+                        {"plan", planPath.empty() ? json(nullptr) : json(std::filesystem::absolute(planPath).string())},
+                        {"model", hello.model}, {"arena_bytes", hello.arenaBytes}};
+    const std::string path = board::flashedFirmwarePath(b.id);
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    json_read::writeFileAtomically(path, state.dump(2) + "\n");
+    return state;
+}
+
+int flashCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"board"});
+    if (args.positional().size() != 1) throw Error("flash: needs a generated project DIR or an ELF file");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("flash: needs --board ID");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    if (!b.isVirtual) throw Error(b.id + ": flashing real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    std::string target = args.positional()[0], plan;
+    if (std::filesystem::is_directory(target)) {
+        plan = (std::filesystem::path(target) / "plan.json").string();
+        const auto elf = std::filesystem::path(target) / ("build-" + b.id) / "firmware.elf";
+        if (!std::filesystem::exists(elf)) board::buildFirmware(target, b);
+        target = elf.string();
+    }
+    const json state = flashVirtual(b, target, plan);
+    if (args.flag("json")) std::cout << state.dump(2) << "\n";
+    else std::printf("flashed %s onto %s (%s)\n", state["model"].get<std::string>().c_str(), b.id.c_str(), target.c_str());
+    return 0;
+}
+
+std::vector<std::int8_t> readInputFile(const std::string& path, std::size_t bytes) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    std::vector<std::int8_t> data((std::istreambuf_iterator<char>(in)), {});
+    if (data.size() != bytes)
+        throw Error(path + ": " + std::to_string(data.size()) + " bytes, the model takes " + std::to_string(bytes));
+    return data;
+}
+
+void printProfile(const board::Profile& p) {
+    const std::string unit = p.unit();
+    std::printf("%s on %s, %d run(s); counts are %s%s\n\n", p.model.c_str(), p.board.c_str(), p.runs, unit.c_str(),
+                p.instructions ? " executed (QEMU -icount), not cycles" : "");
+    std::printf("%3s %-16s %-17s %12s %14s %8s %7s %14s\n", "#", "layer", "op", "MACs", unit.c_str(),
+                p.instructions ? "MAC/ins" : "MAC/cyc", "share", "estimate");
+    for (std::size_t i = 0; i < p.layers.size(); ++i) {
+        const auto& l = p.layers[i];
+        std::printf("%3zu %-16s %-17s %12s %14s %8.3f %6.1f%% %14s\n", i, l.layer.name.c_str(), l.layer.op.c_str(),
+                    withCommas(l.layer.macs).c_str(), withCommas(std::int64_t(l.count)).c_str(), l.macsPerCount,
+                    100 * l.share, withCommas(std::int64_t(l.estimate)).c_str());
+    }
+    std::printf("\ntotal %s %s for %s MACs (%.3f MACs per %s); estimate %s\n", withCommas(std::int64_t(p.total)).c_str(),
+                unit.c_str(), withCommas(p.macs).c_str(), p.total ? double(p.macs) / double(p.total) : 0.0,
+                p.instructions ? "instruction" : "cycle", withCommas(std::int64_t(p.estimateTotal)).c_str());
+}
+
+int profileCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json"}, {"board", "runs", "input", "seed"});
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("profile: needs --board ID");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    if (!b.isVirtual) throw Error(b.id + ": profiling real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    const int runs = static_cast<int>(args.integer("runs", 3, 1, 1000));
+    const std::string statePath = board::flashedFirmwarePath(b.id);
+    if (!std::filesystem::exists(statePath)) throw Error(b.id + ": nothing flashed yet (mcunet flash DIR --board " + b.id + ")");
+    const json state = json_read::parseFile(statePath);
+    if (!state.contains("plan") || !state["plan"].is_string())
+        throw Error(b.id + ": the flashed firmware came without its plan.json; flash the generated DIR instead of the ELF");
+    const json plan = json_read::parseFile(state["plan"].get<std::string>());
+    const auto layers = board::layersFromPlan(plan);
+    const std::size_t inputBytes = plan["input"]["shape"][0].get<std::size_t>() * plan["input"]["shape"][1].get<std::size_t>() *
+                                   plan["input"]["shape"][2].get<std::size_t>();
+    std::vector<std::int8_t> input;
+    if (auto file = args.option("input")) {
+        input = readInputFile(*file, inputBytes);
+    } else {
+        std::mt19937_64 rng(static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX)));
+        for (std::size_t i = 0; i < inputBytes; ++i) input.push_back(static_cast<std::int8_t>(rng() & 0xff));
+    }
+    board::VirtualBoard vb(b, state["elf"].get<std::string>());
+    board::LinkClient link(vb.transport());
+    const board::Profile p = board::profileModel(link, layers, b, input, runs);
+    if (args.flag("json")) std::cout << board::toJson(p).dump(2) << "\n";
+    else printProfile(p);
+    return 0;
+}
+
+int deployCommand(const std::vector<std::string>& argv) {
+    Args args(argv, {"json", "profile"}, {"preset", "board", "runs", "out", "planner", "seed"});
+    const arch::Architecture a = architectureFrom(args, "deploy");
+    const auto boardId = args.option("board");
+    if (!boardId) throw Error("deploy: needs --board ID");
+    const board::Catalog catalog = board::Catalog::builtIn();
+    const board::Board& b = catalog.byId(*boardId);
+    if (!b.isVirtual) throw Error(b.id + ": deploying to real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
+    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    const int runs = static_cast<int>(args.integer("runs", 2, 1, 1000));
+    const std::string dir = args.option("out").value_or(
+        (std::filesystem::temp_directory_path() / ("mcunet-deploy-" + a.name + "-" + b.id)).string());
+    const graph::Graph g = graph::buildGraph(a);
+    const quant::QuantizedModel model = quant::quantizeSeeded(g, seed);
+    const memory::Plan plan = memory::plan(model.graph, planner);
+    codegen::Options options;
+    options.modelName = a.name;
+    options.boardId = b.id;
+    codegen::generate(model, plan, dir, options);
+    const json planJson = readPlan(dir);
+    const board::FirmwareBuild fw = board::buildFirmware(dir, b);
+    const json state = flashVirtual(b, fw.elf, (std::filesystem::path(dir) / "plan.json").string());
+    const cost::ModelCost c = cost::estimate(g, b);
+    json out = {{"architecture", a.name}, {"board", b.id}, {"directory", dir}, {"planner", memory::plannerName(planner)},
+                {"build", buildJson(fw, planJson, b)},
+                {"estimate", {{"macs", c.macs}, {"flash_bytes", c.flashBytes}, {"peak_sram_bytes", plan.arenaBytes}, {"latency_ms", c.latencyMs}}}};
+    if (args.flag("profile")) {
+        const auto input = quant::quantizeTensor(quant::randomInputs(g, 1, seed + 1)[0],
+                                                 model.tensors[static_cast<std::size_t>(g.input())]);
+        board::VirtualBoard vb(b, fw.elf);
+        board::LinkClient link(vb.transport());
+        const board::Profile p = board::profileModel(link, board::layersFromPlan(planJson), b, input, runs);
+        const bool match = p.output == quant::runReferenceOutput(model, input);
+        const json pj = board::toJson(p);
+        out["profile"] = pj;
+        out["layers"] = pj["layers"];
+        out["unit"] = pj["unit"];
+        out[p.unit()] = p.total;
+        out["macs_per_" + std::string(p.instructions ? "instruction" : "cycle")] = pj["macs_per_" + std::string(p.instructions ? "instruction" : "cycle")];
+        out["outputs_match_reference"] = match;
+        if (!args.flag("json")) {
+            printBuild(fw, planJson, b);
+            std::printf("\n");
+            printProfile(p);
+            std::printf("output %s the reference interpreter's\n", match ? "identical to" : "DIFFERS from");
+        }
+        if (!match) {
+            if (args.flag("json")) std::cout << out.dump(2) << "\n";
+            std::fprintf(stderr, "deploy: the board's output differs from the reference interpreter\n");
+            return 1;
+        }
+    } else if (!args.flag("json")) {
+        printBuild(fw, planJson, b);
+        std::printf("flashed %s onto %s\n", a.name.c_str(), b.id.c_str());
+    }
+    (void)state;
+    if (args.flag("json")) std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args) {
@@ -441,6 +649,10 @@ int run(const std::vector<std::string>& args) {
         if (command == "codegen") return codegenCommand(rest);
         if (command == "run") return runCommand(rest);
         if (command == "export-tflite") return exportTfliteCommand(rest);
+        if (command == "build") return buildCommand(rest);
+        if (command == "flash") return flashCommand(rest);
+        if (command == "profile") return profileCommand(rest);
+        if (command == "deploy") return deployCommand(rest);
         std::cerr << "mcunet: unknown command \"" << command << "\"\n\n" << kUsage;
         return 2;
     } catch (const Error& e) {

@@ -1,0 +1,86 @@
+#include "board/elf.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "common/error.h"
+
+namespace mcunet::board {
+
+namespace {
+
+std::uint32_t u32(const std::vector<char>& b, std::size_t at) {
+    if (at + 4 > b.size()) throw Error("ELF: truncated");
+    std::uint32_t v;
+    std::memcpy(&v, b.data() + at, 4);
+    return v;
+}
+std::uint16_t u16(const std::vector<char>& b, std::size_t at) {
+    if (at + 2 > b.size()) throw Error("ELF: truncated");
+    std::uint16_t v;
+    std::memcpy(&v, b.data() + at, 2);
+    return v;
+}
+std::string cstr(const std::vector<char>& b, std::size_t at) {
+    std::string s;
+    while (at < b.size() && b[at]) s += b[at++];
+    return s;
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> ElfImage::symbolSize(const std::string& name) const {
+    for (const auto& [n, size] : symbols)
+        if (n == name) return size;
+    return std::nullopt;
+}
+
+ElfImage readElf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    const std::vector<char> b((std::istreambuf_iterator<char>(in)), {});
+    if (b.size() < 52 || std::memcmp(b.data(), "\x7f" "ELF", 4) != 0) throw Error(path + ": not an ELF file");
+    if (b[4] != 1 || b[5] != 1) throw Error(path + ": not a 32-bit little-endian ELF");
+    if (u16(b, 18) != 40) throw Error(path + ": not an ARM ELF");
+    const std::uint32_t shoff = u32(b, 32);
+    const std::uint16_t shentsize = u16(b, 46), shnum = u16(b, 48), shstrndx = u16(b, 50);
+    if (shentsize != 40 || shstrndx >= shnum) throw Error(path + ": bad section table");
+    auto header = [&](std::size_t i) { return shoff + i * 40u; };
+    const std::uint32_t strOffset = u32(b, header(shstrndx) + 16);
+    ElfImage elf;
+    std::size_t symtab = 0;
+    for (std::size_t i = 0; i < shnum; ++i) {
+        const std::size_t h = header(i);
+        ElfSection s;
+        s.name = cstr(b, strOffset + u32(b, h));
+        s.type = u32(b, h + 4);
+        s.flags = u32(b, h + 8);
+        s.address = u32(b, h + 12);
+        s.size = u32(b, h + 20);
+        if (s.type == 2) symtab = i;  // SHT_SYMTAB
+        elf.sections.push_back(s);
+    }
+    if (symtab) {
+        const std::size_t h = header(symtab);
+        const std::uint32_t offset = u32(b, h + 16), size = u32(b, h + 20), link = u32(b, h + 24);
+        const std::uint32_t names = u32(b, header(link) + 16);
+        for (std::uint32_t at = offset; at + 16 <= offset + size; at += 16)
+            elf.symbols.emplace_back(cstr(b, names + u32(b, at)), u32(b, at + 8));
+    }
+    return elf;
+}
+
+MemoryUse memoryUse(const ElfImage& elf, std::uint32_t sramOrigin) {
+    MemoryUse m;
+    for (const ElfSection& s : elf.sections) {
+        if (!s.alloc() || s.size == 0) continue;
+        const bool inSram = s.address >= sramOrigin;
+        if (inSram) m.sramBytes += s.size;
+        if (!inSram || !s.nobits()) m.flashBytes += s.size;  // .data also occupies Flash (its initializers)
+    }
+    if (const auto arena = elf.symbolSize("model_arena")) m.arenaBytes = *arena;
+    return m;
+}
+
+}  // namespace mcunet::board

@@ -1,0 +1,139 @@
+#include "board/profiler.h"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/json_read.h"
+
+namespace mcunet::board {
+
+using nlohmann::json;
+namespace jr = mcunet::json_read;
+
+std::vector<LayerInfo> layersFromPlan(const json& plan) {
+    std::vector<LayerInfo> layers;
+    const json& list = jr::array(plan, "layers", "plan");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string p = jr::index("plan.layers", i);
+        LayerInfo l;
+        l.name = jr::string(list[i], "name", p);
+        l.op = jr::string(list[i], "op", p);
+        l.macs = jr::integer(list[i], "macs", p);
+        l.inputElements = jr::has(list[i], "input_elements") ? jr::integer(list[i], "input_elements", p) : 0;
+        l.outputElements = jr::has(list[i], "output_elements") ? jr::integer(list[i], "output_elements", p) : 0;
+        layers.push_back(l);
+    }
+    return layers;
+}
+
+double estimateCycles(const LayerInfo& l, const LatencyTable& t) {
+    double cycles = t.cyclesPerLayer;
+    if (l.op == "add" || l.op == "average_pool") {
+        auto it = t.cyclesPerElement.find(l.op);
+        if (it != t.cyclesPerElement.end())
+            cycles += it->second * double(l.op == "add" ? l.outputElements : l.inputElements);
+    } else {
+        auto it = t.cyclesPerMac.find(l.op);
+        if (it != t.cyclesPerMac.end()) cycles += it->second * double(l.macs);
+    }
+    return cycles;
+}
+
+Profile profileModel(LinkClient& link, const std::vector<LayerInfo>& layers, const Board& board,
+                     const std::vector<std::int8_t>& input, int runs) {
+    if (runs < 1) throw Error("profile: at least one run");
+    const Hello hello = link.hello();
+    if (hello.layers != static_cast<int>(layers.size()))
+        throw Error("profile: the board runs a model with " + std::to_string(hello.layers) + " layers (" + hello.model +
+                    "), the plan has " + std::to_string(layers.size()) + ": flash the model first");
+    if (hello.inputBytes != input.size())
+        throw Error("profile: the model takes " + std::to_string(hello.inputBytes) + " input bytes, got " +
+                    std::to_string(input.size()));
+    Profile p;
+    p.board = hello.board;
+    p.model = hello.model;
+    p.instructions = hello.countsInstructions;
+    p.runs = runs;
+    link.writeInput(input);
+    std::vector<std::uint64_t> minimum, maximum;
+    for (int r = 0; r < runs; ++r) {
+        link.run(1, 120000);
+        const auto counts = link.readProfile(hello.layers);
+        if (r == 0) {
+            minimum = maximum = counts;
+        } else {
+            for (std::size_t i = 0; i < counts.size(); ++i) {
+                minimum[i] = std::min(minimum[i], counts[i]);
+                maximum[i] = std::max(maximum[i], counts[i]);
+            }
+        }
+    }
+    p.output = link.readOutput(hello.outputBytes);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        LayerProfile lp;
+        lp.layer = layers[i];
+        lp.count = minimum[i];
+        lp.maxCount = maximum[i];
+        lp.macsPerCount = lp.count ? double(lp.layer.macs) / double(lp.count) : 0;
+        lp.estimate = estimateCycles(lp.layer, board.latency);
+        p.total += lp.count;
+        p.macs += lp.layer.macs;
+        p.estimateTotal += lp.estimate;
+        p.layers.push_back(lp);
+    }
+    for (auto& lp : p.layers) lp.share = p.total ? double(lp.count) / double(p.total) : 0;
+    return p;
+}
+
+json toJson(const Profile& p) {
+    const std::string unit = p.unit();
+    json layers = json::array();
+    for (const auto& l : p.layers)
+        layers.push_back({{"name", l.layer.name},
+                          {"op", l.layer.op},
+                          {"macs", l.layer.macs},
+                          {unit, l.count},
+                          {"max_" + unit, l.maxCount},
+                          {"macs_per_" + std::string(p.instructions ? "instruction" : "cycle"), l.macsPerCount},
+                          {"share", l.share},
+                          {"estimated_" + unit, l.estimate}});
+    std::vector<int> output(p.output.begin(), p.output.end());
+    return {{"board", p.board},
+            {"model", p.model},
+            {"unit", unit},
+            {"runs", p.runs},
+            {unit, p.total},
+            {"macs", p.macs},
+            {"macs_per_" + std::string(p.instructions ? "instruction" : "cycle"),
+             p.total ? double(p.macs) / double(p.total) : 0.0},
+            {"estimated_" + unit, p.estimateTotal},
+            {"output", output},
+            {"layers", layers}};
+}
+
+LatencyTable calibrate(const std::vector<Profile>& profiles, const LatencyTable& prior) {
+    LatencyTable t = prior;
+    std::map<std::string, std::pair<double, double>> sums;  // kind -> (sum x*y, sum x*x)
+    for (const Profile& p : profiles)
+        for (const auto& l : p.layers) {
+            const bool perElement = l.layer.op == "add" || l.layer.op == "average_pool";
+            const double x = perElement ? double(l.layer.op == "add" ? l.layer.outputElements : l.layer.inputElements)
+                                        : double(l.layer.macs);
+            const double y = std::max(0.0, double(l.count) - prior.cyclesPerLayer);
+            if (x <= 0) continue;
+            sums[l.layer.op].first += x * y;
+            sums[l.layer.op].second += x * x;
+        }
+    for (const auto& [kind, s] : sums) {
+        if (s.second <= 0) continue;
+        const double slope = std::max(1e-3, s.first / s.second);
+        if (kind == "add" || kind == "average_pool") t.cyclesPerElement[kind] = slope;
+        else t.cyclesPerMac[kind] = slope;
+    }
+    return t;
+}
+
+}  // namespace mcunet::board

@@ -1,0 +1,47 @@
+#pragma once
+// The virtual board: real firmware on an emulated Cortex-M (qemu-system-arm
+// mps2-an500 / mps2-an386, deterministic -icount), its UART on a loopback TCP
+// port. QEMU is killed when the object goes away, and also if this process
+// dies (the kernel sends it SIGKILL), so no QEMU outlives the studio or a test.
+#include <memory>
+#include <string>
+#include <sys/types.h>
+
+#include "board/board.h"
+#include "board/link.h"
+
+namespace mcunet::board {
+
+struct VirtualBoardOptions {
+    std::string qemu = "qemu-system-arm";
+    int startTimeoutMs = 10000;
+};
+
+class VirtualBoard {
+public:
+    // Boots `elf` on the board's QEMU machine and connects to its UART.
+    // Throws mcunet::Error: QEMU missing, the ELF rejected, QEMU exiting early.
+    VirtualBoard(const Board& board, const std::string& elf, VirtualBoardOptions options = {});
+    ~VirtualBoard();
+    VirtualBoard(const VirtualBoard&) = delete;
+    VirtualBoard& operator=(const VirtualBoard&) = delete;
+
+    Transport& transport() { return *transport_; }
+    bool running() const;
+    pid_t pid() const { return pid_; }
+    void stop();                // idempotent
+    std::string log() const;    // what QEMU printed
+
+private:
+    pid_t pid_ = -1;
+    std::string logPath_;
+    std::string tempDir_;
+    std::unique_ptr<Transport> transport_;
+};
+
+// Where `mcunet flash` records a virtual board's current firmware (the
+// virtual board's "Flash": the ELF and its plan.json), under
+// $XDG_STATE_HOME or ~/.local/state/mcunet-studio/<board>.json.
+std::string flashedFirmwarePath(const std::string& boardId);
+
+}  // namespace mcunet::board

@@ -1,0 +1,24 @@
+/* The board support layer the firmware needs: a byte link (UART), a
+ * free-running counter, and a way to stop. One implementation per board
+ * family: board_mps2.c for the QEMU virtual boards; real boards add theirs
+ * (DWT cycle counter, USB CDC) behind the same functions. */
+#ifndef MCUNET_BOARD_H
+#define MCUNET_BOARD_H
+
+#include <stdint.h>
+
+void board_init(void);
+void board_putc(uint8_t c);
+int board_getc(void); /* -1 when no byte is waiting */
+void board_write(const void *data, uint32_t n);
+void board_puts(const char *s);
+/* Counter: read it, then ask how many units (cycles or instructions, see
+ * board_counter_kind) passed between two readings. */
+uint32_t board_counter_read(void);
+uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later);
+uint8_t board_counter_kind(void);
+uint32_t board_time_us(void); /* microseconds since boot (virtual boards: virtual time) */ /* MCU_COUNTER_CYCLES or MCU_COUNTER_INSTRUCTIONS */
+const char *board_name(void);
+void board_exit(int code);
+
+#endif

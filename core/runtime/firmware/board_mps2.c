@@ -1,0 +1,86 @@
+/* Board layer for QEMU's mps2-an500 (Cortex-M7) and mps2-an386 (Cortex-M4):
+ * CMSDK UART0 is the link; SysTick on the processor clock is the counter.
+ * Under `-icount shift=0` every executed instruction takes 1 ns and SysTick
+ * (25 MHz) ticks once per 40 instructions, identically on every run, so the
+ * counter is reported as executed instructions (resolution 40), never cycles. */
+#include "board.h"
+#include "mcunet_link.h"
+
+#define UART0_BASE 0x40004000u
+#define UART_DATA (*(volatile uint32_t *)(UART0_BASE + 0x00u))
+#define UART_STATE (*(volatile uint32_t *)(UART0_BASE + 0x04u))
+#define UART_CTRL (*(volatile uint32_t *)(UART0_BASE + 0x08u))
+#define UART_BAUDDIV (*(volatile uint32_t *)(UART0_BASE + 0x10u))
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+
+#define INSTRUCTIONS_PER_TICK 40u
+
+#ifndef MCUNET_BOARD_NAME
+#define MCUNET_BOARD_NAME "virtual"
+#endif
+
+static volatile uint32_t systick_wraps;
+
+/* SysTick wraps every 2^24 ticks; counting wraps extends the counter to 32
+ * bits of ticks (171G instructions). */
+void SysTick_Handler(void) { systick_wraps++; }
+
+void board_init(void) {
+    UART_BAUDDIV = 16u;
+    UART_CTRL = 3u; /* TX and RX enable: without TX enable the first byte hangs */
+    SYST_RVR = 0x00FFFFFFu;
+    SYST_CVR = 0u;
+    SYST_CSR = 7u; /* enable, wrap interrupt, processor clock */
+}
+
+void board_putc(uint8_t c) {
+    while (UART_STATE & 1u) {
+    }
+    UART_DATA = c;
+}
+
+int board_getc(void) {
+    if (UART_STATE & 2u) return (int)(UART_DATA & 0xFFu);
+    return -1;
+}
+
+void board_write(const void *data, uint32_t n) {
+    const uint8_t *p = (const uint8_t *)data;
+    uint32_t i;
+    for (i = 0; i < n; ++i) board_putc(p[i]);
+}
+
+void board_puts(const char *s) {
+    while (*s) board_putc((uint8_t)*s++);
+}
+
+/* Ticks since boot (modulo 2^32). */
+uint32_t board_counter_read(void) {
+    uint32_t wraps, value;
+    do {
+        wraps = systick_wraps;
+        value = SYST_CVR;
+    } while (wraps != systick_wraps);
+    return (wraps << 24) + (0x00FFFFFFu - value);
+}
+
+uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later) { return (later - earlier) * INSTRUCTIONS_PER_TICK; }
+
+/* Virtual time: with -icount shift=0 one instruction is one nanosecond. */
+uint32_t board_time_us(void) { return (uint32_t)(((uint64_t)board_counter_read() * INSTRUCTIONS_PER_TICK) / 1000u); }
+
+uint8_t board_counter_kind(void) { return MCU_COUNTER_INSTRUCTIONS; }
+
+const char *board_name(void) { return MCUNET_BOARD_NAME; }
+
+void board_exit(int code) {
+    /* Semihosting SYS_EXIT_EXTENDED: QEMU exits with `code`. */
+    volatile uint32_t block[2];
+    block[0] = 0x20026u; /* ADP_Stopped_ApplicationExit */
+    block[1] = (uint32_t)code;
+    __asm volatile("mov r0, #0x20\n mov r1, %0\n bkpt 0xab" : : "r"(block) : "r0", "r1", "memory");
+    for (;;) {
+    }
+}
