@@ -56,7 +56,23 @@ std::optional<Frame> FrameParser::next() {
                 resync = true;
             } else {
                 const std::size_t total = MCU_LINK_HEADER_BYTES + length + MCU_LINK_CRC_BYTES;
-                if (buffer_.size() < total) return std::nullopt;
+                if (buffer_.size() < total) {
+                    // Incomplete: a damaged length may hide later frames. Take
+                    // the first complete frame with a valid CRC further on.
+                    for (std::size_t k = 1; k + MCU_LINK_HEADER_BYTES <= buffer_.size(); ++k) {
+                        if (buffer_[k] != MCU_LINK_SYNC0 || buffer_[k + 1] != MCU_LINK_SYNC1) continue;
+                        const std::uint32_t len = get16(buffer_.data() + k + 2);
+                        const std::size_t end = k + MCU_LINK_HEADER_BYTES + len + MCU_LINK_CRC_BYTES;
+                        if (len > MCU_LINK_MAX_PAYLOAD || end > buffer_.size()) continue;
+                        if (mcu_crc32_update(0, buffer_.data() + k + 2, 4 + len) ==
+                            get32(buffer_.data() + k + MCU_LINK_HEADER_BYTES + len)) {
+                            buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(k));
+                            skipped_ += k;
+                            return next();
+                        }
+                    }
+                    return std::nullopt;
+                }
                 const std::uint32_t crc = mcu_crc32_update(0, buffer_.data() + 2, 4 + length);
                 if (crc == get32(buffer_.data() + MCU_LINK_HEADER_BYTES + length)) {
                     Frame f;

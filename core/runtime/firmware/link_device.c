@@ -14,6 +14,12 @@
 
 static uint8_t rx[FRAME_MAX];
 static uint32_t rx_len;
+/* Later frame starts inside an incomplete frame: if the first frame's length
+ * was corrupted (or its tail lost), a retried request arrives inside it and
+ * is taken as soon as it is complete and its CRC checks. */
+#define MAX_CANDIDATES 8u
+static uint32_t candidates[MAX_CANDIDATES];
+static uint32_t candidate_count;
 static uint8_t tx[FRAME_MAX];
 static uint32_t tx_len;
 static int have_last;
@@ -66,6 +72,7 @@ static uint32_t put_string(uint8_t *p, const char *s) {
 
 static void handle(uint8_t type, uint8_t id, const uint8_t *payload, uint32_t n) {
     uint8_t *out = tx + MCU_LINK_HEADER_BYTES;
+    if (type == MCU_MSG_HELLO) have_last = 0; /* a new session: forget the cached reply */
     if (have_last && id == last_id && type == last_type) {
         board_write(tx, tx_len); /* a retry: the same answer again */
         return;
@@ -190,8 +197,44 @@ static int parse(void) {
     }
 }
 
+static void check_candidates(void) {
+    uint32_t i = 0;
+    while (i < candidate_count) {
+        const uint32_t k = candidates[i];
+        int keep = 1;
+        if (rx_len >= k + MCU_LINK_HEADER_BYTES) {
+            const uint32_t payload_len = get16(rx + k + 2);
+            const uint32_t end = k + MCU_LINK_HEADER_BYTES + payload_len + MCU_LINK_CRC_BYTES;
+            if (payload_len > MCU_LINK_MAX_PAYLOAD || end > FRAME_MAX) {
+                keep = 0;
+            } else if (rx_len == end) {
+                keep = 0;
+                if (mcu_crc32_update(0, rx + k + 2, 4 + payload_len) == get32(rx + k + MCU_LINK_HEADER_BYTES + payload_len)) {
+                    /* A whole valid frame: everything before it was damaged. */
+                    memmove(rx, rx + k, end - k);
+                    rx_len = end - k;
+                    candidate_count = 0;
+                    parse();
+                    return;
+                }
+            }
+        }
+        if (keep) {
+            ++i;
+        } else {
+            candidates[i] = candidates[--candidate_count];
+        }
+    }
+}
+
 void link_feed(uint8_t byte) {
     if (rx_len == FRAME_MAX) rx_len = 0; /* cannot happen with a valid length; be safe */
     rx[rx_len++] = byte;
-    parse();
+    if (parse() == 0) {
+        candidate_count = 0;
+        return;
+    }
+    if (rx_len >= 4 && rx[rx_len - 2] == MCU_LINK_SYNC0 && byte == MCU_LINK_SYNC1 && candidate_count < MAX_CANDIDATES)
+        candidates[candidate_count++] = rx_len - 2;
+    check_candidates();
 }

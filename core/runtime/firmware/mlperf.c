@@ -227,5 +227,9 @@ void mlperf_feed(uint8_t byte) {
         return;
     }
     if (byte == '\r' || byte == '\n') return; /* line endings between commands */
+    if (byte < 0x20u || byte > 0x7eu) {
+        cmd_len = 0; /* binary noise (a damaged frame): not part of any command */
+        return;
+    }
     if (cmd_len < CMD_SIZE) cmd[cmd_len++] = (char)byte;
 }

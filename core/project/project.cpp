@@ -1,0 +1,234 @@
+#include "project/project.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
+#include "common/error.h"
+#include "common/json_read.h"
+#include "memory/plan.h"
+
+namespace mcunet::project {
+
+using nlohmann::json;
+namespace jr = mcunet::json_read;
+
+namespace {
+
+json optionalBytes(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+std::optional<std::int64_t> readOptionalBytes(const json& o, const std::string& key, const std::string& path) {
+    if (!jr::has(o, key) || o.at(key).is_null()) return std::nullopt;
+    const std::int64_t v = jr::integer(o, key, path);
+    if (v < 1024 || v > (std::int64_t(1) << 40))
+        throw Error(jr::join(path, key) + ": " + std::to_string(v) + " is out of range (1024 to 2^40 bytes, or null)");
+    return v;
+}
+
+Target readTarget(const json& doc) {
+    const json& t = jr::object(doc, "target", "");
+    jr::onlyKeys(t, {"board", "sram_limit_bytes", "flash_limit_bytes"}, "target");
+    Target target;
+    target.boardId = jr::string(t, "board", "target");
+    if (target.boardId.empty()) throw Error("target.board: must not be empty");
+    target.sramLimitBytes = readOptionalBytes(t, "sram_limit_bytes", "target");
+    target.flashLimitBytes = readOptionalBytes(t, "flash_limit_bytes", "target");
+    return target;
+}
+
+SpaceSettings readSpace(const json& doc) {
+    SpaceSettings s;
+    if (!jr::has(doc, "search_space")) return s;
+    const std::string path = "search_space";
+    const json& o = jr::object(doc, "search_space", "");
+    jr::onlyKeys(o, {"resolutions", "widths", "samples_per_space", "seed"}, path);
+    s.grid.resolutions.clear();
+    s.grid.widths.clear();
+    const json& rs = jr::array(o, "resolutions", path);
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        if (!rs[i].is_number_integer())
+            throw Error(jr::index(jr::join(path, "resolutions"), i) + ": expected an integer");
+        const auto r = rs[i].get<std::int64_t>();
+        if (r < 32 || r > 1024)
+            throw Error(jr::index(jr::join(path, "resolutions"), i) + ": " + std::to_string(r) +
+                        " is out of range (32 to 1024)");
+        s.grid.resolutions.push_back(static_cast<int>(r));
+    }
+    const json& ws = jr::array(o, "widths", path);
+    for (std::size_t i = 0; i < ws.size(); ++i) {
+        if (!ws[i].is_number()) throw Error(jr::index(jr::join(path, "widths"), i) + ": expected a number");
+        const double w = ws[i].get<double>();
+        if (!(w >= 0.05 && w <= 4.0))
+            throw Error(jr::index(jr::join(path, "widths"), i) + ": " + ws[i].dump() +
+                        " is out of range (0.05 to 4.0)");
+        s.grid.widths.push_back(w);
+    }
+    if (s.grid.resolutions.empty()) throw Error("search_space.resolutions: must not be empty");
+    if (s.grid.widths.empty()) throw Error("search_space.widths: must not be empty");
+    const std::int64_t samples = jr::integer(o, "samples_per_space", path);
+    if (samples < 1 || samples > 1000000)
+        throw Error("search_space.samples_per_space: " + std::to_string(samples) + " is out of range (1 to 1000000)");
+    s.samplesPerSpace = static_cast<int>(samples);
+    const std::int64_t seed = jr::integer(o, "seed", path);
+    if (seed < 0) throw Error("search_space.seed: " + std::to_string(seed) + " must not be negative");
+    s.seed = static_cast<std::uint64_t>(seed);
+    return s;
+}
+
+std::optional<SpaceChoice> readChoice(const json& doc) {
+    if (!jr::has(doc, "last_space_choice") || doc.at("last_space_choice").is_null()) return std::nullopt;
+    const std::string path = "last_space_choice";
+    const json& o = jr::object(doc, "last_space_choice", "");
+    jr::onlyKeys(o, {"resolution", "width", "mean_macs", "satisfying_share", "sram_limit_bytes", "flash_limit_bytes"},
+                 path);
+    SpaceChoice c;
+    c.resolution = static_cast<int>(std::clamp<std::int64_t>(jr::integer(o, "resolution", path), 0, 4096));
+    c.width = jr::number(o, "width", path);
+    c.meanMacs = jr::number(o, "mean_macs", path);
+    c.satisfyingShare = jr::number(o, "satisfying_share", path);
+    c.sramLimitBytes = jr::integer(o, "sram_limit_bytes", path);
+    c.flashLimitBytes = jr::integer(o, "flash_limit_bytes", path);
+    return c;
+}
+
+// Migrations: kMigrations[v] turns a version-v document into version v + 1.
+// Version 1 is the first released schema, so the table is empty; when a field
+// changes meaning, bump kProjectSchemaVersion and add the step here (with a
+// test that loads a saved file of the old version).
+using Migration = json (*)(json);
+constexpr std::pair<int, Migration> kMigrations[] = {{0, nullptr}};
+
+}  // namespace
+
+json toJson(const Project& p) {
+    json choice = nullptr;
+    if (p.lastSpaceChoice) {
+        const SpaceChoice& c = *p.lastSpaceChoice;
+        choice = {{"resolution", c.resolution},         {"width", c.width},
+                  {"mean_macs", c.meanMacs},            {"satisfying_share", c.satisfyingShare},
+                  {"sram_limit_bytes", c.sramLimitBytes}, {"flash_limit_bytes", c.flashLimitBytes}};
+    }
+    return {{"format", kProjectFormat},
+            {"schema_version", kProjectSchemaVersion},
+            {"name", p.name},
+            {"target",
+             {{"board", p.target.boardId},
+              {"sram_limit_bytes", optionalBytes(p.target.sramLimitBytes)},
+              {"flash_limit_bytes", optionalBytes(p.target.flashLimitBytes)}}},
+            {"architecture", arch::toJson(p.architecture)},
+            {"search_space",
+             {{"resolutions", p.space.grid.resolutions},
+              {"widths", p.space.grid.widths},
+              {"samples_per_space", p.space.samplesPerSpace},
+              {"seed", p.space.seed}}},
+            {"design", {{"planner", p.planner}}},
+            {"last_space_choice", choice}};
+}
+
+json migrate(const json& document) {
+    if (!document.is_object()) throw Error("the project file must be a JSON object");
+    const std::int64_t version = jr::integer(document, "schema_version", "");
+    if (version > kProjectSchemaVersion || version < 1)
+        throw Error("schema_version: " + std::to_string(version) + " is not supported (this build reads versions 1 to " +
+                    std::to_string(kProjectSchemaVersion) + ")");
+    json doc = document;
+    for (std::int64_t v = version; v < kProjectSchemaVersion; ++v) {
+        Migration step = nullptr;
+        for (const auto& [from, fn] : kMigrations)
+            if (from == v) step = fn;
+        if (!step) throw Error("schema_version: no migration from version " + std::to_string(v));
+        doc = step(std::move(doc));
+        doc["schema_version"] = v + 1;
+    }
+    return doc;
+}
+
+Project fromJson(const json& document) {
+    const json doc = migrate(document);
+    jr::onlyKeys(doc, {"format", "schema_version", "name", "target", "architecture", "search_space", "design",
+                       "last_space_choice"},
+                 "");
+    const std::string format = jr::string(doc, "format", "");
+    if (format != kProjectFormat)
+        throw Error("format: \"" + format + "\" is not \"" + std::string(kProjectFormat) + "\"");
+    Project p;
+    p.name = jr::has(doc, "name") ? jr::string(doc, "name", "") : std::string("untitled");
+    p.target = readTarget(doc);
+    const json& a = jr::object(doc, "architecture", "");
+    try {
+        p.architecture = arch::fromJson(a);
+    } catch (const Error& e) {
+        throw Error(std::string("architecture.") + e.what());
+    }
+    p.space = readSpace(doc);
+    if (jr::has(doc, "design")) {
+        const json& d = jr::object(doc, "design", "");
+        jr::onlyKeys(d, {"planner"}, "design");
+        if (jr::has(d, "planner")) {
+            const std::string name = jr::string(d, "planner", "design");
+            try {
+                p.planner = memory::plannerName(memory::parsePlanner(name));
+            } catch (const Error& e) {
+                throw Error(std::string("design.planner: ") + e.what());
+            }
+        }
+    }
+    p.lastSpaceChoice = readChoice(doc);
+    return p;
+}
+
+Project load(const std::string& filePath) {
+    try {
+        return fromJson(jr::parseFile(filePath));
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        // parseFile already names the file; field errors get it here.
+        if (what.rfind(filePath, 0) == 0) throw;
+        throw Error(filePath + ": " + what);
+    }
+}
+
+void save(const Project& p, const std::string& filePath) {
+    jr::writeFileAtomically(filePath, toJson(p).dump(2) + "\n");
+}
+
+void checkAgainst(const Project& p, const board::Catalog& catalog) {
+    if (catalog.find(p.target.boardId)) return;
+    std::string known;
+    for (const auto& b : catalog.boards()) known += (known.empty() ? "" : ", ") + b.id;
+    throw Error("target.board: unknown board \"" + p.target.boardId + "\" (known: " + known + ")");
+}
+
+space::Constraints limits(const Project& p, const board::Board& b) {
+    return {p.target.sramLimitBytes.value_or(b.sramBytes), p.target.flashLimitBytes.value_or(b.flashBytes)};
+}
+
+std::string autosavePath(const std::string& projectPath) { return projectPath + ".autosave"; }
+
+bool hasNewerAutosave(const std::string& projectPath) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path autosave = autosavePath(projectPath);
+    if (!fs::exists(autosave, ec)) return false;
+    if (!fs::exists(projectPath, ec)) return true;
+    const auto a = fs::last_write_time(autosave, ec);
+    if (ec) return false;
+    const auto p = fs::last_write_time(projectPath, ec);
+    if (ec) return true;
+    return a > p;
+}
+
+Project demoProject() {
+    Project p;
+    p.name = "demo";
+    p.target.boardId = "virtual-m7";
+    p.architecture = arch::preset("mcunet-vww1");
+    p.space.samplesPerSpace = 1000;
+    p.space.seed = 1;
+    return p;
+}
+
+}  // namespace mcunet::project
