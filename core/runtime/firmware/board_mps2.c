@@ -22,6 +22,7 @@
 #endif
 
 static volatile uint32_t systick_wraps;
+static uint32_t tick_base; /* ticks before the last alignment */
 
 /* SysTick wraps every 2^24 ticks; counting wraps extends the counter to 32
  * bits of ticks (171G instructions). */
@@ -56,14 +57,31 @@ void board_puts(const char *s) {
     while (*s) board_putc((uint8_t)*s++);
 }
 
-/* Ticks since boot (modulo 2^32). */
-uint32_t board_counter_read(void) {
+/* Ticks since the last alignment: 0 right after it, then the first reload
+ * (to 0xFFFFFF) one tick later, counting down, wrapping every 2^24. */
+static uint32_t ticks_since_align(void) {
     uint32_t wraps, value;
     do {
         wraps = systick_wraps;
         value = SYST_CVR;
     } while (wraps != systick_wraps);
-    return (wraps << 24) + (0x00FFFFFFu - value);
+    if (value == 0u) return wraps << 24;
+    return (wraps << 24) + 1u + (0x00FFFFFFu - value);
+}
+
+/* Ticks since boot (modulo 2^32). */
+uint32_t board_counter_read(void) { return tick_base + ticks_since_align(); }
+
+/* Restarts the tick period at this instruction: a write to the current-value
+ * register restarts SysTick, so every later tick falls at the same
+ * instruction of a run, and per-layer counts repeat exactly run after run. */
+void board_counter_align(void) {
+    const uint32_t now = board_counter_read();
+    SYST_CSR = 5u; /* no wrap interrupt while the count restarts */
+    SYST_CVR = 0u;
+    systick_wraps = 0u;
+    tick_base = now;
+    SYST_CSR = 7u;
 }
 
 uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later) { return (later - earlier) * INSTRUCTIONS_PER_TICK; }

@@ -19,6 +19,7 @@ void app_run(uint32_t runs) {
     for (r = 0; r < runs; ++r) {
         uint64_t total = 0;
         uint32_t i;
+        board_counter_align();
         model_invoke(app_input, app_output); /* copies the input into the arena */
         for (i = 0; i < MODEL_LAYER_COUNT; ++i) total += mcu_profile_counts[i];
         app_last_total = total;
