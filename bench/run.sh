@@ -9,3 +9,5 @@ echo
 ./build/bench/bench_foundation
 echo
 ./build/bench/bench_codegen
+echo
+./build/bench/bench_virtual_board virtual-m7

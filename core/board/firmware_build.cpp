@@ -36,8 +36,9 @@ FirmwareBuild buildFirmware(const std::string& generatedDir, const Board& board)
     FirmwareBuild result;
     std::vector<std::string> objects;
     std::vector<fs::path> sources = {dir / "model.c", dir / "model_weights.c"};
-    for (const char* sub : {"kernels", "firmware"})
-        for (const auto& e : fs::directory_iterator(dir / sub))
+    for (const char* sub : {"kernels", "firmware", "reference"})
+        if (fs::is_directory(dir / sub))
+            for (const auto& e : fs::directory_iterator(dir / sub))
             if (e.path().extension() == ".c" && e.path().filename() != "counter_dwt.c") sources.push_back(e.path());
     for (const auto& src : sources) {
         std::vector<std::string> argv = {gcc};

@@ -150,6 +150,39 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& plan,
             shapes << "static const mcu_quant_t " << L << "_q = {" << -tin.zeroPoint << ", " << tout.zeroPoint << ", "
                    << q.activationMin << ", " << q.activationMax << "};\n";
         }
+        if (options.referenceKernels) {
+            if (inPlace) throw Error("codegen: reference kernels run out of place only (use the tflm planner)");
+            if (op.kind == OpKind::Conv2D || op.kind == OpKind::DepthwiseConv2D || op.kind == OpKind::PointwiseConv2D) {
+                shapes << "static const mcu_shape_t " << L << "_in = {" << is.h << ", " << is.w << ", " << is.c << "}, "
+                       << L << "_out = {" << os.h << ", " << os.w << ", " << os.c << "};\n";
+                shapes << "static const mcu_window_t " << L << "_win = {" << op.kernel << ", " << op.stride << ", "
+                       << op.padTop << ", " << op.padLeft << "};\n";
+                const int kind = op.kind == OpKind::Conv2D ? 0 : op.kind == OpKind::DepthwiseConv2D ? 1 : 2;
+                layers << "    mcu_ref_conv_s8(" << kind << ", " << in << ", &" << L << "_in, " << L << "_w, " << L << "_b, " << L
+                       << "_m, " << L << "_s, " << out << ", &" << L << "_out, &" << L << "_win, &" << L << "_q);\n";
+            } else if (op.kind == OpKind::Add) {
+                const quant::TensorQuant tin2 = model.tensors[static_cast<std::size_t>(op.inputs[1])];
+                shapes << "static const mcu_add_params_t " << L << "_p = {" << -tin.zeroPoint << ", " << -tin2.zeroPoint
+                       << ", " << tout.zeroPoint << ", " << q.leftShift << ", " << q.input1.value << ", "
+                       << q.input1.shift << ", " << q.input2.value << ", " << q.input2.shift << ", " << q.output.value
+                       << ", " << q.output.shift << ", " << q.activationMin << ", " << q.activationMax << "};\n";
+                layers << "    mcu_ref_add_s8(" << in << ", " << A << " + " << offsetOf(op.inputs[1]) << ", " << out << ", "
+                       << os.elements() << ", &" << L << "_p);\n";
+            } else if (op.kind == OpKind::AveragePool) {
+                layers << "    mcu_ref_avgpool_s8(" << in << ", " << is.h * is.w << ", " << is.c << ", " << out << ");\n";
+            } else {
+                layers << "    mcu_ref_fully_connected_s8(" << in << ", " << is.elements() << ", " << L << "_w, " << L << "_b, "
+                       << q.multipliers.at(0).value << ", " << q.multipliers.at(0).shift << ", " << out << ", " << os.c
+                       << ", &" << L << "_q);\n";
+            }
+            layers << "    MCUNET_PROFILE_END(" << i << ");\n";
+            result.kernelVariants.insert("reference");
+            planLayers.push_back({{"index", i}, {"name", op.name}, {"op", graph::opKindName(op.kind)},
+                                  {"kernel_variant", "reference"}, {"in_place", false}, {"macs", cost::opMacs(g, op)},
+                                  {"input_elements", is.elements()}, {"output_elements", os.elements()},
+                                  {"scratch_offset", -1}, {"scratch_bytes", 0}});
+            continue;
+        }
         switch (op.kind) {
             case OpKind::Conv2D: {
                 if (!haveScratch) throw Error("codegen: " + op.name + ": the plan gives no im2col buffer");

@@ -17,6 +17,10 @@ struct Options {
     std::string prefix = "model";  // C identifier prefix of every symbol
     std::string modelName;         // shown in plan.json and hello messages
     std::string boardId;           // recorded in plan.json
+    // Call the plain reference kernels instead of the specialized ones (for
+    // benchmarks: they run out of place only, so the plan must do nothing in
+    // place, i.e. come from the tflm planner).
+    bool referenceKernels = false;
 };
 
 struct Generated {

@@ -13,8 +13,13 @@ struct Result {
     QByteArray out, err;
 };
 
-Result mcunet(const QStringList& args) {
+Result mcunet(const QStringList& args, const QString& stateDir = QString()) {
     QProcess p;
+    if (!stateDir.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_STATE_HOME", stateDir);  // where `flash` records a virtual board's firmware
+        p.setProcessEnvironment(env);
+    }
     p.start(MCUNET_CLI_PATH, args);
     if (!p.waitForFinished(120000)) {
         p.kill();
@@ -141,6 +146,44 @@ private slots:
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.read(8).mid(4), QByteArray("TFL3"));
         QCOMPARE(mcunet({"export-tflite", "--preset", "mcunet-vww1"}).code, 2);
+    }
+
+    void deployProfilesOnTheVirtualBoard() {
+        QTemporaryDir state;
+        const Result r = mcunet({"deploy", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--profile", "--json", "--runs", "1",
+                                 "--out", state.filePath("vww")},
+                                state.path());
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = json(r);
+        QCOMPARE(o["unit"].toString(), QString("instructions"));
+        QVERIFY(o["outputs_match_reference"].toBool());
+        QCOMPARE(o["build"].toObject()["arena_bytes"].toInteger(), o["estimate"].toObject()["peak_sram_bytes"].toInteger());
+        const QJsonArray layers = o["layers"].toArray();
+        QCOMPARE(layers.size(), 55);
+        qint64 sum = 0;
+        for (const auto& l : layers) {
+            const QJsonObject layer = l.toObject();
+            for (const char* key : {"name", "op", "macs", "instructions"}) QVERIFY2(layer.contains(key), key);
+            QVERIFY(layer["instructions"].toInteger() > 0);
+            QVERIFY(!layer.contains("cycles"));  // the virtual board counts instructions, never cycles
+            sum += layer["instructions"].toInteger();
+        }
+        QCOMPARE(sum, o["instructions"].toInteger());
+        // The same firmware is now "flashed": build, flash and profile on their own.
+        const Result build = mcunet({"build", state.filePath("vww"), "--board", "virtual-m4", "--json"}, state.path());
+        QCOMPARE(build.code, 0);
+        QCOMPARE(json(build)["arena_bytes"].toInteger(), json(build)["planned_arena_bytes"].toInteger());
+        QCOMPARE(mcunet({"flash", state.filePath("vww"), "--board", "virtual-m4"}, state.path()).code, 0);
+        const Result profile = mcunet({"profile", "--board", "virtual-m4", "--runs", "1", "--json"}, state.path());
+        QVERIFY2(profile.code == 0, profile.err.constData());
+        QCOMPARE(json(profile)["layers"].toArray().size(), 55);
+        QCOMPARE(json(profile)["model"].toString(), QString("mcunet-vww1"));
+        // Nothing flashed on virtual-m7 in a fresh state directory; real boards are not there yet.
+        QTemporaryDir empty;
+        const Result none = mcunet({"profile", "--board", "virtual-m7"}, empty.path());
+        QCOMPARE(none.code, 2);
+        QVERIFY(none.err.contains("nothing flashed yet"));
+        QCOMPARE(mcunet({"deploy", "--preset", "mcunet-vww1", "--board", "stm32f746g-disco"}, empty.path()).code, 2);
     }
 
     void badInputExitsWithTwo_data() {

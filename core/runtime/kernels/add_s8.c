@@ -8,9 +8,9 @@ void mcu_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, con
     for (i = 0; i < size; ++i) {
         const int32_t x = (int32_t)((uint32_t)(a[i] + p->input1_offset) << p->left_shift);
         const int32_t y = (int32_t)((uint32_t)(b[i] + p->input2_offset) << p->left_shift);
-        const int32_t sum = mcu_requantize_below_one(x, p->input1_multiplier, p->input1_shift) +
-                            mcu_requantize_below_one(y, p->input2_multiplier, p->input2_shift);
-        out[i] = mcu_clamp_s8(mcu_requantize_below_one(sum, p->output_multiplier, p->output_shift) + p->output_offset,
+        const int32_t sum = mcu_requantize_fast(x, p->input1_multiplier, p->input1_shift) +
+                            mcu_requantize_fast(y, p->input2_multiplier, p->input2_shift);
+        out[i] = mcu_clamp_s8(mcu_requantize_fast(sum, p->output_multiplier, p->output_shift) + p->output_offset,
                               p->act_min, p->act_max);
     }
 }

@@ -43,10 +43,10 @@ void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *
         for (oc = 0; oc < out_shape->c; ++oc) {
             int32_t a0 = bias[oc], a1 = bias[oc];
             mcu_dot2(col0, two ? col1 : col0, weights + (int64_t)oc * n, n, &a0, &a1);
-            o0[oc] = mcu_clamp_s8(mcu_requantize(a0, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
+            o0[oc] = mcu_clamp_s8(mcu_requantize_fast(a0, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
                                   q->act_max);
             if (two)
-                o1[oc] = mcu_clamp_s8(mcu_requantize(a1, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
+                o1[oc] = mcu_clamp_s8(mcu_requantize_fast(a1, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
                                       q->act_max);
         }
     }

@@ -8,8 +8,12 @@
  * acc = bias + sum(plane * w) + input_offset * sum(w): the offset is folded
  * into the bias once per channel. Kernel size and stride are compile-time
  * constants in the specialized entry points, so the tap loops unroll. */
+#include <string.h>
+
 #include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
+
+#define MCU_RESTRICT restrict
 
 /* The specialized entry points only pay off if the kernel size and stride
  * reach the loops as constants: force the inlining gcc would otherwise skip. */
@@ -19,46 +23,71 @@
 #define MCU_ALWAYS_INLINE static inline
 #endif
 
-static inline void copy_plane(const int8_t *in, const mcu_shape_t *is, int32_t ch, int32_t pad_top, int32_t pad_left,
-                              int32_t bh, int32_t bw, int8_t zero_point, int8_t *plane) {
+static inline void copy_plane(const int8_t *MCU_RESTRICT in, const mcu_shape_t *is, int32_t ch, int32_t pad_top,
+                              int32_t pad_left, int32_t bh, int32_t bw, int8_t zero_point, int8_t *MCU_RESTRICT plane) {
+    const int32_t c = is->c;
+    const int32_t first = pad_left;                                        /* first plane column inside the input */
+    const int32_t last = pad_left + is->w < bw ? pad_left + is->w : bw;    /* one past the last */
     int32_t by, bx;
     for (by = 0; by < bh; ++by) {
         const int32_t iy = by - pad_top;
         int8_t *dst = plane + by * bw;
         if (iy < 0 || iy >= is->h) {
-            for (bx = 0; bx < bw; ++bx) dst[bx] = zero_point;
+            memset(dst, zero_point, (size_t)bw);
             continue;
         }
         {
-            const int8_t *src = in + (int64_t)iy * is->w * is->c + ch;
-            for (bx = 0; bx < bw; ++bx) {
-                const int32_t ix = bx - pad_left;
-                dst[bx] = (ix < 0 || ix >= is->w) ? zero_point : src[(int64_t)ix * is->c];
-            }
+            const int8_t *src = in + (int64_t)iy * is->w * c + ch;
+            for (bx = 0; bx < first; ++bx) dst[bx] = zero_point;
+            for (; bx < last; ++bx) dst[bx] = src[(int64_t)(bx - pad_left) * c];
+            for (; bx < bw; ++bx) dst[bx] = zero_point;
         }
     }
 }
 
-MCU_ALWAYS_INLINE void plane_channel(const int8_t *plane, int32_t bw, const int8_t *w, const int32_t k, const int32_t s,
-                                 int32_t oh, int32_t ow, int32_t acc_base, int32_t mult, int32_t shift,
-                                 const mcu_quant_t *q, int8_t *out, int32_t stride_c) {
-    int32_t oy, ox, ky, kx;
+/* Two outputs per step: their taps share k + s plane values per row, loaded
+ * once into registers; the weights live in a local array (registers for
+ * small kernels) since the int8 output stores could otherwise alias them. */
+MCU_ALWAYS_INLINE void plane_channel(const int8_t *MCU_RESTRICT plane, int32_t bw, const int8_t *w_in, const int32_t k,
+                                     const int32_t s, int32_t oh, int32_t ow, int32_t acc_base, int32_t mult,
+                                     int32_t shift, const mcu_quant_t *q, int8_t *MCU_RESTRICT out, int32_t stride_c) {
+    int32_t w[49];
+    int32_t oy, ox, ky, kx, t;
+    const int32_t out_offset = q->output_offset, lo = q->act_min, hi = q->act_max;
+    for (t = 0; t < k * k; ++t) w[t] = w_in[t];
     for (oy = 0; oy < oh; ++oy) {
         const int8_t *row = plane + oy * s * bw;
         int8_t *o = out + (int64_t)oy * ow * stride_c;
-        for (ox = 0; ox < ow; ++ox) {
+        for (ox = 0; ox + 1 < ow; ox += 2) {
+            const int8_t *p = row + ox * s;
+            int32_t acc0 = acc_base, acc1 = acc_base;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 7
+#endif
+            for (ky = 0; ky < k; ++ky) {
+                int32_t v[9];
+                const int8_t *r = p + ky * bw;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 9
+#endif
+                for (kx = 0; kx < k + s; ++kx) v[kx] = r[kx];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 7
+#endif
+                for (kx = 0; kx < k; ++kx) {
+                    acc0 += v[kx] * w[ky * k + kx];
+                    acc1 += v[kx + s] * w[ky * k + kx];
+                }
+            }
+            o[(int64_t)ox * stride_c] = mcu_clamp_s8(mcu_requantize_fast(acc0, mult, shift) + out_offset, lo, hi);
+            o[(int64_t)(ox + 1) * stride_c] = mcu_clamp_s8(mcu_requantize_fast(acc1, mult, shift) + out_offset, lo, hi);
+        }
+        if (ox < ow) {
             const int8_t *p = row + ox * s;
             int32_t acc = acc_base;
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 7
-#endif
             for (ky = 0; ky < k; ++ky)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC unroll 7
-#endif
                 for (kx = 0; kx < k; ++kx) acc += p[ky * bw + kx] * w[ky * k + kx];
-            o[(int64_t)ox * stride_c] =
-                mcu_clamp_s8(mcu_requantize(acc, mult, shift) + q->output_offset, q->act_min, q->act_max);
+            o[(int64_t)ox * stride_c] = mcu_clamp_s8(mcu_requantize_fast(acc, mult, shift) + out_offset, lo, hi);
         }
     }
 }
@@ -83,7 +112,7 @@ static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weight
                     }
                 }
                 out[((int64_t)oy * os->w + ox) * os->c + ch] =
-                    mcu_clamp_s8(mcu_requantize(acc, multiplier[ch], shift[ch]) + q->output_offset, q->act_min,
+                    mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[ch], shift[ch]) + q->output_offset, q->act_min,
                                  q->act_max);
             }
 }
@@ -121,6 +150,43 @@ MCU_DEPTHWISE_SPECIALIZED(7, 1)
 MCU_DEPTHWISE_SPECIALIZED(7, 2)
 
 void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride) {
-    depthwise(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, q, scratch, kernel,
-              stride);
+    /* Dispatch to the specialized code; other shapes take the direct path. */
+#define MCU_DW_CASE(K, S)                                                                                          \
+    if (kernel == K && stride == S) {                                                                              \
+        mcu_depthwise_s8_k##K##s##S(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, \
+                                    q, scratch);                                                                   \
+        return;                                                                                                    \
+    }
+    MCU_DW_CASE(3, 1)
+    MCU_DW_CASE(3, 2)
+    MCU_DW_CASE(5, 1)
+    MCU_DW_CASE(5, 2)
+    MCU_DW_CASE(7, 1)
+    MCU_DW_CASE(7, 2)
+#undef MCU_DW_CASE
+    if (!scratch) {
+        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, kernel, stride, pad_top, pad_left, q);
+        return;
+    }
+    {
+        /* Any other shape, in place or not: the plane, one output at a time. */
+        const int32_t bh = (out_shape->h - 1) * stride + kernel, bw = (out_shape->w - 1) * stride + kernel;
+        int32_t ch, oy, ox, ky, kx, t;
+        for (ch = 0; ch < in_shape->c; ++ch) {
+            const int8_t *w = weights + ch * kernel * kernel;
+            int32_t wsum = 0;
+            for (t = 0; t < kernel * kernel; ++t) wsum += w[t];
+            copy_plane(in, in_shape, ch, pad_top, pad_left, bh, bw, (int8_t)(-q->input_offset), scratch);
+            for (oy = 0; oy < out_shape->h; ++oy)
+                for (ox = 0; ox < out_shape->w; ++ox) {
+                    const int8_t *p = scratch + oy * stride * bw + ox * stride;
+                    int32_t acc = bias[ch] + q->input_offset * wsum;
+                    for (ky = 0; ky < kernel; ++ky)
+                        for (kx = 0; kx < kernel; ++kx) acc += p[ky * bw + kx] * w[ky * kernel + kx];
+                    out[((int64_t)oy * out_shape->w + ox) * out_shape->c + ch] =
+                        mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[ch], shift[ch]) + q->output_offset, q->act_min,
+                                     q->act_max);
+                }
+        }
+    }
 }

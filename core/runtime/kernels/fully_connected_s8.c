@@ -20,6 +20,6 @@ void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, 
             wsum += w[j];
         }
         acc += q->input_offset * wsum;
-        out[o] = mcu_clamp_s8(mcu_requantize(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
+        out[o] = mcu_clamp_s8(mcu_requantize_fast(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
     }
 }

@@ -18,14 +18,14 @@ static void direct(const int8_t *in, int32_t pixels, int32_t cin, const int8_t *
             const int8_t *w = weights + (int64_t)oc * cin;
             int32_t acc = bias[oc];
             for (j = 0; j < cin; ++j) acc += (x[j] + q->input_offset) * w[j];
-            o[oc] = mcu_clamp_s8(mcu_requantize(acc, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
+            o[oc] = mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[oc], shift[oc]) + q->output_offset, q->act_min,
                                  q->act_max);
         }
     }
 }
 
 static inline int8_t out_value(int32_t acc, int32_t multiplier, int32_t shift, const mcu_quant_t *q) {
-    return mcu_clamp_s8(mcu_requantize(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
+    return mcu_clamp_s8(mcu_requantize_fast(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
 }
 
 /* Computes pixels 0 and 1 (o1 NULL: one pixel) from their copied columns, two

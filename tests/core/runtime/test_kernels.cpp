@@ -8,7 +8,10 @@
 #include <random>
 #include <vector>
 
+#include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
+
+#include <limits>
 
 namespace {
 
@@ -63,6 +66,24 @@ int samePadBefore(int in, int k, int s) {
 class TestKernels : public QObject {
     Q_OBJECT
 private slots:
+    void fastRequantizationEqualsTheDefinition() {
+        Rng r(9);
+        const std::int32_t edges[] = {0, 1, -1, 2, -2, 127, -128, 1 << 20, -(1 << 20), 0x3fffffff, -0x40000000,
+                                      0x7fffffff, std::numeric_limits<std::int32_t>::min(), 12345678, -12345678};
+        std::int64_t checked = 0;
+        for (int shift = -31; shift <= 8; ++shift)
+            for (int trial = 0; trial < 20000; ++trial) {
+                const std::int32_t acc = trial < 15 ? edges[trial] : static_cast<std::int32_t>(r.gen());
+                const std::int32_t mult = trial % 3 == 0 ? (1 << 30) : trial % 3 == 1 ? 0x7fffffff : r.range(1 << 30, 0x7fffffff);
+                const std::int32_t expected = mcu_requantize(acc, mult, shift);
+                const std::int32_t got = mcu_requantize_fast(acc, mult, shift);
+                if (got != expected)
+                    QFAIL(qPrintable(QString("acc %1 mult %2 shift %3: %4, not %5").arg(acc).arg(mult).arg(shift).arg(got).arg(expected)));
+                ++checked;
+            }
+        QVERIFY(checked > 700000);
+    }
+
     void depthwiseEveryKernelAndStride() {
         Rng r(1);
         const int sizes[][2] = {{1, 1}, {2, 3}, {5, 5}, {7, 4}, {9, 9}, {16, 16}, {1, 8}};
