@@ -16,6 +16,7 @@ PACKAGES=(
   gcc-arm-none-eabi       # cross compiler: generated code for Cortex-M4/M7
   libnewlib-arm-none-eabi # C library for the Cortex-M builds
   binutils-arm-none-eabi  # objdump/size for the Cortex-M builds
+  qemu-system-arm         # the virtual boards: real firmware on emulated Cortex-M7/M4
   flatbuffers-compiler    # flatc: compiles our TF Lite schema subset (.tflite export)
   libflatbuffers-dev      # flatbuffers C++ headers (.tflite export)
   libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22  # Arm NN: independent engine for the .tflite cross-check
