@@ -13,6 +13,12 @@ PACKAGES=(
   pkg-config        # finds libraries without CMake configs
   nlohmann-json3-dev  # JSON for architecture, board, plan and CLI output
   qt6-base-dev      # Qt 6 (Qt Test for the suite; Widgets for the studio)
+  qt6-svg-dev       # the studio: SVG export of every chart (QSvgGenerator)
+  libqcustomplot-dev  # the studio's charts (QCustomPlot header and CMake config)
+  libqcustomplot2.1-qt6  # QCustomPlot built against Qt 6 (libqcustomplot-dev alone is the Qt 5 build)
+  xvfb              # virtual X server: the screenshot test and the studio on machines without a display
+  xauth             # needed by xvfb-run
+  imagemagick       # inspecting the studio's screenshots (import, identify)
   gcc-arm-none-eabi       # cross compiler: generated code for Cortex-M4/M7
   libnewlib-arm-none-eabi # C library for the Cortex-M builds
   binutils-arm-none-eabi  # objdump/size for the Cortex-M builds

@@ -1,0 +1,43 @@
+// mcunet-studio: the studio window. Opens the project given on the command
+// line, or the demo project (board virtual-m7, mcunet-vww1) as an untitled copy.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+
+#include "board/board.h"
+#include "common/error.h"
+#include "shell/main_window.h"
+#include "shell/theme.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("MCUNet"));
+    QApplication::setApplicationName(QStringLiteral("MCUNet Studio"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Design neural networks that fit microcontrollers."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("name"));
+    parser.addOption(theme);
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("a .mcuproj file to open"));
+    parser.process(app);
+
+    mcunet::ui::captureSystemPalette();
+    const QString themeName =
+        parser.isSet(theme) ? parser.value(theme) : QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString();
+    mcunet::ui::applyTheme(mcunet::ui::themeFromString(themeName));
+
+    mcunet::board::Catalog catalog;
+    try {
+        catalog = mcunet::board::Catalog::builtIn();
+    } catch (const mcunet::Error& e) {
+        qCritical("mcunet-studio: %s", e.what());
+        return 2;
+    }
+    mcunet::ui::MainWindow window(std::move(catalog));
+    const QStringList args = parser.positionalArguments();
+    if (args.isEmpty() || !window.openProject(args.front())) window.newProject();
+    window.show();
+    return app.exec();
+}

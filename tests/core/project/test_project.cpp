@@ -1,0 +1,154 @@
+// core/project: the .mcuproj file: round trip, validation that names the bad
+// field, version checks, autosave paths, and the shipped demo project.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/presets.h"
+#include "board/board.h"
+#include "common/error.h"
+#include "project/project.h"
+
+using namespace mcunet;
+
+namespace {
+std::string writeText(const QTemporaryDir& dir, const char* name, const std::string& text) {
+    const std::string path = dir.filePath(name).toStdString();
+    std::ofstream(path) << text;
+    return path;
+}
+QString loadError(const std::string& path) {
+    try {
+        project::load(path);
+    } catch (const Error& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+}  // namespace
+
+class TestProject : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTrip() {
+        QTemporaryDir dir;
+        project::Project p = project::demoProject();
+        p.name = "round-trip";
+        p.target.boardId = "stm32f746g-disco";
+        p.target.sramLimitBytes = 200 * 1024;
+        p.architecture = arch::preset("mcunet-in3");
+        p.space.grid = space::parseGrid("96:160:32/0.3:0.5:0.1");
+        p.space.samplesPerSpace = 123;
+        p.space.seed = 77;
+        p.planner = "tinyengine";
+        p.lastSpaceChoice = project::SpaceChoice{128, 0.4, 3.5e7, 0.25, 200 * 1024, 1024 * 1024};
+        const std::string path = dir.filePath("p.mcuproj").toStdString();
+        project::save(p, path);
+        const project::Project back = project::load(path);
+        QVERIFY(back == p);
+        QCOMPARE(back.space.grid.widths.size(), std::size_t(3));
+        QVERIFY(!back.target.flashLimitBytes.has_value());
+        // No temporary file is left beside it (atomic write).
+        int files = 0;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path().toStdString())) files += e.is_regular_file();
+        QCOMPARE(files, 1);
+    }
+
+    void demoFileIsTheDemoProject() {
+        const std::string path = board::resourceDir() + "/projects/demo.mcuproj";
+        const project::Project p = project::load(path);
+        QCOMPARE(p.target.boardId, std::string("virtual-m7"));
+        QVERIFY(p.architecture == arch::preset("mcunet-vww1"));
+        QVERIFY(p == project::demoProject());
+        project::checkAgainst(p, board::Catalog::builtIn());
+    }
+
+    void badFilesNameTheProblem_data() {
+        QTest::addColumn<QString>("mutation");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("truncated") << "truncate" << "p.mcuproj";
+        QTest::newRow("newer version") << "version" << "schema_version: 9";
+        QTest::newRow("board not a string") << "board-type" << "target.board: expected a string";
+        QTest::newRow("limit not an integer") << "limit-type" << "target.sram_limit_bytes: expected an integer";
+        QTest::newRow("kernel not allowed") << "kernel" << "architecture.stages[0].blocks[0].kernel";
+        QTest::newRow("unknown key") << "typo" << "serach_space";
+        QTest::newRow("samples out of range") << "samples" << "search_space.samples_per_space: 0";
+        QTest::newRow("bad planner") << "planner" << "design.planner";
+        QTest::newRow("wrong format") << "format" << "format:";
+        QTest::newRow("not an object") << "array" << "JSON object";
+    }
+    void badFilesNameTheProblem() {
+        QFETCH(QString, mutation);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        nlohmann::json doc = project::toJson(project::demoProject());
+        std::string text;
+        if (mutation == "truncate") text = doc.dump(2).substr(0, 200);
+        else {
+            if (mutation == "version") doc["schema_version"] = 9;
+            if (mutation == "board-type") doc["target"]["board"] = 7;
+            if (mutation == "limit-type") doc["target"]["sram_limit_bytes"] = "lots";
+            if (mutation == "kernel") doc["architecture"]["stages"][0]["blocks"][0]["kernel"] = 4;
+            if (mutation == "typo") doc["serach_space"] = nlohmann::json::object();
+            if (mutation == "samples") doc["search_space"]["samples_per_space"] = 0;
+            if (mutation == "planner") doc["design"]["planner"] = "best";
+            if (mutation == "format") doc["format"] = "mcunet-architecture";
+            if (mutation == "array") doc = nlohmann::json::array({1, 2});
+            text = doc.dump(2);
+        }
+        const QString error = loadError(writeText(dir, "p.mcuproj", text));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY2(error.contains("p.mcuproj"), qPrintable(error));
+    }
+
+    void unknownBoardIsReported() {
+        project::Project p = project::demoProject();
+        p.target.boardId = "no-such-board";
+        try {
+            project::checkAgainst(p, board::Catalog::builtIn());
+            QFAIL("accepted an unknown board");
+        } catch (const Error& e) {
+            QVERIFY(QString(e.what()).contains("target.board: unknown board \"no-such-board\""));
+            QVERIFY(QString(e.what()).contains("virtual-m7"));
+        }
+    }
+
+    void limitsApplyOverrides() {
+        const board::Board& b = board::Catalog::builtIn().byId("virtual-m7");
+        project::Project p = project::demoProject();
+        QCOMPARE(project::limits(p, b).sramBytes, b.sramBytes);
+        p.target.flashLimitBytes = 512 * 1024;
+        QCOMPARE(project::limits(p, b).flashBytes, std::int64_t(512 * 1024));
+        QCOMPARE(project::limits(p, b).sramBytes, b.sramBytes);
+    }
+
+    void autosaveIsNewerOnlyAfterAWrite() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("a.mcuproj").toStdString();
+        QCOMPARE(project::autosavePath(path), path + ".autosave");
+        project::save(project::demoProject(), path);
+        QVERIFY(!project::hasNewerAutosave(path));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        project::save(project::demoProject(), project::autosavePath(path));
+        QVERIFY(project::hasNewerAutosave(path));
+        std::filesystem::remove(path);
+        QVERIFY(project::hasNewerAutosave(path));  // only the autosave is left: still worth offering
+    }
+
+    void migrationRefusesUnknownVersions() {
+        nlohmann::json doc = project::toJson(project::demoProject());
+        QVERIFY(project::migrate(doc) == doc);  // current version: unchanged
+        doc["schema_version"] = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, project::migrate(doc));
+        doc["schema_version"] = "1";
+        QVERIFY_THROWS_EXCEPTION(Error, project::migrate(doc));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProject)
+#include "test_project.moc"

@@ -1,0 +1,202 @@
+// ui: every view rendered at 1600 x 1000 (run under xvfb-run by CTest), saved
+// to <build>/screenshots/*.png, checked to be non-blank and to hold the
+// plotted data; every chart exported to PNG, SVG and PDF.
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QtTest>
+
+#include "board/board.h"
+#include "deploy/buffer_table_model.h"
+#include "deploy/deploy_view.h"
+#include "design/design_view.h"
+#include "design/sram_timeline_plot.h"
+#include "document/project_document.h"
+#include "jobs/job_runner.h"
+#include "plot/plot_panel.h"
+#include "plot/qcustomplot_include.h"
+#include "shell/main_window.h"
+#include "shell/theme.h"
+#include "space/cdf_plot.h"
+#include "space/heat_map_plot.h"
+#include "space/pareto_plot.h"
+#include "space/search_space_view.h"
+
+using namespace mcunet;
+using namespace mcunet::ui;
+
+namespace {
+
+// Variance of the grey levels: a blank or single-colour image has ~0.
+double greyVariance(const QImage& image) {
+    const QImage g = image.convertToFormat(QImage::Format_Grayscale8);
+    double sum = 0, sum2 = 0;
+    const double n = double(g.width()) * g.height();
+    for (int y = 0; y < g.height(); ++y) {
+        const uchar* row = g.constScanLine(y);
+        for (int x = 0; x < g.width(); ++x) {
+            sum += row[x];
+            sum2 += double(row[x]) * row[x];
+        }
+    }
+    const double mean = sum / n;
+    return sum2 / n - mean * mean;
+}
+
+}  // namespace
+
+class TestScreenshots : public QObject {
+    Q_OBJECT
+    QString dir_ = QStringLiteral(MCUNET_SCREENSHOT_DIR);
+    MainWindow* window_ = nullptr;
+
+    void shoot(const QString& name) {
+        QApplication::processEvents();
+        QTest::qWait(50);
+        const QImage image = window_->grab().toImage();
+        QCOMPARE(image.size(), QSize(1600, 1000));
+        const QString path = QDir(dir_).filePath(name + ".png");
+        QVERIFY(image.save(path));
+        const double variance = greyVariance(image);
+        QVERIFY2(variance > 150, qPrintable(QStringLiteral("%1 looks blank (variance %2)").arg(name).arg(variance)));
+    }
+
+    void exportAll(plot::PlotPanel* panel, const QString& name) {
+        const QString base = QDir(dir_).filePath(QStringLiteral("exports/") + name);
+        for (auto [format, suffix] : {std::pair{plot::ExportFormat::Png, ".png"}, std::pair{plot::ExportFormat::Svg, ".svg"},
+                                      std::pair{plot::ExportFormat::Pdf, ".pdf"}}) {
+            const QString file = base + QLatin1String(suffix);
+            QString error;
+            QVERIFY2(plot::exportPlot(panel->plot(), file, format, 1000, 600, &error), qPrintable(error));
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray head = f.read(512);
+            if (format == plot::ExportFormat::Pdf) QVERIFY(head.startsWith("%PDF"));
+            if (format == plot::ExportFormat::Svg) QVERIFY(head.contains("<svg"));
+            if (format == plot::ExportFormat::Png) QVERIFY(greyVariance(QImage(file)) > 100);
+        }
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("MCUNetTest");
+        QCoreApplication::setApplicationName("screenshots");
+        QDir().mkpath(dir_ + QStringLiteral("/exports"));
+        applyTheme(Theme::Light);
+        window_ = new MainWindow(board::Catalog::builtIn());
+        Prompts quiet;
+        quiet.saveChanges = [](const QString&) { return Prompts::SaveChoice::Discard; };
+        quiet.recover = [](const QString&) { return false; };
+        quiet.error = [](const QString&, const QString& m) { qWarning("%s", qPrintable(m)); };
+        window_->setPrompts(quiet);
+        QVERIFY(window_->openProject(MainWindow::demoProjectPath()));
+        // A lighter run than the default so the test stays fast; the full grid.
+        project::SpaceSettings s = window_->document()->project().space;
+        s.samplesPerSpace = 300;
+        window_->document()->editSpaceSettings(s, "settings");
+        window_->resize(1600, 1000);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_));
+    }
+
+    void cleanupTestCase() { delete window_; }
+
+    void target() {
+        window_->showStep(MainWindow::TargetStep);
+        shoot("1-target");
+    }
+
+    void searchSpace() {
+        SearchSpaceView* view = window_->searchSpaceView();
+        QSignalSpy sampled(view->samplingJob(), &JobRunner::finished);
+        window_->showStep(MainWindow::SearchSpaceStep);  // the first visit runs stage 1
+        QVERIFY(view->optimizerJob()->isRunning() || view->result());
+        QTRY_VERIFY_WITH_TIMEOUT(view->result() != nullptr, 60000);
+        QVERIFY(sampled.wait(60000));
+        const auto r = view->result();
+        QVERIFY(r->chosen >= 0);
+        int withNets = 0;
+        for (std::size_t i = 0; i < r->spaces.size(); ++i) {
+            const auto& sp = r->spaces[i];
+            if (sp.satisfying == 0) {
+                QVERIFY(view->cdfPlot()->curveOf(int(i)) == nullptr);
+                continue;
+            }
+            ++withNets;
+            QCOMPARE(view->cdfPlot()->curveOf(int(i))->dataCount(), CdfPlot::pointsFor(sp.satisfying));
+        }
+        QVERIFY(withNets > 10);
+        QCOMPARE(view->cdfPlot()->curveCount(), withNets);
+        view->charts()->setCurrentIndex(0);
+        shoot("2-search-space-cdf");
+        exportAll(view->cdfPlot(), "cdf");
+
+        const auto grid = window_->document()->project().space.grid;
+        QCOMPARE(view->heatMap()->colorMap()->data()->keySize(), int(grid.widths.size()));
+        QCOMPARE(view->heatMap()->colorMap()->data()->valueSize(), int(grid.resolutions.size()));
+        QCOMPARE(view->heatMap()->labelCount(), int(r->spaces.size()));
+        view->charts()->setCurrentIndex(1);
+        shoot("3-search-space-heatmap");
+        exportAll(view->heatMap(), "heatmap");
+
+        ParetoPlot* pareto = view->paretoPlot();
+        QCOMPARE(int(pareto->samples().size()), view->sampledNetworksPerSpace());
+        QCOMPARE(pareto->graph(0, 0)->dataCount() + pareto->graph(0, 1)->dataCount(), view->sampledNetworksPerSpace());
+        QVERIFY(!pareto->sramFront().empty());
+        QCOMPARE(pareto->graph(0, 2)->dataCount(), int(pareto->sramFront().size()));
+        QCOMPARE(pareto->graph(1, 2)->dataCount(), int(pareto->flashFront().size()));
+        view->charts()->setCurrentIndex(2);
+        shoot("4-search-space-pareto");
+        exportAll(pareto, "pareto");
+    }
+
+    void design() {
+        window_->showStep(MainWindow::DesignStep);
+        DesignView* view = window_->designView();
+        const auto a = window_->document()->analysis();
+        for (auto role : {memory::LiveRole::Input, memory::LiveRole::Output, memory::LiveRole::Live,
+                          memory::LiveRole::Scratch})
+            QCOMPARE(view->timeline()->bars(role)->dataCount(), a->graph.opCount());
+        // The stacked bars add up to each layer's use.
+        for (int i = 0; i < a->graph.opCount(); i += 7) {
+            double sum = 0;
+            for (int r = 0; r < SramTimelinePlot::kRoles; ++r)
+                sum += view->timeline()->bars(static_cast<memory::LiveRole>(r))->data()->at(i)->value;
+            QVERIFY(qAbs(sum * 1024 - double(a->selectedPlan().timeline[std::size_t(i)].usedBytes)) < 1.0);
+        }
+        shoot("5-design");
+        exportAll(view->timeline(), "sram-timeline");
+        window_->document()->editPlanner(memory::Planner::TFLiteMicro);
+        QCOMPARE(view->timeline()->shownPlanner(), memory::Planner::TFLiteMicro);
+        shoot("6-design-tflm");
+        window_->document()->undoStack()->undo();
+        QCOMPARE(view->timeline()->shownPlanner(), memory::Planner::Ours);
+    }
+
+    void deploy() {
+        window_->showStep(MainWindow::DeployStep);
+        DeployView* view = window_->deployView();
+        const auto a = window_->document()->analysis();
+        QCOMPARE(view->latencyBarCount(), a->graph.opCount());
+        QCOMPARE(view->bufferModel()->rowCount(), int(a->selectedPlan().placements.size()));
+        shoot("7-deploy");
+        exportAll(view->latencyChart(), "layer-latency");
+    }
+
+    void darkTheme() {
+        applyTheme(Theme::Dark);
+        window_->showStep(MainWindow::DesignStep);
+        shoot("8-design-dark");
+        window_->showStep(MainWindow::SearchSpaceStep);
+        window_->searchSpaceView()->charts()->setCurrentIndex(0);
+        shoot("9-search-space-dark");
+        applyTheme(Theme::Light);
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "test_screenshots.moc"

@@ -1,0 +1,371 @@
+// ui: the studio as users drive it (offscreen): project save / load and
+// autosave recovery, undo / redo of design edits, the Design view's figures
+// against `mcunet cost --json`, the Search-space view's choice against
+// `mcunet space --json`, and bad project files leaving the open project alone.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <fstream>
+
+#include <QPlainTextEdit>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
+#include "board/board.h"
+#include "deploy/deploy_view.h"
+#include "design/architecture_diagram.h"
+#include "design/design_view.h"
+#include "document/autosaver.h"
+#include "document/project_document.h"
+#include "jobs/job_runner.h"
+#include "project/project.h"
+#include "shell/main_window.h"
+#include "shell/status_totals.h"
+#include "space/cdf_plot.h"
+#include "space/search_space_view.h"
+
+using namespace mcunet;
+using namespace mcunet::ui;
+
+namespace {
+
+QJsonObject runCli(const QStringList& args) {
+    QProcess p;
+    p.start(MCUNET_CLI_PATH, args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        return {};
+    }
+    if (p.exitCode() != 0) qWarning("mcunet %s: %s", qPrintable(args.join(' ')), p.readAllStandardError().constData());
+    return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+}
+
+// Scripted answers instead of dialogs.
+struct Script {
+    int errors = 0;
+    QString lastError;
+    bool recover = true;
+    Prompts prompts() {
+        Prompts p;
+        p.saveChanges = [](const QString&) { return Prompts::SaveChoice::Discard; };
+        p.recover = [this](const QString&) { return recover; };
+        p.error = [this](const QString&, const QString& m) {
+            ++errors;
+            lastError = m;
+        };
+        return p;
+    }
+};
+
+}  // namespace
+
+class TestStudio : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("MCUNetTest");
+        QCoreApplication::setApplicationName("studio-test");
+    }
+
+    void saveLoadRoundTripAndAutosave() {
+        QTemporaryDir dir;
+        ProjectDocument doc(board::Catalog::builtIn());
+        DesignView design(&doc);
+        QVERIFY(design.setKernel(1, 0, 5));
+        QVERIFY(design.setResolution(96));
+        QVERIFY(doc.isModified());
+        const QString path = dir.filePath("work.mcuproj");
+        QString error;
+        QVERIFY2(doc.save(path, &error), qPrintable(error));
+        QVERIFY(!doc.isModified());
+        QCOMPARE(doc.filePath(), QFileInfo(path).absoluteFilePath());
+
+        ProjectDocument other(board::Catalog::builtIn());
+        QVERIFY2(other.load(path, &error), qPrintable(error));
+        QVERIFY(other.project().architecture == doc.project().architecture);
+        QCOMPARE(other.project().architecture.stages[1].blocks[0].kernel, 5);
+        QCOMPARE(other.project().architecture.resolution, 96);
+        QCOMPARE(other.project().name, std::string("work"));
+
+        // Autosave: nothing to write while clean; after an edit it writes beside the file.
+        Autosaver autosaver(&other, 60000);
+        QVERIFY(!autosaver.autosaveNow());
+        DesignView otherDesign(&other);
+        QVERIFY(otherDesign.setExpand(2, 0, 4));
+        QVERIFY(autosaver.autosaveNow());
+        const QString autosave = path + ".autosave";
+        QVERIFY(QFile::exists(autosave));
+        QVERIFY(project::hasNewerAutosave(path.toStdString()));
+
+        // Opening the project offers the newer autosave; accepting recovers the edit, unsaved.
+        MainWindow window(board::Catalog::builtIn());
+        Script script;
+        window.setPrompts(script.prompts());
+        QVERIFY(window.openProject(path));
+        QCOMPARE(window.document()->project().architecture.stages[2].blocks[0].expand, 4);
+        QVERIFY(window.document()->isModified());
+        QVERIFY(window.save());
+        QVERIFY(!QFile::exists(autosave));  // saving removes the autosave
+        QCOMPARE(project::load(path.toStdString()).architecture.stages[2].blocks[0].expand, 4);
+
+        // Declining recovery opens the saved file and drops the autosave.
+        QVERIFY(otherDesign.setExpand(2, 0, 6));
+        QVERIFY(autosaver.autosaveNow());
+        script.recover = false;
+        window.setPrompts(script.prompts());
+        QVERIFY(window.openProject(path));
+        QCOMPARE(window.document()->project().architecture.stages[2].blocks[0].expand, 4);
+        QVERIFY(!window.document()->isModified());
+        QVERIFY(!QFile::exists(autosave));
+        QCOMPARE(script.errors, 0);
+    }
+
+    void undoRedoEveryEdit() {
+        ProjectDocument doc(board::Catalog::builtIn());
+        DesignView design(&doc);
+        QUndoStack* undo = doc.undoStack();
+        const arch::Architecture start = doc.project().architecture;
+        const std::int64_t startMacs = design.shownFigures().macs;
+        const int stage1Blocks = static_cast<int>(start.stages[1].blocks.size());
+
+        QVERIFY(design.setKernel(0, 0, 7));
+        QVERIFY(design.setExpand(0, 1, 6));
+        QVERIFY(design.insertBlock(1, 0));
+        QVERIFY(design.removeBlock(3, 1));
+        QVERIFY(design.setStageChannels(2, 88));
+        QCOMPARE(undo->count(), 5);
+        QCOMPARE(int(doc.project().architecture.stages[1].blocks.size()), stage1Blocks + 1);
+        QVERIFY(design.shownFigures().macs != startMacs);
+
+        // Spin-box steps merge into one step.
+        QVERIFY(design.setResolution(96));
+        QVERIFY(design.setResolution(112));
+        QVERIFY(design.setResolution(128));
+        QCOMPARE(undo->count(), 6);
+        QCOMPARE(doc.project().architecture.resolution, 128);
+
+        // Invalid edits are refused and leave no step.
+        QSignalSpy refused(&design, &DesignView::editRefused);
+        QVERIFY(!design.setKernel(0, 0, 4));
+        QVERIFY(!design.removeBlock(5, 0));  // the last stage has one block
+        QCOMPARE(refused.count(), 2);
+        QCOMPARE(undo->count(), 6);
+
+        const arch::Architecture edited = doc.project().architecture;
+        while (undo->canUndo()) undo->undo();
+        QVERIFY(doc.project().architecture == start);
+        QCOMPARE(design.shownFigures().macs, startMacs);
+        QVERIFY(!doc.isModified());
+        while (undo->canRedo()) undo->redo();
+        QVERIFY(doc.project().architecture == edited);
+        QCOMPARE(doc.project().architecture.stages[0].blocks[0].kernel, 7);
+        QCOMPARE(doc.project().architecture.stages[2].baseChannels, 88);
+
+        // Target edits are undoable too and move the limits the analysis uses.
+        project::Target t = doc.project().target;
+        t.sramLimitBytes = 100 * 1024;
+        QVERIFY(doc.editTarget(t, "SRAM limit"));
+        QCOMPARE(doc.analysis()->limits.sramBytes, std::int64_t(100 * 1024));
+        undo->undo();
+        QCOMPARE(doc.analysis()->limits.sramBytes, doc.board().sramBytes);
+
+        // Keyboard edits on the diagram go through the same stack.
+        design.diagram()->setSelection(1, 0);
+        const int before = undo->index();
+        QTest::keyClick(design.diagram(), Qt::Key_3);
+        QCOMPARE(doc.project().architecture.stages[1].blocks[0].kernel, 3);
+        QCOMPARE(undo->index(), before + 1);
+    }
+
+    void designFiguresEqualCliCost_data() {
+        QTest::addColumn<QString>("boardId");
+        QTest::addColumn<QString>("edit");
+        QTest::newRow("demo on virtual-m7") << "virtual-m7" << "";
+        QTest::newRow("edited on virtual-m7") << "virtual-m7" << "edit";
+        QTest::newRow("mcunet-in3 on stm32f746g-disco") << "stm32f746g-disco" << "in3";
+    }
+    void designFiguresEqualCliCost() {
+        QFETCH(QString, boardId);
+        QFETCH(QString, edit);
+        QTemporaryDir dir;
+        ProjectDocument doc(board::Catalog::builtIn());
+        DesignView design(&doc);
+        project::Target t = doc.project().target;
+        t.boardId = boardId.toStdString();
+        QVERIFY(doc.editTarget(t, "board"));
+        if (edit == "edit") {
+            QVERIFY(design.setKernel(2, 1, 7));
+            QVERIFY(design.insertBlock(4, 2));
+            QVERIFY(design.setWidth(0.6));
+            QVERIFY(design.setResolution(112));
+        } else if (edit == "in3") {
+            QVERIFY(design.loadPreset("mcunet-in3"));
+        }
+        const QString file = dir.filePath("arch.json");
+        arch::saveArchitecture(doc.project().architecture, file.toStdString());
+        const QJsonObject cli = runCli({"cost", file, "--board", boardId, "--json"});
+        QVERIFY(!cli.isEmpty());
+        const ShownFigures f = design.shownFigures();
+        QCOMPARE(qint64(f.macs), cli["macs"].toInteger());
+        QCOMPARE(qint64(f.params), cli["params"].toInteger());
+        QCOMPARE(qint64(f.flashBytes), cli["flash_bytes"].toInteger());
+        QCOMPARE(qint64(f.peakSramBytes), cli["peak_sram_bytes"].toInteger());
+        QCOMPARE(f.latencyMs, cli["latency_ms"].toDouble());
+        // The other planners the timeline switches to, as well.
+        const QJsonObject peaks = cli["peak_sram_by_planner"].toObject();
+        for (memory::Planner p : memory::allPlanners())
+            QCOMPARE(qint64(doc.analysis()->plan(p).arenaBytes), peaks[memory::plannerName(p)].toInteger());
+    }
+
+    void searchSpaceChoiceEqualsCli() {
+        ProjectDocument doc(board::Catalog::builtIn());
+        SearchSpaceView view(&doc);
+        project::SpaceSettings s = doc.project().space;
+        s.grid.resolutions = {64, 96, 128, 160};
+        s.grid.widths = {0.3, 0.5, 0.7};
+        s.samplesPerSpace = 60;
+        s.seed = 5;
+        doc.editSpaceSettings(s, "settings");
+        project::Target t = doc.project().target;
+        t.sramLimitBytes = 128 * 1024;
+        QVERIFY(doc.editTarget(t, "limit"));
+        QSignalSpy finished(view.optimizerJob(), &JobRunner::finished);
+        view.runSearch();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.front().at(1).toBool());
+        const auto result = view.result();
+        QVERIFY(result && result->chosen >= 0);
+        const auto& chosen = result->spaces[static_cast<std::size_t>(result->chosen)];
+
+        const QJsonObject cli = runCli({"space", "--board", "virtual-m7", "--sram", "128", "--grid",
+                                        "64,96,128,160/0.3,0.5,0.7", "--samples", "60", "--seed", "5", "--classes",
+                                        QString::number(doc.project().architecture.numClasses), "--json"});
+        QVERIFY(!cli.isEmpty());
+        const QJsonObject c = cli["chosen"].toObject();
+        QCOMPARE(chosen.resolution, c["resolution"].toInt());
+        QCOMPARE(chosen.width, c["width"].toDouble());
+        QCOMPARE(chosen.meanMacs, c["mean_macs"].toDouble());
+        QCOMPARE(chosen.satisfyingShare, c["satisfying_share"].toDouble());
+        const QJsonArray spaces = cli["spaces"].toArray();
+        QCOMPARE(int(result->spaces.size()), int(spaces.size()));
+        for (int i = 0; i < spaces.size(); ++i)
+            QCOMPARE(result->spaces[static_cast<std::size_t>(i)].satisfying, spaces[i].toObject()["satisfying"].toInt());
+        // One curve per space with satisfying networks; the run is recorded in the project.
+        int withNets = 0;
+        for (const auto& sp : result->spaces) withNets += sp.satisfying > 0;
+        QCOMPARE(view.cdfPlot()->curveCount(), withNets);
+        QVERIFY(doc.project().lastSpaceChoice.has_value());
+        QCOMPARE(doc.project().lastSpaceChoice->resolution, chosen.resolution);
+
+        // "Use this space" sets R and W through the undo stack.
+        const int steps = doc.undoStack()->count();
+        view.useSelectedSpace();
+        QCOMPARE(doc.project().architecture.resolution, chosen.resolution);
+        QCOMPARE(doc.project().architecture.width, chosen.width);
+        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.project().architecture.resolution, 80);
+        view.samplingJob()->wait(60000);
+    }
+
+    void cancelStopsTheSearch() {
+        ProjectDocument doc(board::Catalog::builtIn());
+        SearchSpaceView view(&doc);
+        project::SpaceSettings s = doc.project().space;
+        s.samplesPerSpace = 20000;  // long enough to still be running when cancelled
+        doc.editSpaceSettings(s, "settings");
+        QSignalSpy finished(view.optimizerJob(), &JobRunner::finished);
+        view.runSearch();
+        QVERIFY(view.optimizerJob()->isRunning());
+        QTest::qWait(100);
+        view.cancelSearch();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!finished.front().at(1).toBool());
+        QVERIFY(!view.result());
+    }
+
+    void badProjectFilesLeaveTheOpenProjectUntouched_data() {
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<QString>("expected");
+        nlohmann::json good = project::toJson(project::demoProject());
+        const std::string text = good.dump(2);
+        QTest::newRow("truncated") << QString::fromStdString(text.substr(0, text.size() / 2)) << "bad.mcuproj";
+        nlohmann::json v = good;
+        v["schema_version"] = 3;
+        QTest::newRow("wrong version") << QString::fromStdString(v.dump()) << "schema_version: 3";
+        nlohmann::json ty = good;
+        ty["search_space"]["seed"] = "one";
+        QTest::newRow("wrong type") << QString::fromStdString(ty.dump()) << "search_space.seed: expected an integer";
+        nlohmann::json b = good;
+        b["target"]["board"] = "esp32";
+        QTest::newRow("unknown board") << QString::fromStdString(b.dump()) << "target.board: unknown board";
+        QTest::newRow("missing file") << QString() << "bad.mcuproj";
+    }
+    void badProjectFilesLeaveTheOpenProjectUntouched() {
+        QFETCH(QString, content);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        MainWindow window(board::Catalog::builtIn());
+        Script script;
+        window.setPrompts(script.prompts());
+        const QString good = dir.filePath("good.mcuproj");
+        project::Project p = project::demoProject();
+        p.architecture = arch::preset("mcunet-in3");
+        project::save(p, good.toStdString());
+        QVERIFY(window.openProject(good));
+        QVERIFY(window.designView()->setKernel(0, 0, 5));  // unsaved work in the open project
+        const project::Project before = window.document()->project();
+        const int undoSteps = window.document()->undoStack()->count();
+        const auto analysisBefore = window.document()->analysis();
+
+        const QString bad = dir.filePath("bad.mcuproj");
+        if (!content.isEmpty()) {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(content.toUtf8());
+        }
+        QVERIFY(!window.openProject(bad));
+        QCOMPARE(script.errors, 1);
+        QVERIFY2(script.lastError.contains(expected), qPrintable(script.lastError));
+        QVERIFY(window.document()->project() == before);
+        QCOMPARE(window.document()->filePath(), QFileInfo(good).absoluteFilePath());
+        QCOMPARE(window.document()->undoStack()->count(), undoSteps);
+        QVERIFY(window.document()->isModified());
+        QCOMPARE(window.document()->analysis().get(), analysisBefore.get());
+    }
+
+    void statusBarAndDeployFollowEdits() {
+        QTemporaryDir dir;
+        MainWindow window(board::Catalog::builtIn());
+        Script script;
+        window.setPrompts(script.prompts());
+        window.newProject();
+        QVERIFY(window.statusTotals()->text().contains("virtual-m7"));
+        QVERIFY(window.statusTotals()->text().contains("11.58 M"));
+        window.document()->editPlanner(memory::Planner::TinyEngine);
+        const QString planFile = dir.filePath("plan.json");
+        QSignalSpy done(window.deployView()->jobs(), &JobRunner::finished);
+        QVERIFY(window.deployView()->exportPlan(planFile));
+        QVERIFY(done.wait(10000));
+        const auto doc = nlohmann::json::parse(std::ifstream(planFile.toStdString()));
+        QCOMPARE(doc["planner"].get<std::string>(), std::string("tinyengine"));
+        QCOMPARE(doc["arena_bytes"].get<std::int64_t>(), std::int64_t(93992));  // TinyEngine's published arena
+        QCOMPARE(doc["buffers"].size(), window.document()->analysis()->plan(memory::Planner::TinyEngine).placements.size());
+        QVERIFY(window.deployView()->log()->toPlainText().contains("plan.json"));
+        QCOMPARE(window.deployView()->latencyBarCount(), window.document()->analysis()->graph.opCount());
+    }
+};
+
+QTEST_MAIN(TestStudio)
+#include "test_studio.moc"

@@ -1,0 +1,65 @@
+#pragma once
+// Step 3, Design: the architecture diagram, the inspector, live figures
+// against the target's limits (MACs, params, Flash, peak SRAM, latency) and
+// the per-layer SRAM timeline. Every edit is an undoable command on the
+// project's stack; figures are recomputed at once (DesignAnalysis), with the
+// same functions `mcunet cost` uses.
+#include <cstdint>
+#include <memory>
+
+#include <QWidget>
+
+#include "arch/architecture.h"
+#include "memory/plan.h"
+
+namespace mcunet::ui {
+
+class ProjectDocument;
+class ArchitectureDiagram;
+class BlockInspector;
+class MetricGauge;
+class SramTimelinePlot;
+
+// The figures the view shows (exact values behind the formatted gauges).
+struct ShownFigures {
+    std::int64_t macs = 0, params = 0, flashBytes = 0, peakSramBytes = 0;
+    double latencyMs = 0;
+};
+
+class DesignView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DesignView(ProjectDocument* document, QWidget* parent = nullptr);
+    ShownFigures shownFigures() const { return shown_; }
+    ArchitectureDiagram* diagram() const { return diagram_; }
+    SramTimelinePlot* timeline() const { return timeline_; }
+    MetricGauge* gauge(int i) const { return gauges_[i]; }  // 0 MACs, 1 params, 2 Flash, 3 SRAM, 4 latency
+
+public slots:
+    bool setResolution(int r);
+    bool setWidth(double w);
+    bool setClasses(int n);
+    bool setKernel(int stage, int block, int kernel);
+    bool setExpand(int stage, int block, int expand);
+    bool insertBlock(int stage, int afterBlock);
+    bool removeBlock(int stage, int block);
+    bool setStageChannels(int stage, int channels);
+    bool setStageStride(int stage, int stride);
+    bool loadPreset(const QString& name);
+
+signals:
+    void editRefused(const QString& message);
+
+private:
+    bool edit(const arch::Architecture& a, const QString& text, int mergeKey = -1);
+    void refresh();
+
+    ProjectDocument* document_;
+    ArchitectureDiagram* diagram_;
+    BlockInspector* inspector_;
+    SramTimelinePlot* timeline_;
+    MetricGauge* gauges_[5] = {};
+    ShownFigures shown_;
+};
+
+}  // namespace mcunet::ui

@@ -1,0 +1,219 @@
+#include "document/project_document.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QUndoStack>
+
+#include "common/error.h"
+#include "document/edit_command.h"
+
+namespace mcunet::ui {
+
+ProjectDocument::ProjectDocument(board::Catalog catalog, QObject* parent)
+    : QObject(parent), catalog_(std::move(catalog)), undo_(new QUndoStack(this)) {
+    connect(undo_, &QUndoStack::cleanChanged, this, [this] { emit modifiedChanged(isModified()); });
+    project_ = project::demoProject();
+    if (!catalog_.find(project_.target.boardId) && !catalog_.boards().empty())
+        project_.target.boardId = catalog_.boards().front().id;
+    recompute();
+}
+
+ProjectDocument::~ProjectDocument() = default;
+
+const board::Board& ProjectDocument::board() const { return catalog_.byId(project_.target.boardId); }
+
+space::Constraints ProjectDocument::limits() const { return project::limits(project_, board()); }
+
+memory::Planner ProjectDocument::planner() const { return memory::parsePlanner(project_.planner); }
+
+QString ProjectDocument::displayName() const {
+    return filePath_.isEmpty() ? QString::fromStdString(project_.name) + tr(" (unsaved)") : QFileInfo(filePath_).fileName();
+}
+
+bool ProjectDocument::isModified() const { return dirty_ || !undo_->isClean(); }
+
+QString ProjectDocument::untitledAutosaveFile() {
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (dir.isEmpty()) dir = QDir::tempPath();
+    return QDir(dir).filePath(QStringLiteral("untitled.mcuproj.autosave"));
+}
+
+QString ProjectDocument::autosaveFile() const {
+    if (filePath_.isEmpty()) return untitledAutosaveFile();
+    return QString::fromStdString(project::autosavePath(filePath_.toStdString()));
+}
+
+namespace {
+project::Project readChecked(const QString& path, const board::Catalog& catalog) {
+    project::Project p = project::load(path.toStdString());
+    try {
+        project::checkAgainst(p, catalog);
+        arch::validate(p.architecture);
+    } catch (const Error& e) {
+        throw Error(path.toStdString() + ": " + e.what());
+    }
+    return p;
+}
+}  // namespace
+
+bool ProjectDocument::load(const QString& path, QString* error) {
+    try {
+        project::Project p = readChecked(path, catalog_);
+        install(std::move(p), QFileInfo(path).absoluteFilePath());
+        return true;
+    } catch (const Error& e) {
+        if (error) *error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        if (error) *error = path + QStringLiteral(": ") + QString::fromStdString(e.what());
+    }
+    return false;
+}
+
+bool ProjectDocument::recover(const QString& projectPath, const QString& autosavePath, QString* error) {
+    try {
+        project::Project p = readChecked(autosavePath, catalog_);
+        install(std::move(p), projectPath.isEmpty() ? QString() : QFileInfo(projectPath).absoluteFilePath());
+        setDirty(true);
+        return true;
+    } catch (const Error& e) {
+        if (error) *error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        if (error) *error = autosavePath + QStringLiteral(": ") + QString::fromStdString(e.what());
+    }
+    return false;
+}
+
+bool ProjectDocument::save(const QString& path, QString* error) {
+    try {
+        project::Project p = project_;
+        if (p.name.empty() || p.name == "untitled" || (filePath_.isEmpty() && p.name == "demo"))
+            p.name = QFileInfo(path).completeBaseName().toStdString();
+        project::save(p, path.toStdString());
+        const QString previousAutosave = autosaveFile();
+        project_.name = p.name;
+        const QString absolute = QFileInfo(path).absoluteFilePath();
+        const bool moved = absolute != filePath_;
+        filePath_ = absolute;
+        QFile::remove(previousAutosave);
+        removeAutosave();
+        undo_->setClean();
+        setDirty(false);
+        emit modifiedChanged(false);
+        if (moved) emit filePathChanged(filePath_);
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+bool ProjectDocument::writeAutosave(QString* error) {
+    const QString path = autosaveFile();
+    try {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        project::save(project_, path.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+}
+
+void ProjectDocument::removeAutosave() const { QFile::remove(autosaveFile()); }
+
+void ProjectDocument::reset(const project::Project& p, const QString& path) { install(p, path); }
+
+void ProjectDocument::install(project::Project p, const QString& path) {
+    project_ = std::move(p);
+    const bool moved = path != filePath_;
+    filePath_ = path;
+    undo_->clear();
+    undo_->setClean();
+    dirty_ = false;
+    recompute();
+    emit projectReplaced();
+    emit architectureChanged();
+    emit targetChanged();
+    emit spaceSettingsChanged();
+    emit plannerChanged();
+    emit spaceChoiceChanged();
+    emit analysisChanged();
+    emit modifiedChanged(false);
+    if (moved) emit filePathChanged(filePath_);
+}
+
+bool ProjectDocument::push(project::Project after, const QString& text, MergeKey merge, QString* error) {
+    try {
+        arch::validate(after.architecture);
+        project::checkAgainst(after, catalog_);
+        memory::parsePlanner(after.planner);
+    } catch (const Error& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    if (after == project_) return true;
+    undo_->push(new EditCommand(this, project_, std::move(after), text, merge));
+    return true;
+}
+
+bool ProjectDocument::editArchitecture(const arch::Architecture& a, const QString& text, MergeKey merge,
+                                       QString* error) {
+    project::Project after = project_;
+    after.architecture = a;
+    return push(std::move(after), text, merge, error);
+}
+
+bool ProjectDocument::editTarget(const project::Target& t, const QString& text, MergeKey merge, QString* error) {
+    project::Project after = project_;
+    after.target = t;
+    return push(std::move(after), text, merge, error);
+}
+
+void ProjectDocument::editSpaceSettings(const project::SpaceSettings& s, const QString& text) {
+    project::Project after = project_;
+    after.space = s;
+    push(std::move(after), text, MergeKey::SpaceSettings, nullptr);
+}
+
+void ProjectDocument::editPlanner(memory::Planner p) {
+    project::Project after = project_;
+    after.planner = memory::plannerName(p);
+    push(std::move(after), tr("Planner %1").arg(QString::fromLatin1(memory::plannerName(p))), MergeKey::None, nullptr);
+}
+
+void ProjectDocument::recordSpaceChoice(const project::SpaceChoice& c) {
+    if (project_.lastSpaceChoice && *project_.lastSpaceChoice == c) return;
+    project_.lastSpaceChoice = c;
+    setDirty(true);
+    emit spaceChoiceChanged();
+}
+
+void ProjectDocument::apply(const project::Project& p) {
+    const bool archChanged = !(p.architecture == project_.architecture);
+    const bool targetChangedNow = !(p.target == project_.target);
+    const bool spaceChanged = !(p.space == project_.space);
+    const bool plannerChangedNow = p.planner != project_.planner;
+    const auto choice = project_.lastSpaceChoice;  // a recorded result is not part of edits
+    project_ = p;
+    project_.lastSpaceChoice = choice;
+    if (archChanged || targetChangedNow || plannerChangedNow) recompute();
+    if (archChanged) emit architectureChanged();
+    if (targetChangedNow) emit targetChanged();
+    if (spaceChanged) emit spaceSettingsChanged();
+    if (plannerChangedNow) emit plannerChanged();
+    if (archChanged || targetChangedNow || plannerChangedNow) emit analysisChanged();
+}
+
+void ProjectDocument::recompute() {
+    analysis_ = analyze(project_.architecture, board(), limits(), planner());
+}
+
+void ProjectDocument::setDirty(bool dirty) {
+    if (dirty_ == dirty) return;
+    dirty_ = dirty;
+    emit modifiedChanged(isModified());
+}
+
+}  // namespace mcunet::ui

@@ -1,0 +1,93 @@
+#pragma once
+// The open project: the project data, its file, the undo stack of edits and
+// the DesignAnalysis of its architecture on its target. Every change a user
+// makes goes through an EditCommand on the undo stack; views listen to the
+// signals and never change the project behind the stack's back.
+#include <memory>
+
+#include <QObject>
+#include <QString>
+
+#include "board/board.h"
+#include "document/design_analysis.h"
+#include "memory/plan.h"
+#include "project/project.h"
+
+class QUndoStack;
+
+namespace mcunet::ui {
+
+// Merge keys: consecutive edits of the same kind (a spin box stepping) become one undo step.
+enum class MergeKey : int { None = -1, Resolution = 1, Width, SramLimit, FlashLimit, SpaceSettings, StageChannels };
+
+class ProjectDocument : public QObject {
+    Q_OBJECT
+public:
+    explicit ProjectDocument(board::Catalog catalog, QObject* parent = nullptr);
+    ~ProjectDocument() override;
+
+    const project::Project& project() const { return project_; }
+    const board::Catalog& catalog() const { return catalog_; }
+    const board::Board& board() const;
+    space::Constraints limits() const;
+    memory::Planner planner() const;
+    std::shared_ptr<const DesignAnalysis> analysis() const { return analysis_; }
+    QUndoStack* undoStack() const { return undo_; }
+
+    QString filePath() const { return filePath_; }  // empty while untitled
+    QString displayName() const;
+    bool isModified() const;
+    // Where autosave writes: beside the file, or in the app data folder while untitled.
+    QString autosaveFile() const;
+    static QString untitledAutosaveFile();
+
+    // File operations. On failure they return false with a message naming the
+    // file and the bad field, and leave the open project exactly as it was.
+    bool load(const QString& path, QString* error);
+    // Opens the autosave of `projectPath` in its place, marked modified.
+    bool recover(const QString& projectPath, const QString& autosavePath, QString* error);
+    bool save(const QString& path, QString* error);
+    bool writeAutosave(QString* error);
+    void removeAutosave() const;
+    // Replaces the project (File > New, the demo at start-up); clears the undo stack.
+    void reset(const project::Project& p, const QString& path = QString());
+
+    // Edits (each one undoable). Invalid architectures are refused with a message.
+    bool editArchitecture(const arch::Architecture& a, const QString& text, MergeKey merge = MergeKey::None,
+                          QString* error = nullptr);
+    bool editTarget(const project::Target& t, const QString& text, MergeKey merge = MergeKey::None,
+                    QString* error = nullptr);
+    void editSpaceSettings(const project::SpaceSettings& s, const QString& text);
+    void editPlanner(memory::Planner p);
+    // Records the result of a stage-1 run (not an edit: not undoable, marks the project modified).
+    void recordSpaceChoice(const project::SpaceChoice& c);
+
+    // Called by EditCommand (undo / redo): installs a whole project state.
+    void apply(const project::Project& p);
+
+signals:
+    void projectReplaced();  // load, recover, new: everything changed
+    void architectureChanged();
+    void targetChanged();
+    void spaceSettingsChanged();
+    void plannerChanged();
+    void analysisChanged();
+    void modifiedChanged(bool modified);
+    void filePathChanged(const QString& path);
+    void spaceChoiceChanged();
+
+private:
+    bool push(project::Project after, const QString& text, MergeKey merge, QString* error);
+    void install(project::Project p, const QString& path);
+    void recompute();
+    void setDirty(bool dirty);
+
+    board::Catalog catalog_;
+    project::Project project_;
+    QString filePath_;
+    QUndoStack* undo_ = nullptr;
+    bool dirty_ = false;  // changes outside the undo stack (a recorded search result, a recovery)
+    std::shared_ptr<const DesignAnalysis> analysis_;
+};
+
+}  // namespace mcunet::ui

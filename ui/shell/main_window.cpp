@@ -1,0 +1,290 @@
+#include "shell/main_window.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+#include "common/error.h"
+#include "deploy/deploy_view.h"
+#include "design/design_view.h"
+#include "document/autosaver.h"
+#include "document/project_document.h"
+#include "project/project.h"
+#include "shell/recent_files.h"
+#include "shell/status_totals.h"
+#include "shell/theme.h"
+#include "space/search_space_view.h"
+#include "target/target_view.h"
+
+namespace mcunet::ui {
+
+MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
+    : QMainWindow(parent), document_(new ProjectDocument(std::move(catalog), this)) {
+    setAcceptDrops(true);
+    setWindowIcon(QIcon::fromTheme(QStringLiteral("applications-science")));
+    prompts_.saveChanges = [this](const QString& name) {
+        const auto b = QMessageBox::warning(this, tr("Unsaved changes"),
+                                            tr("%1 has unsaved changes. Save them?").arg(name),
+                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                            QMessageBox::Save);
+        return b == QMessageBox::Save ? Prompts::SaveChoice::Save
+               : b == QMessageBox::Discard ? Prompts::SaveChoice::Discard
+                                           : Prompts::SaveChoice::Cancel;
+    };
+    prompts_.recover = [this](const QString& autosave) {
+        return QMessageBox::question(this, tr("Recover unsaved work?"),
+                                     tr("An autosave newer than the project was found:\n%1\n\nRecover it? (No opens "
+                                        "the saved project and deletes the autosave.)")
+                                         .arg(QDir::toNativeSeparators(autosave)),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes) == QMessageBox::Yes;
+    };
+    prompts_.error = [this](const QString& title, const QString& message) {
+        QMessageBox::warning(this, title, message);
+    };
+
+    tabs_ = new QTabWidget;
+    tabs_->setDocumentMode(true);
+    target_ = new TargetView(document_);
+    space_ = new SearchSpaceView(document_);
+    design_ = new DesignView(document_);
+    deploy_ = new DeployView(document_);
+    tabs_->addTab(target_, tr("1  Target"));
+    tabs_->addTab(space_, tr("2  Search space"));
+    tabs_->addTab(design_, tr("3  Design"));
+    tabs_->addTab(deploy_, tr("4  Deploy"));
+    tabs_->setTabToolTip(0, tr("The board and the memory limits"));
+    tabs_->setTabToolTip(1, tr("TinyNAS stage 1: which (R, W) space fits the board best"));
+    tabs_->setTabToolTip(2, tr("Edit the network block by block, against the limits"));
+    tabs_->setTabToolTip(3, tr("The memory plan and the per-layer estimate the code generator uses"));
+    setCentralWidget(tabs_);
+
+    totals_ = new StatusTotals(document_);
+    statusBar()->addPermanentWidget(totals_);
+    recent_ = new RecentFiles(this);
+    autosaver_ = new Autosaver(document_, 30000, this);
+    connect(autosaver_, &Autosaver::autosaved, this,
+            [this](const QString& path) { statusBar()->showMessage(tr("Autosaved to %1").arg(path), 3000); });
+    connect(autosaver_, &Autosaver::failed, this,
+            [this](const QString& message) { statusBar()->showMessage(tr("Autosave failed: %1").arg(message), 8000); });
+    connect(recent_, &RecentFiles::openRequested, this, [this](const QString& path) {
+        if (maybeSave()) openProject(path);
+    });
+    connect(space_, &SearchSpaceView::designRequested, this, [this] { showStep(DesignStep); });
+    connect(design_, &DesignView::editRefused, this,
+            [this](const QString& message) { statusBar()->showMessage(tr("Not applied: %1").arg(message), 8000); });
+    connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(document_, &ProjectDocument::filePathChanged, this, &MainWindow::updateTitle);
+    connect(document_, &ProjectDocument::projectReplaced, this, &MainWindow::updateTitle);
+    buildMenus();
+    readSettings();
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::demoProjectPath() {
+    return QDir(QString::fromStdString(board::resourceDir())).filePath(QStringLiteral("projects/demo.mcuproj"));
+}
+
+void MainWindow::showStep(Step s) { tabs_->setCurrentIndex(static_cast<int>(s)); }
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New (demo project)"), QKeySequence::New, this, [this] {
+        if (maybeSave()) newProject();
+    });
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+        if (!maybeSave()) return;
+        const QString dir = document_->filePath().isEmpty() ? QDir::homePath()
+                                                            : QFileInfo(document_->filePath()).absolutePath();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), dir,
+                                                          tr("MCUNet Studio project (*.mcuproj)"));
+        if (!path.isEmpty()) openProject(path);
+    });
+    recent_->attach(file->addMenu(tr("Open &Recent")));
+    file->addSeparator();
+    file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAs(); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcuts(QKeySequence::Undo);
+    QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    edit->addAction(undo);
+    edit->addAction(redo);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    const QString names[4] = {tr("&Target"), tr("&Search space"), tr("&Design"), tr("De&ploy")};
+    for (int i = 0; i < 4; ++i)
+        view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
+                        [this, i] { showStep(static_cast<Step>(i)); });
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("T&heme"));
+    auto* group = new QActionGroup(this);
+    const Theme current = themeFromString(QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString());
+    for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
+        QAction* a = theme->addAction(t == Theme::System ? tr("Follow the system") : t == Theme::Light ? tr("Light") : tr("Dark"));
+        a->setCheckable(true);
+        a->setChecked(t == current);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [t] {
+            QSettings().setValue(QStringLiteral("theme"), themeName(t));
+            applyTheme(t);
+        });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About MCUNet Studio"), this, [this] {
+        QMessageBox::about(this, tr("About MCUNet Studio"),
+                           tr("<b>MCUNet Studio</b> %1<br>Design neural networks that fit microcontrollers: TinyNAS "
+                              "(search-space optimization, search) and TinyEngine (whole-network memory planning, "
+                              "code generation), after Lin et al., NeurIPS 2020.")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::updateTitle() {
+    setWindowTitle(QStringLiteral("%1[*] — MCUNet Studio").arg(document_->displayName()));
+    setWindowModified(document_->isModified());
+}
+
+void MainWindow::reportError(const QString& title, const QString& message) {
+    statusBar()->showMessage(message, 10000);
+    if (prompts_.error) prompts_.error(title, message);
+}
+
+bool MainWindow::openProject(const QString& path) {
+    QString error;
+    const std::string projectPath = QFileInfo(path).absoluteFilePath().toStdString();
+    bool ok = false;
+    if (QFileInfo::exists(path) && project::hasNewerAutosave(projectPath)) {
+        const QString autosave = QString::fromStdString(project::autosavePath(projectPath));
+        if (prompts_.recover && prompts_.recover(autosave)) {
+            ok = document_->recover(path, autosave, &error);
+            if (ok) statusBar()->showMessage(tr("Recovered unsaved work from %1").arg(autosave), 8000);
+        } else {
+            QFile::remove(autosave);
+        }
+    }
+    if (!ok && error.isEmpty()) ok = document_->load(path, &error);
+    if (!ok) {
+        reportError(tr("Cannot open project"), error);
+        return false;
+    }
+    recent_->add(path);
+    statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+void MainWindow::newProject() {
+    project::Project p = project::demoProject();
+    try {
+        p = project::load(demoProjectPath().toStdString());
+    } catch (const Error& e) {
+        statusBar()->showMessage(tr("Demo project not found (%1); using the built-in one").arg(QString::fromStdString(e.what())), 8000);
+    }
+    document_->reset(p);
+    const QString untitled = ProjectDocument::untitledAutosaveFile();
+    if (QFileInfo::exists(untitled) && prompts_.recover && prompts_.recover(untitled)) {
+        QString error;
+        if (!document_->recover(QString(), untitled, &error)) reportError(tr("Cannot recover"), error);
+    }
+}
+
+bool MainWindow::save() {
+    if (document_->filePath().isEmpty()) return saveAs();
+    QString error;
+    if (!document_->save(document_->filePath(), &error)) {
+        reportError(tr("Cannot save project"), error);
+        return false;
+    }
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(document_->filePath())), 4000);
+    return true;
+}
+
+bool MainWindow::saveAs(const QString& given) {
+    QString path = given;
+    if (path.isEmpty()) {
+        const QString dir = document_->filePath().isEmpty() ? QDir::homePath() : QFileInfo(document_->filePath()).absolutePath();
+        path = QFileDialog::getSaveFileName(this, tr("Save project"),
+                                            QDir(dir).filePath(QString::fromStdString(document_->project().name) +
+                                                               QStringLiteral(".mcuproj")),
+                                            tr("MCUNet Studio project (*.mcuproj)"));
+        if (path.isEmpty()) return false;
+    }
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".mcuproj");
+    QString error;
+    if (!document_->save(path, &error)) {
+        reportError(tr("Cannot save project"), error);
+        return false;
+    }
+    recent_->add(path);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 4000);
+    return true;
+}
+
+bool MainWindow::maybeSave() {
+    if (!document_->isModified()) return true;
+    const Prompts::SaveChoice c =
+        prompts_.saveChanges ? prompts_.saveChanges(document_->displayName()) : Prompts::SaveChoice::Discard;
+    if (c == Prompts::SaveChoice::Cancel) return false;
+    if (c == Prompts::SaveChoice::Save) return save();
+    document_->removeAutosave();
+    return true;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".mcuproj"))) {
+            event->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".mcuproj"))) {
+            event->acceptProposedAction();
+            if (maybeSave()) openProject(url.toLocalFile());
+            return;
+        }
+}
+
+void MainWindow::readSettings() {
+    QSettings s;
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) resize(1600, 1000);
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::writeSettings() {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+}
+
+}  // namespace mcunet::ui
