@@ -250,7 +250,7 @@ json peaksOf(const graph::Graph& g) {
 }
 
 int spaceCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json"}, {"board", "sram", "flash", "samples", "seed", "grid", "classes", "threads"});
+    Args args(argv, {"json"}, {"board", "sram", "flash", "samples", "seed", "grid", "classes", "threads", "min-share"});
     if (!args.positional().empty()) throw Error("space: unexpected argument \"" + args.positional()[0] + "\"");
     const auto boardId = args.option("board");
     if (!boardId) throw Error("space: needs --board ID (see `mcunet boards`)");
@@ -264,6 +264,7 @@ int spaceCommand(const std::vector<std::string>& argv) {
     options.samplesPerSpace = static_cast<int>(args.integer("samples", 1000, 1, 1000000));
     options.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
     options.threads = static_cast<int>(args.integer("threads", 0, 0, 256));
+    options.minSatisfyingShare = args.number("min-share", 5.0, 0.0, 100.0) / 100.0;
     const int classes = static_cast<int>(args.integer("classes", 1000, 1, 100000));
     const space::SearchSpace searchSpace = space::mcunetSpace(classes);
     ProgressBar bar(isatty(STDERR_FILENO) != 0);
@@ -305,6 +306,7 @@ int spaceCommand(const std::vector<std::string>& argv) {
                     {"sram_limit_bytes", limits.sramBytes},
                     {"flash_limit_bytes", limits.flashBytes},
                     {"samples_per_space", options.samplesPerSpace},
+                    {"min_satisfying_share", options.minSatisfyingShare},
                     {"seed", options.seed},
                     {"evaluated", r.evaluated},
                     {"seconds", r.seconds},

@@ -107,6 +107,8 @@ OptimizerResult optimize(const SearchSpace& space, const board::Board& board,
     if (options.samplesPerSpace < 1 || options.samplesPerSpace > 10000000)
         throw Error("samples: " + std::to_string(options.samplesPerSpace) + " is out of range (1 to 10000000)");
     if (options.grid.resolutions.empty() || options.grid.widths.empty()) throw Error("grid: empty");
+    if (!(options.minSatisfyingShare >= 0.0 && options.minSatisfyingShare <= 1.0))
+        throw Error("min-share: " + std::to_string(options.minSatisfyingShare) + " is out of range (0 to 1)");
     const auto start = std::chrono::steady_clock::now();
     OptimizerResult result;
     result.constraints = constraints;
@@ -187,12 +189,17 @@ OptimizerResult optimize(const SearchSpace& space, const board::Board& board,
     if (failure) std::rethrow_exception(failure);
     result.cancelled = stop.load() && done.load() < total;
     result.evaluated = done.load();
-    double bestMean = -1;
-    for (std::size_t i = 0; i < result.spaces.size() && !result.cancelled; ++i)
-        if (result.spaces[i].satisfying > 0 && result.spaces[i].meanMacs > bestMean) {
-            bestMean = result.spaces[i].meanMacs;
-            result.chosen = static_cast<int>(i);
+    for (const double minShare : {options.minSatisfyingShare, 0.0}) {
+        double bestMean = -1;
+        for (std::size_t i = 0; i < result.spaces.size() && !result.cancelled; ++i) {
+            const SpaceResult& r = result.spaces[i];
+            if (r.satisfying > 0 && r.satisfyingShare >= minShare && r.meanMacs > bestMean) {
+                bestMean = r.meanMacs;
+                result.chosen = static_cast<int>(i);
+            }
         }
+        if (result.chosen >= 0) break;
+    }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

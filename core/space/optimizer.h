@@ -38,6 +38,11 @@ struct OptimizerOptions {
     int samplesPerSpace = 1000;
     std::uint64_t seed = 1;
     int threads = 0;  // 0: all cores
+    // A space competes only if at least this share of its samples fit: the
+    // mean MACs of a handful of fitting samples is noise, and a search there
+    // would mostly draw networks that do not fit. (If no space reaches it, the
+    // best space with any fitting sample is chosen.)
+    double minSatisfyingShare = 0.05;
     // Called on the calling thread about every 50 ms with (done, total)
     // architectures; return false to cancel.
     std::function<bool(std::int64_t, std::int64_t)> progress;
