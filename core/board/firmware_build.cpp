@@ -13,7 +13,18 @@ namespace mcunet::board {
 
 namespace fs = std::filesystem;
 
+static FirmwareBuild buildOnce(const std::string& generatedDir, const Board& board, bool inputCopy);
+
 FirmwareBuild buildFirmware(const std::string& generatedDir, const Board& board) {
+    try {
+        return buildOnce(generatedDir, board, true);
+    } catch (const Error& e) {
+        if (std::string(e.what()).find("SRAM over by") == std::string::npos) throw;
+    }
+    return buildOnce(generatedDir, board, false);  // a last chance: the arena alone may fit
+}
+
+static FirmwareBuild buildOnce(const std::string& generatedDir, const Board& board, bool inputCopy) {
     if (!board.isVirtual || (board.qemuMachine.rfind("mps2-", 0) != 0))
         throw Error(board.id + ": the firmware has a board layer for the QEMU mps2 virtual boards only so far "
                                "(virtual-m7, virtual-m4)");
@@ -33,7 +44,9 @@ FirmwareBuild buildFirmware(const std::string& generatedDir, const Board& board)
     for (const auto& f : codegen::commonCFlags()) flags.push_back(f);
     flags.insert(flags.end(), {"-ffunction-sections", "-fdata-sections", "-I", dir.string(), "-I", (dir / "include").string(),
                                "-I", (dir / "firmware").string(), "-DMCUNET_BOARD_NAME=\"" + board.id + "\""});
+    if (!inputCopy) flags.push_back("-DMCUNET_NO_INPUT_COPY");
     FirmwareBuild result;
+    result.inputCopy = inputCopy;
     std::vector<std::string> objects;
     std::vector<fs::path> sources = {dir / "model.c", dir / "model_weights.c"};
     for (const char* sub : {"kernels", "firmware", "reference"})

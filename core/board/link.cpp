@@ -193,6 +193,7 @@ Hello LinkClient::hello() {
     h.outputBytes = get32(p.data() + 10);
     h.layers = static_cast<int>(get16(p.data() + 14));
     h.countsInstructions = p[16] == MCU_COUNTER_INSTRUCTIONS;
+    h.inputRepeatable = (p[17] & 1u) != 0;
     std::size_t at = 18;
     auto str = [&]() {
         if (at >= p.size() || at + 1 + p[at] > p.size()) throw LinkError("link: malformed hello reply");

@@ -59,6 +59,7 @@ struct Hello {
     std::uint32_t arenaBytes = 0, inputBytes = 0, outputBytes = 0;
     int layers = 0;
     bool countsInstructions = false;  // else cycles
+    bool inputRepeatable = true;      // false: write the input again before every run
     std::string board, model;
 };
 

@@ -57,9 +57,10 @@ Profile profileModel(LinkClient& link, const std::vector<LayerInfo>& layers, con
     p.model = hello.model;
     p.instructions = hello.countsInstructions;
     p.runs = runs;
-    link.writeInput(input);
+    if (hello.inputRepeatable) link.writeInput(input);
     std::vector<std::uint64_t> minimum, maximum;
     for (int r = 0; r < runs; ++r) {
+        if (!hello.inputRepeatable) link.writeInput(input);  // each run consumes it in the arena
         link.run(1, 120000);
         const auto counts = link.readProfile(hello.layers);
         if (r == 0) {

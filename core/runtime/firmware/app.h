@@ -7,9 +7,18 @@
 
 #include "model.h"
 
-/* The input kept outside the arena: in-place layers reuse the arena's input
- * tensor, and profiling runs the same input many times. */
+/* The input, kept outside the arena so the same input can run many times
+ * (in-place layers reuse the arena's input tensor). When the board's SRAM has
+ * no room for that copy (MCUNET_NO_INPUT_COPY), the input is written straight
+ * into the arena and each run consumes it: it must be written again before
+ * the next run. */
+#ifdef MCUNET_NO_INPUT_COPY
+#define app_input (model_input())
+#define APP_INPUT_REPEATABLE 0
+#else
 extern int8_t app_input[MODEL_INPUT_BYTES];
+#define APP_INPUT_REPEATABLE 1
+#endif
 extern int8_t app_output[MODEL_OUTPUT_BYTES];
 extern uint32_t mcu_profile_counts[MODEL_LAYER_COUNT];
 extern uint32_t app_input_written; /* bytes of input received since the last run */

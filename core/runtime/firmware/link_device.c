@@ -86,7 +86,7 @@ static void handle(uint8_t type, uint8_t id, const uint8_t *payload, uint32_t n)
             put32(out + 10, MODEL_OUTPUT_BYTES);
             put16(out + 14, MODEL_LAYER_COUNT);
             out[16] = board_counter_kind();
-            out[17] = 0;
+            out[17] = APP_INPUT_REPEATABLE ? 1u : 0u; /* flags: bit 0 = the input survives a run */
             len = 18;
             len += put_string(out + len, board_name());
             len += put_string(out + len, MODEL_NAME);
@@ -115,6 +115,10 @@ static void handle(uint8_t type, uint8_t id, const uint8_t *payload, uint32_t n)
             uint32_t runs;
             if (n != 4 || (runs = get32(payload)) == 0) {
                 send_error(id, MCU_ERR_BAD_PAYLOAD, "run: needs a run count of at least 1");
+                break;
+            }
+            if (!APP_INPUT_REPEATABLE && (app_input_written != MODEL_INPUT_BYTES || runs != 1)) {
+                send_error(id, MCU_ERR_NO_INPUT, "run: this firmware keeps no input copy: write the input before each single run");
                 break;
             }
             app_run(runs);

@@ -154,6 +154,10 @@ static void infer(char *n_text, char *w_text) {
         put_line("e-[Inference warmup must be >=0]", 0);
         return;
     }
+    if (!APP_INPUT_REPEATABLE && n + w > 1) {
+        put_line("e-[This model leaves no SRAM for an input copy: use infer 1 0 after each db load]", 0);
+        return;
+    }
     board_puts("m-warmup-start-");
     put_uint((uint32_t)w);
     board_puts("\r\n");

@@ -158,6 +158,28 @@ private slots:
         }
     }
 
+    void noRoomForTheInputCopy() {
+        // 100,000 B: the 78,564 B arena fits, the arena plus a 19,200 B input
+        // copy and the stack do not: the build drops the copy, and the host
+        // writes the input before every run.
+        QTemporaryDir tmp;
+        board::Board tight = boardById("virtual-m7");
+        tight.sramBytes = 100000;
+        const graph::Graph g = graph::buildGraph(arch::preset("mcunet-vww1"));
+        const Deployed d = deploy(g, tight, tmp.path().toStdString());
+        QVERIFY(!d.build.inputCopy);
+        QVERIFY(d.build.sramBytes <= tight.sramBytes);
+        board::VirtualBoard vb(tight, d.build.elf);
+        board::LinkClient link(vb.transport());
+        QVERIFY(!link.hello().inputRepeatable);
+        const auto input = quant::quantizeTensor(quant::randomInputs(g, 1, 8)[0], d.model.tensors[static_cast<std::size_t>(g.input())]);
+        const auto plan = json_read::parseFile(tmp.filePath("plan.json").toStdString());
+        const board::Profile p = board::profileModel(link, board::layersFromPlan(plan), tight, input, 2);
+        QCOMPARE(p.output, quant::runReferenceOutput(d.model, input));
+        QCOMPARE(p.layers.front().count, p.layers.front().maxCount);  // both runs counted the same
+        QVERIFY_THROWS_EXCEPTION(board::LinkError, link.run(1, 5000));  // the input was consumed
+    }
+
     void qemuMissingCrashingOrSilent() {
         QTemporaryDir tmp;
         const board::Board& b = boardById("virtual-m7");
