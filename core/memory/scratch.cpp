@@ -42,8 +42,9 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             // output goes straight back into the tensor, see DESIGN.md 5).
             if (op.kind == OpKind::Conv2D) s.im2col = 2 * k2 * in.c * 2;
             if (op.kind == OpKind::PointwiseConv2D) s.im2col = 2 * in.c * 2;
+            // (+4: the SIMD path reads rows a word at a time, up to 3 bytes past the last.)
             if (op.kind == OpKind::DepthwiseConv2D)
-                s.kernelBuffer = std::int64_t(in.h + op.kernel - 1) * (in.w + op.kernel - 1);
+                s.kernelBuffer = std::int64_t(in.h + op.kernel - 1) * (in.w + op.kernel - 1) + 4;
             break;
     }
     return s;

@@ -8,7 +8,7 @@
  * (stride 1), add, average pool. Such calls need the scratch buffer;
  * out-of-place calls may pass NULL scratch to depthwise and pointwise.
  * Scratch sizes (bytes): conv2d 4*k*k*Cin, pointwise 4*Cin, depthwise
- * (H+k-1)*(W+k-1). Scratch must be 4-byte aligned. */
+ * (H+k-1)*(W+k-1) + 4. Scratch must be 4-byte aligned. */
 #ifndef MCUNET_KERNELS_H
 #define MCUNET_KERNELS_H
 

@@ -12,6 +12,7 @@
 
 #include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
+#include "mcunet_simd.h"
 
 #define MCU_RESTRICT restrict
 
@@ -45,6 +46,52 @@ static inline void copy_plane(const int8_t *MCU_RESTRICT in, const mcu_shape_t *
     }
 }
 
+#if MCU_HAS_DSP
+
+/* DSP path: each row of taps is read four plane bytes at a time (one
+ * unaligned word); SXTB16 splits them into the lane pairs (p0,p2) and
+ * (p1,p3), which meet the weights packed the same way in two SMLADs. Taps
+ * past the kernel's width get weight 0, so a row may read up to three bytes
+ * past its end (the plane's scratch has 4 spare bytes for the last row). */
+MCU_ALWAYS_INLINE void plane_channel(const int8_t *MCU_RESTRICT plane, int32_t bw, const int8_t *w_in, const int32_t k,
+                                     const int32_t s, int32_t oh, int32_t ow, int32_t acc_base, int32_t mult,
+                                     int32_t shift, const mcu_quant_t *q, int8_t *MCU_RESTRICT out, int32_t stride_c) {
+    const int32_t groups = (k + 3) / 4;
+    uint32_t wp[7][4];
+    int32_t oy, ox, ky, g;
+    const int32_t out_offset = q->output_offset, lo = q->act_min, hi = q->act_max;
+    for (ky = 0; ky < k; ++ky)
+        for (g = 0; g < groups; ++g) {
+            int32_t t[4], j;
+            for (j = 0; j < 4; ++j) t[j] = 4 * g + j < k ? w_in[ky * k + 4 * g + j] : 0;
+            wp[ky][2 * g] = (uint32_t)(uint16_t)(int16_t)t[0] | (uint32_t)(uint16_t)(int16_t)t[2] << 16;
+            wp[ky][2 * g + 1] = (uint32_t)(uint16_t)(int16_t)t[1] | (uint32_t)(uint16_t)(int16_t)t[3] << 16;
+        }
+    for (oy = 0; oy < oh; ++oy) {
+        const int8_t *row = plane + oy * s * bw;
+        int8_t *o = out + (int64_t)oy * ow * stride_c;
+        for (ox = 0; ox < ow; ++ox) {
+            const int8_t *p = row + ox * s;
+            int32_t acc = acc_base;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 7
+#endif
+            for (ky = 0; ky < k; ++ky) {
+                const int8_t *r = p + ky * bw;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 2
+#endif
+                for (g = 0; g < groups; ++g) {
+                    const uint32_t x = mcu_load32(r + 4 * g);
+                    acc = mcu_smlad(mcu_sxtb16(x), wp[ky][2 * g], acc);
+                    acc = mcu_smlad(mcu_sxtb16(mcu_ror8(x)), wp[ky][2 * g + 1], acc);
+                }
+            }
+            o[(int64_t)ox * stride_c] = mcu_clamp_s8(mcu_requantize_fast(acc, mult, shift) + out_offset, lo, hi);
+        }
+    }
+}
+#else
 /* Two outputs per step: their taps share k + s plane values per row, loaded
  * once into registers; the weights live in a local array (registers for
  * small kernels) since the int8 output stores could otherwise alias them. */
@@ -91,6 +138,7 @@ MCU_ALWAYS_INLINE void plane_channel(const int8_t *MCU_RESTRICT plane, int32_t b
         }
     }
 }
+#endif
 
 /* Out of place without scratch: straight from the tensor, bounds checked. */
 static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
