@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -12,6 +13,8 @@
 #include "board/board.h"
 #include "deploy/buffer_table_model.h"
 #include "deploy/deploy_view.h"
+#include "deploy/profile_plot.h"
+#include "deploy/profile_table_model.h"
 #include "design/design_view.h"
 #include "design/sram_timeline_plot.h"
 #include "document/project_document.h"
@@ -185,6 +188,24 @@ private slots:
         QCOMPARE(view->bufferModel()->rowCount(), int(a->selectedPlan().placements.size()));
         shoot("7-deploy");
         exportAll(view->latencyChart(), "layer-latency");
+
+        // The real pipeline (generate, build, flash to virtual-m7, profile), then its tabs.
+        QSignalSpy finished(view, &DeployView::pipelineFinished);
+        QVERIFY(view->deployAndProfile());
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view->log()->toPlainText()));
+        QCOMPARE(view->tabs()->currentIndex(), int(DeployView::ProfileTab));
+        QCOMPARE(view->profileModel()->rowCount(), a->graph.opCount());
+        QCOMPARE(view->profilePlot()->measuredBars()->dataCount(), a->graph.opCount());  // one bar per layer
+        QCOMPARE(view->profilePlot()->estimatedBars()->dataCount(), a->graph.opCount());
+        QVERIFY(view->profiled()->matchesReference);
+        shoot("7b-deploy-profile");
+        exportAll(view->profilePlot(), "deploy-profile");
+        view->tabs()->setCurrentIndex(DeployView::CodeTab);
+        shoot("7c-deploy-code");
+        view->tabs()->setCurrentIndex(DeployView::BuildTab);
+        shoot("7d-deploy-build");
+        view->tabs()->setCurrentIndex(DeployView::PlanTab);
     }
 
     void darkTheme() {

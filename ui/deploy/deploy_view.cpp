@@ -1,5 +1,6 @@
 #include "deploy/deploy_view.h"
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -7,7 +8,9 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
+#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,15 +18,24 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include "common/format.h"
 #include "common/json_read.h"
 #include "deploy/buffer_table_model.h"
+#include "deploy/c_highlighter.h"
 #include "deploy/layer_cost_model.h"
 #include "deploy/plan_json.h"
+#include "deploy/profile_plot.h"
+#include "deploy/profile_table_model.h"
 #include "document/project_document.h"
 #include "jobs/job_runner.h"
 #include "plot/plot_panel.h"
@@ -45,6 +57,32 @@ QTableView* makeTable(QAbstractItemModel* model) {
     t->setWordWrap(false);
     return t;
 }
+
+QPlainTextEdit* makeText(int maxBlocks = 0) {
+    auto* e = new QPlainTextEdit;
+    e->setReadOnly(true);
+    e->setLineWrapMode(QPlainTextEdit::NoWrap);
+    e->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    if (maxBlocks > 0) e->setMaximumBlockCount(maxBlocks);
+    return e;
+}
+
+constexpr DeployStep kSteps[] = {DeployStep::Generate, DeployStep::Build, DeployStep::Flash, DeployStep::Profile};
+int indexOf(DeployStep s) { return static_cast<int>(s); }
+
+QString usbNote(const board::Board& b) {
+    return QObject::tr("%1 is a USB board: build, flash and profiling run on the virtual boards (virtual-m7, virtual-m4) "
+                       "for now. USB boards come later; Generate works for every board.")
+        .arg(QString::fromStdString(b.id));
+}
+
+QString firstLine(const QString& text, int maxChars = 140) {
+    QString line = text.section(QLatin1Char('\n'), 0, 0).trimmed();
+    if (line.size() > maxChars) line = line.left(maxChars - 1) + QStringLiteral("…");
+    return line.toHtmlEscaped();
+}
+
+QString seconds(double s) { return QStringLiteral("%1 s").arg(s, 0, 'f', s < 10 ? 1 : 0); }
 }  // namespace
 
 DeployView::DeployView(ProjectDocument* document, QWidget* parent)
@@ -52,6 +90,145 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 10, 10, 6);
 
+    // Actions: one click each, and all four.
+    auto* actions = new QHBoxLayout;
+    deployButton_ = new QPushButton(tr("Deploy and profile"));
+    deployButton_->setToolTip(tr("Generate, build, flash to the board and profile, one after the other"));
+    QFont bold = deployButton_->font();
+    bold.setBold(true);
+    deployButton_->setFont(bold);
+    deployButton_->setDefault(true);
+    actions->addWidget(deployButton_);
+    actions->addSpacing(12);
+    const char* labels[] = {"1 Generate", "2 Build", "3 Flash", "4 Profile"};
+    const char* tips[] = {"Write the C project (model.c, weights, kernels, firmware, plan.json)",
+                          "Cross-build the firmware with arm-none-eabi-gcc (generates first if needed)",
+                          "Boot the firmware on the virtual board and check it answers (builds first if needed)",
+                          "Run the model on the board, read per-layer counts and compare the output with the "
+                          "reference interpreter (flashes first if needed)"};
+    for (DeployStep s : kSteps) {
+        auto* b = new QPushButton(tr(labels[indexOf(s)]));
+        b->setToolTip(tr(tips[indexOf(s)]));
+        stepButtons_[indexOf(s)] = b;
+        actions->addWidget(b);
+        connect(b, &QPushButton::clicked, this, [this, s] { runStep(s); });
+    }
+    actions->addSpacing(12);
+    actions->addWidget(new QLabel(tr("Runs")));
+    runs_ = new QSpinBox;
+    runs_->setRange(1, 20);
+    runs_->setValue(2);
+    runs_->setToolTip(tr("Inferences per profile; each layer's count is the minimum over the runs"));
+    actions->addWidget(runs_);
+    actions->addStretch(1);
+    folderLabel_ = new QLabel;
+    folderLabel_->setTextFormat(Qt::RichText);
+    folderLabel_->setOpenExternalLinks(true);
+    folderLabel_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    actions->addWidget(folderLabel_);
+    folderButton_ = new QPushButton(tr("Generate to folder…"));
+    folderButton_->setToolTip(tr("Write the generated project into a folder of your choice (kept) instead of a "
+                                 "temporary one"));
+    actions->addWidget(folderButton_);
+    layout->addLayout(actions);
+
+    boardNote_ = new QLabel;
+    boardNote_->setWordWrap(true);
+    boardNote_->setVisible(false);
+    layout->addWidget(boardNote_);
+
+    auto* status = new QHBoxLayout;
+    for (DeployStep s : kSteps) {
+        auto* l = new QLabel;
+        l->setTextFormat(Qt::RichText);
+        l->setFrameShape(QFrame::StyledPanel);
+        l->setMargin(6);
+        l->setWordWrap(true);
+        l->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+        l->setMinimumHeight(3 * l->fontMetrics().height() + 12);
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        stepStatus_[indexOf(s)] = l;
+        status->addWidget(l, 1);
+    }
+    layout->addLayout(status);
+
+    tabs_ = new QTabWidget;
+    tabs_->addTab(buildPlanTab(), tr("Memory plan and estimate"));
+    tabs_->addTab(buildCodeTab(), tr("Generated code"));
+    tabs_->addTab(buildBuildTab(), tr("Build and flash"));
+    tabs_->addTab(buildProfileTab(), tr("On-device profile"));
+    layout->addWidget(tabs_, 1);
+
+    auto* jobsBox = new QGroupBox(tr("Jobs"));
+    auto* jl = new QVBoxLayout(jobsBox);
+    auto* progressRow = new QHBoxLayout;
+    jobLabel_ = new QLabel(tr("Idle."));
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setVisible(false);
+    cancel_ = new QPushButton(tr("Cancel"));
+    cancel_->setVisible(false);
+    progressRow->addWidget(jobLabel_, 1);
+    progressRow->addWidget(progress_, 1);
+    progressRow->addWidget(cancel_);
+    jl->addLayout(progressRow);
+    log_ = makeText(5000);
+    log_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    log_->setFixedHeight(84);
+    jl->addWidget(log_);
+    layout->addWidget(jobsBox);
+
+    connect(deployButton_, &QPushButton::clicked, this, &DeployView::deployAndProfile);
+    connect(folderButton_, &QPushButton::clicked, this, [this] {
+        const QString start = userDirectory_.isEmpty()
+                                  ? (document_->filePath().isEmpty() ? QDir::homePath()
+                                                                     : QFileInfo(document_->filePath()).absolutePath())
+                                  : userDirectory_;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Generate the C project into"), start);
+        if (!dir.isEmpty()) generateTo(dir);
+    });
+    connect(cancel_, &QPushButton::clicked, this, &DeployView::cancel);
+    connect(jobs_, &JobRunner::started, this, [this](const QString& name) {
+        jobLabel_->setText(name);
+        progress_->setValue(0);
+        progress_->setVisible(true);
+        cancel_->setVisible(true);
+        appendLog(tr("%1: started").arg(name));
+        updateActions();
+    });
+    connect(jobs_, &JobRunner::progress, this, [this](qint64 done, qint64 total, const QString& text) {
+        progress_->setValue(total > 0 ? int(1000 * done / total) : 0);
+        if (!text.isEmpty()) jobLabel_->setText(stepRunning_ ? tr("%1 (%2 of %3): %4")
+                                                                   .arg(tr(deployStepName(current_)))
+                                                                   .arg(stepIndex_)
+                                                                   .arg(stepTotal_)
+                                                                   .arg(text)
+                                                             : text);
+    });
+    connect(jobs_, &JobRunner::logged, this, &DeployView::appendLog);
+    connect(jobs_, &JobRunner::finished, this, &DeployView::onJobFinished);
+    connect(document_, &ProjectDocument::analysisChanged, this, [this] {
+        refreshIfVisible();
+        updateActions();
+        updateStatus();
+    });
+    refresh();
+    updateActions();
+    updateStatus();
+}
+
+DeployView::~DeployView() {
+    // Stop a running step first (its QEMU is killed by the cancel), while the
+    // temporary folder it may be writing into still exists.
+    pending_.clear();
+    disconnect(jobs_, nullptr, this, nullptr);
+    jobs_->cancel();
+    jobs_->wait(60000);
+}
+
+QWidget* DeployView::buildPlanTab() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Memory plan of")));
     planner_ = new QComboBox;
@@ -97,28 +274,6 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
 
-    auto* jobsBox = new QGroupBox(tr("Jobs"));
-    auto* jl = new QVBoxLayout(jobsBox);
-    auto* progressRow = new QHBoxLayout;
-    jobLabel_ = new QLabel(tr("Idle. Code generation, build, flash and on-device profiling run here as jobs "
-                              "when they arrive."));
-    progress_ = new QProgressBar;
-    progress_->setRange(0, 1000);
-    progress_->setVisible(false);
-    cancel_ = new QPushButton(tr("Cancel"));
-    cancel_->setVisible(false);
-    progressRow->addWidget(jobLabel_, 1);
-    progressRow->addWidget(progress_, 1);
-    progressRow->addWidget(cancel_);
-    jl->addLayout(progressRow);
-    log_ = new QPlainTextEdit;
-    log_->setReadOnly(true);
-    log_->setMaximumBlockCount(5000);
-    log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    log_->setFixedHeight(80);
-    jl->addWidget(log_);
-    layout->addWidget(jobsBox);
-
     connect(planner_, &QComboBox::activated, this, [this](int i) {
         document_->editPlanner(static_cast<memory::Planner>(planner_->itemData(i).toInt()));
     });
@@ -130,27 +285,80 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
                                                           tr("Memory plan (*.json)"));
         if (!path.isEmpty()) exportPlan(path);
     });
-    connect(cancel_, &QPushButton::clicked, jobs_, &JobRunner::cancel);
-    connect(jobs_, &JobRunner::started, this, [this](const QString& name) {
-        jobLabel_->setText(name);
-        progress_->setValue(0);
-        progress_->setVisible(true);
-        cancel_->setVisible(true);
-        appendLog(tr("%1: started").arg(name));
-    });
-    connect(jobs_, &JobRunner::progress, this, [this](qint64 done, qint64 total, const QString& text) {
-        progress_->setValue(total > 0 ? int(1000 * done / total) : 0);
-        if (!text.isEmpty()) jobLabel_->setText(text);
-    });
-    connect(jobs_, &JobRunner::logged, this, &DeployView::appendLog);
-    connect(jobs_, &JobRunner::finished, this, [this](const QString& name, bool ok, bool cancelled, const QString& error) {
-        progress_->setVisible(false);
-        cancel_->setVisible(false);
-        jobLabel_->setText(tr("Idle."));
-        appendLog(ok ? tr("%1: done").arg(name) : cancelled ? tr("%1: cancelled").arg(name) : tr("%1: failed: %2").arg(name, error));
-    });
-    connect(document_, &ProjectDocument::analysisChanged, this, &DeployView::refreshIfVisible);
-    refresh();
+    return page;
+}
+
+QWidget* DeployView::buildCodeTab() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    auto* top = new QHBoxLayout;
+    planSummary_ = new QLabel(tr("Nothing generated yet: Generate writes the C project and its plan.json."));
+    planSummary_->setTextFormat(Qt::RichText);
+    planSummary_->setWordWrap(true);
+    planSummary_->setOpenExternalLinks(true);
+    planSummary_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    top->addWidget(planSummary_, 1);
+    top->addWidget(new QLabel(tr("Show")));
+    sourceFile_ = new QComboBox;
+    sourceFile_->addItems({QStringLiteral("model.c"), QStringLiteral("model.h"), QStringLiteral("plan.json")});
+    top->addWidget(sourceFile_);
+    layout->addLayout(top);
+    code_ = makeText();
+    code_->setPlaceholderText(tr("The generated model.c appears here (read only)."));
+    highlighter_ = new CHighlighter(code_->document(), plot::isDark(palette()));
+    layout->addWidget(code_, 1);
+    connect(sourceFile_, &QComboBox::currentTextChanged, this, &DeployView::showSource);
+    return page;
+}
+
+QWidget* DeployView::buildBuildTab() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    buildSummary_ = new QLabel(tr("Not built yet: Build cross-compiles the generated project for the board."));
+    buildSummary_->setTextFormat(Qt::RichText);
+    buildSummary_->setWordWrap(true);
+    buildSummary_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    layout->addWidget(buildSummary_);
+    buildTable_ = new QTableWidget(3, 5);
+    buildTable_->setHorizontalHeaderLabels(
+        {tr("From the ELF"), tr("Estimate"), tr("Board limit"), tr("Use of the limit"), tr("Note")});
+    buildTable_->setVerticalHeaderLabels({tr("Flash"), tr("SRAM"), tr("Arena")});
+    buildTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    buildTable_->setSelectionMode(QAbstractItemView::NoSelection);
+    buildTable_->horizontalHeader()->setStretchLastSection(true);
+    buildTable_->setShowGrid(false);
+    buildTable_->setAlternatingRowColors(true);
+    buildTable_->setMaximumHeight(4 * (buildTable_->fontMetrics().height() + 12) + 8);
+    layout->addWidget(buildTable_);
+    layout->addWidget(new QLabel(tr("Compiler and linker output")));
+    buildLog_ = makeText(20000);
+    layout->addWidget(buildLog_, 1);
+    return page;
+}
+
+QWidget* DeployView::buildProfileTab() {
+    auto* page = new QWidget;
+    auto* layout = new QVBoxLayout(page);
+    auto* top = new QHBoxLayout;
+    profileSummary_ = new QLabel(tr("No profile yet: Profile runs the model on the virtual board and reads the executed "
+                                    "instructions of every layer."));
+    profileSummary_->setTextFormat(Qt::RichText);
+    profileSummary_->setWordWrap(true);
+    top->addWidget(profileSummary_, 1);
+    verdict_ = new QLabel;
+    verdict_->setTextFormat(Qt::RichText);
+    top->addWidget(verdict_);
+    layout->addLayout(top);
+    auto* split = new QSplitter(Qt::Horizontal);
+    profileModel_ = new ProfileTableModel(this);
+    profileTable_ = makeTable(profileModel_);
+    split->addWidget(profileTable_);
+    profilePlot_ = new ProfilePlot;
+    split->addWidget(profilePlot_);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+    return page;
 }
 
 void DeployView::refreshIfVisible() {
@@ -165,6 +373,17 @@ void DeployView::showEvent(QShowEvent* event) {
     if (stale_) refresh();
 }
 
+void DeployView::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && profilePlot_) {  // built: every widget exists
+        highlighter_->setDark(plot::isDark(palette()));
+        updateActions();
+        updateStatus();
+        showBuilt();
+        showProfile();
+    }
+}
+
 void DeployView::appendLog(const QString& line) {
     log_->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
 }
@@ -174,6 +393,8 @@ int DeployView::latencyBarCount() const {
     for (QCPBars* b : bars_) n += b->dataCount();
     return n;
 }
+
+QPushButton* DeployView::actionButton(DeployStep step) const { return stepButtons_[indexOf(step)]; }
 
 void DeployView::refresh() {
     stale_ = false;
@@ -240,6 +461,415 @@ bool DeployView::exportPlan(const QString& filePath) {
                 .arg(withCommas(doc["arena_bytes"].get<std::int64_t>()));
         },
         [this](QString message) { appendLog(message); });
+}
+
+// ---------------------------------------------------------------------------
+// The pipeline
+
+QString DeployView::outputDirectory() const {
+    if (!userDirectory_.isEmpty()) return userDirectory_;
+    if (!tempDir_) return QString();
+    const auto a = document_->analysis();
+    QString name = QString::fromStdString(a->architecture.name + "-" + a->board.id);
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("_"));
+    return QDir(tempDir_->path()).filePath(name);
+}
+
+bool DeployView::generatedIsCurrent() const {
+    if (!generated_) return false;
+    const auto a = document_->analysis();
+    const DesignAnalysis& g = *generated_->analysis;
+    return g.architecture == a->architecture && g.board.id == a->board.id && generated_->planner == a->selectedPlanner;
+}
+
+GenerateRequest DeployView::generateRequest() {
+    if (userDirectory_.isEmpty() && !tempDir_) {
+        tempDir_ = std::make_unique<QTemporaryDir>(QDir::temp().filePath(QStringLiteral("mcunet-studio-XXXXXX")));
+        if (!tempDir_->isValid()) appendLog(tr("cannot create a temporary folder: %1").arg(tempDir_->errorString()));
+    }
+    GenerateRequest r;
+    r.analysis = document_->analysis();
+    r.directory = outputDirectory().toStdString();
+    r.clearDirectory = userDirectory_.isEmpty();  // our own folder only; never delete the user's files
+    r.seed = 1;
+    return r;
+}
+
+bool DeployView::generateTo(const QString& directory) {
+    if (jobs_->isRunning()) return false;
+    userDirectory_ = QDir(directory).absolutePath();
+    appendLog(tr("Generated projects go to %1 from now on").arg(userDirectory_));
+    return runStep(DeployStep::Generate);
+}
+
+bool DeployView::deployAndProfile() { return startPipeline(DeployStep::Generate, DeployStep::Profile); }
+
+bool DeployView::runStep(DeployStep step) {
+    DeployStep first = DeployStep::Generate;
+    if (step >= DeployStep::Build && generatedIsCurrent()) first = DeployStep::Build;
+    if (step >= DeployStep::Flash && first == DeployStep::Build && built_) first = DeployStep::Flash;
+    if (step >= DeployStep::Profile && first == DeployStep::Flash && flashed_) first = DeployStep::Profile;
+    return startPipeline(std::min(first, step), step);
+}
+
+bool DeployView::startPipeline(DeployStep first, DeployStep last) {
+    if (jobs_->isRunning()) return false;
+    if (last > DeployStep::Generate && !document_->board().isVirtual) {
+        appendLog(usbNote(document_->board()));
+        return false;
+    }
+    pending_.clear();
+    for (DeployStep s : kSteps)
+        if (s >= first && s <= last) {
+            pending_.push_back(s);
+            failure_[indexOf(s)].clear();
+        }
+    stepTotal_ = int(pending_.size());
+    stepIndex_ = 0;
+    last_ = last;
+    running_ = true;
+    startNext();
+    return true;
+}
+
+void DeployView::startNext() {
+    if (pending_.empty()) return;
+    current_ = pending_.front();
+    pending_.pop_front();
+    ++stepIndex_;
+    stepRunning_ = true;
+    const QString name = stepTotal_ > 1 ? tr("%1 (%2 of %3)").arg(tr(deployStepName(current_))).arg(stepIndex_).arg(stepTotal_)
+                                        : tr(deployStepName(current_));
+    bool started = false;
+    const auto gen = generated_;
+    switch (current_) {
+        case DeployStep::Generate: {
+            const GenerateRequest request = generateRequest();
+            started = jobs_->run<std::shared_ptr<const GeneratedProject>>(
+                name, [request](JobContext& job) { return generateProject(request, job); },
+                [this](std::shared_ptr<const GeneratedProject> r) {
+                    generated_ = std::move(r);
+                    built_.reset();
+                    flashed_.reset();
+                    showGenerated();
+                });
+            break;
+        }
+        case DeployStep::Build:
+            started = jobs_->run<std::shared_ptr<const BuiltFirmware>>(
+                name, [gen](JobContext& job) { return buildProject(*gen, job); },
+                [this](std::shared_ptr<const BuiltFirmware> r) {
+                    built_ = std::move(r);
+                    flashed_.reset();
+                    showBuilt();
+                });
+            break;
+        case DeployStep::Flash: {
+            const std::string elf = built_->firmware.elf;
+            started = jobs_->run<std::shared_ptr<const FlashedBoard>>(
+                name, [gen, elf](JobContext& job) { return flashVirtualBoard(*gen, elf, job); },
+                [this](std::shared_ptr<const FlashedBoard> r) {
+                    flashed_ = std::move(r);
+                    showBuilt();
+                });
+            break;
+        }
+        case DeployStep::Profile: {
+            const std::string elf = flashed_->elf;
+            const int runs = runs_->value();
+            started = jobs_->run<std::shared_ptr<const ProfileRun>>(
+                name, [gen, elf, runs](JobContext& job) { return profileVirtualBoard(*gen, elf, runs, job); },
+                [this, gen](std::shared_ptr<const ProfileRun> r) {
+                    profiled_ = std::move(r);
+                    profiledFrom_ = gen;
+                    showProfile();
+                });
+            break;
+        }
+    }
+    if (!started) {  // cannot happen: the runner was idle
+        stepRunning_ = false;
+        running_ = false;
+        pending_.clear();
+    }
+    updateStatus();
+    updateActions();
+}
+
+void DeployView::onJobFinished(const QString& name, bool ok, bool cancelled, const QString& error) {
+    progress_->setVisible(false);
+    cancel_->setVisible(false);
+    jobLabel_->setText(tr("Idle."));
+    appendLog(ok ? tr("%1: done").arg(name) : cancelled ? tr("%1: cancelled").arg(name) : tr("%1: failed: %2").arg(name, error));
+    if (stepRunning_) {
+        stepRunning_ = false;
+        if (!ok) {
+            failure_[indexOf(current_)] = cancelled ? tr("cancelled") : error;
+            pending_.clear();
+            running_ = false;
+            if (!cancelled && current_ == DeployStep::Build) {
+                buildLog_->setPlainText(error);
+                tabs_->setCurrentIndex(BuildTab);
+            }
+            updateStatus();
+            updateActions();
+            emit pipelineFinished(false);
+            return;
+        }
+        if (!pending_.empty()) {
+            startNext();
+            return;
+        }
+        running_ = false;
+        switch (last_) {
+            case DeployStep::Generate: tabs_->setCurrentIndex(CodeTab); break;
+            case DeployStep::Build:
+            case DeployStep::Flash: tabs_->setCurrentIndex(BuildTab); break;
+            case DeployStep::Profile: tabs_->setCurrentIndex(ProfileTab); break;
+        }
+        updateStatus();
+        updateActions();
+        emit pipelineFinished(true);
+        return;
+    }
+    updateActions();
+}
+
+void DeployView::cancel() {
+    pending_.clear();
+    jobs_->cancel();
+}
+
+// ---------------------------------------------------------------------------
+// Showing the results
+
+void DeployView::updateActions() {
+    const bool busy = jobs_->isRunning();
+    const board::Board& b = document_->board();
+    const bool canRun = b.isVirtual;
+    const QString note = canRun ? QString() : usbNote(b);
+    deployButton_->setEnabled(!busy && canRun);
+    deployButton_->setToolTip(canRun ? tr("Generate, build, flash to the board and profile, one after the other") : note);
+    stepButtons_[0]->setEnabled(!busy);
+    const char* tips[] = {"", "Cross-build the firmware with arm-none-eabi-gcc (generates first if needed)",
+                          "Boot the firmware on the virtual board and check it answers (builds first if needed)",
+                          "Run the model on the board, read per-layer counts and compare the output with the "
+                          "reference interpreter (flashes first if needed)"};
+    for (int i = 1; i < 4; ++i) {
+        stepButtons_[i]->setEnabled(!busy && canRun);
+        stepButtons_[i]->setToolTip(canRun ? tr(tips[i]) : note);
+    }
+    runs_->setEnabled(!busy && canRun);
+    folderButton_->setEnabled(!busy);
+    exportButton_->setEnabled(!busy);
+    boardNote_->setText(QStringLiteral("<span style='color:%1'>%2</span>")
+                            .arg(levelColor(Level::Near, plot::isDark(palette())).name(), note.toHtmlEscaped()));
+    boardNote_->setVisible(!canRun);
+    const QString dir = outputDirectory();
+    if (userDirectory_.isEmpty())
+        folderLabel_->setText(dir.isEmpty() ? tr("Output: a temporary folder (removed on exit)")
+                                            : tr("Output: <a href=\"%1\">temporary folder</a> (removed on exit)")
+                                                  .arg(QUrl::fromLocalFile(dir).toString()));
+    else
+        folderLabel_->setText(tr("Output: <a href=\"%1\">%2</a>").arg(QUrl::fromLocalFile(dir).toString(), dir.toHtmlEscaped()));
+    folderLabel_->setToolTip(dir);
+}
+
+void DeployView::updateStatus() {
+    const bool dark = plot::isDark(palette());
+    const QString ok = levelColor(Level::Ok, dark).name(), bad = levelColor(Level::Over, dark).name(),
+                  warn = levelColor(Level::Near, dark).name();
+    const bool current = generatedIsCurrent();
+    const board::Board& board = document_->board();
+    for (DeployStep s : kSteps) {
+        const int i = indexOf(s);
+        QString body;
+        const bool queued = running_ && std::find(pending_.begin(), pending_.end(), s) != pending_.end();
+        if (stepRunning_ && current_ == s) {
+            body = tr("<i>running…</i>");
+        } else if (queued) {
+            body = tr("<i>queued</i>");
+        } else if (!failure_[i].isEmpty()) {
+            body = QStringLiteral("<span style='color:%1'>%2</span>").arg(bad, firstLine(failure_[i]));
+        } else {
+            switch (s) {
+                case DeployStep::Generate:
+                    if (generated_)
+                        body = tr("✓ %1 files, arena %2 B (%3) · %4")
+                                   .arg(generated_->generated.files.size())
+                                   .arg(withCommas(generated_->generated.arenaBytes),
+                                        QString::fromLatin1(memory::plannerName(generated_->planner)),
+                                        seconds(generated_->seconds));
+                    break;
+                case DeployStep::Build:
+                    if (built_) {
+                        const auto& fw = built_->firmware;
+                        body = tr("✓ Flash %1 of %2 · SRAM %3 of %4 · %5")
+                                   .arg(formatKiB(fw.flashBytes), formatKiB(board.flashBytes), formatKiB(fw.sramBytes),
+                                        formatKiB(board.sramBytes), seconds(built_->seconds));
+                    }
+                    break;
+                case DeployStep::Flash:
+                    if (flashed_)
+                        body = tr("✓ %1 answers: %2, %3 layers · %4")
+                                   .arg(QString::fromStdString(flashed_->hello.board),
+                                        QString::fromStdString(flashed_->hello.model))
+                                   .arg(flashed_->hello.layers)
+                                   .arg(seconds(flashed_->seconds));
+                    break;
+                case DeployStep::Profile:
+                    if (profiled_) {
+                        const auto& p = profiled_->profile;
+                        body = tr("%1 %2 %3 · %4 MACs/%5 · <span style='color:%6'>%7</span> · %8")
+                                   .arg(profiled_->matchesReference ? QStringLiteral("✓") : QStringLiteral("✗"),
+                                        formatMacs(double(p.total)), QString::fromStdString(p.unit()))
+                                   .arg(p.total ? double(p.macs) / double(p.total) : 0.0, 0, 'f', 3)
+                                   .arg(p.instructions ? tr("instruction") : tr("cycle"))
+                                   .arg(profiled_->matchesReference ? ok : bad,
+                                        profiled_->matchesReference ? tr("output = reference") : tr("output differs"),
+                                        seconds(profiled_->seconds));
+                        if (profiledFrom_ != generated_ || !flashed_) body += tr("<br><i>from an earlier build</i>");
+                    }
+                    break;
+            }
+            if (body.isEmpty()) body = tr("<i>not run yet</i>");
+            else if (!current && s != DeployStep::Profile)
+                body += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                            .arg(warn, tr("out of date: the design, board or planner changed"));
+        }
+        if (s != DeployStep::Generate && !board.isVirtual && !stepRunning_)
+            body = QStringLiteral("<span style='color:%1'>%2</span>").arg(warn, tr("virtual boards only for now"));
+        stepStatus_[i]->setText(QStringLiteral("<b>%1 %2</b><br>%3").arg(i + 1).arg(tr(deployStepName(s)), body));
+    }
+}
+
+void DeployView::showGenerated() {
+    if (!generated_) return;
+    const GeneratedProject& g = *generated_;
+    const nlohmann::json& plan = g.plan;
+    const QString dir = QString::fromStdString(g.directory);
+    planSummary_->setText(
+        tr("<b>plan.json</b>: arena <b>%1 B</b> · planner <b>%2</b> · <b>%3</b> buffers · %4 layers · %5 MACs · "
+           "%6 kernel variants · %7 files in <a href=\"%8\">%9</a>")
+            .arg(withCommas(plan.value("arena_bytes", std::int64_t(0))),
+                 QString::fromStdString(plan.value("planner", std::string("?"))))
+            .arg(plan.contains("buffers") ? plan["buffers"].size() : 0)
+            .arg(plan.contains("layers") ? plan["layers"].size() : 0)
+            .arg(formatMacs(double(plan.value("macs", std::int64_t(0)))))
+            .arg(g.generated.kernelVariants.size())
+            .arg(g.generated.files.size())
+            .arg(QUrl::fromLocalFile(dir).toString(), dir.toHtmlEscaped()));
+    showSource(sourceFile_->currentText());
+    updateActions();
+}
+
+void DeployView::showSource(const QString& file) {
+    if (!generated_) return;
+    const auto it = generated_->sources.find(file.toStdString());
+    code_->setPlainText(it == generated_->sources.end() ? QString() : QString::fromStdString(it->second));
+}
+
+void DeployView::showBuilt() {
+    if (!built_) return;
+    const bool dark = plot::isDark(palette());
+    const auto& fw = built_->firmware;
+    const board::Board& b = generated_->analysis->board;
+    auto cell = [this](int row, int col, const QString& text, const QColor& colour = QColor()) {
+        auto* item = new QTableWidgetItem(text);
+        item->setTextAlignment(col < 4 ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
+        if (colour.isValid()) item->setForeground(colour);
+        buildTable_->setItem(row, col, item);
+    };
+    auto use = [&](int row, std::int64_t value, std::int64_t limit) {
+        const Level level = levelOf(double(value), double(limit));
+        cell(row, 3, QStringLiteral("%1 %").arg(100.0 * double(value) / double(std::max<std::int64_t>(limit, 1)), 0, 'f', 1),
+             levelColor(level, dark));
+    };
+    cell(0, 0, withCommas(fw.flashBytes) + QStringLiteral(" B"));
+    cell(0, 1, withCommas(built_->estimatedFlashBytes) + QStringLiteral(" B"));
+    cell(0, 2, withCommas(b.flashBytes) + QStringLiteral(" B"));
+    use(0, fw.flashBytes, b.flashBytes);
+    cell(0, 4, tr("text, rodata, vectors, data initializers; the estimate: int8 weights, biases, requantization and "
+                  "the board's runtime allowance"));
+    cell(1, 0, withCommas(fw.sramBytes) + QStringLiteral(" B"));
+    cell(1, 1, withCommas(built_->plannedArenaBytes) + QStringLiteral(" B"));
+    cell(1, 2, withCommas(b.sramBytes) + QStringLiteral(" B"));
+    use(1, fw.sramBytes, b.sramBytes);
+    cell(1, 4, fw.inputCopy ? tr("data, bss (arena, input copy), stack; the estimate is the planned arena")
+                            : tr("data, bss (arena), stack; no room for an input copy: the host rewrites the input "
+                                 "before every run"));
+    const bool same = fw.arenaBytes == built_->plannedArenaBytes;
+    cell(2, 0, withCommas(fw.arenaBytes) + QStringLiteral(" B"));
+    cell(2, 1, withCommas(built_->plannedArenaBytes) + QStringLiteral(" B"));
+    cell(2, 2, QStringLiteral("–"));
+    cell(2, 3, same ? tr("= plan ✓") : tr("≠ plan"), levelColor(same ? Level::Ok : Level::Over, dark));
+    cell(2, 4, tr("the model's static arena symbol in the ELF against plan.json's arena_bytes"));
+    buildTable_->resizeColumnsToContents();
+
+    QString text = tr("<b>%1</b> for %2 (%3), built in %4.")
+                       .arg(QString::fromStdString(fw.elf).toHtmlEscaped(), QString::fromStdString(b.id),
+                            QString::fromStdString(b.core), seconds(built_->seconds));
+    const auto limits = document_->limits();
+    if (limits.sramBytes != b.sramBytes || limits.flashBytes != b.flashBytes)
+        text += tr(" The project's own limits: SRAM %1 B, Flash %2 B.").arg(withCommas(limits.sramBytes), withCommas(limits.flashBytes));
+    if (flashed_)
+        text += tr("<br>Flashed: %1 boots it and answers over the link: model <b>%2</b>, %3 layers, arena %4 B, counts "
+                   "%5 (protocol %6), in %7.")
+                    .arg(QString::fromStdString(flashed_->hello.board), QString::fromStdString(flashed_->hello.model))
+                    .arg(flashed_->hello.layers)
+                    .arg(withCommas(flashed_->hello.arenaBytes),
+                         flashed_->hello.countsInstructions ? tr("executed instructions") : tr("cycles"))
+                    .arg(flashed_->hello.protocolVersion)
+                    .arg(seconds(flashed_->seconds));
+    buildSummary_->setText(text);
+    const QString log = QString::fromStdString(fw.log).trimmed();
+    buildLog_->setPlainText(log.isEmpty() ? tr("(no output: the compiler and the linker had nothing to say)") : log);
+    updateStatus();
+}
+
+void DeployView::showProfile() {
+    if (!profiled_) {
+        profileModel_->setProfile(nullptr);
+        profilePlot_->setProfile(nullptr);
+        verdict_->clear();
+        return;
+    }
+    const bool dark = plot::isDark(palette());
+    std::shared_ptr<const board::Profile> p(profiled_, &profiled_->profile);
+    profileModel_->setProfile(p);
+    profilePlot_->setProfile(p);
+    profileTable_->resizeColumnsToContents();
+    auto values = [](const std::vector<std::int8_t>& v) {
+        QStringList s;
+        for (std::size_t i = 0; i < v.size() && i < 12; ++i) s << QString::number(int(v[i]));
+        if (v.size() > 12) s << QStringLiteral("…");
+        return s.join(QStringLiteral(", "));
+    };
+    if (profiled_->matchesReference)
+        verdict_->setText(QStringLiteral("<b style='color:%1'>✓ %2</b>")
+                              .arg(levelColor(Level::Ok, dark).name(), tr("output identical to the reference interpreter")));
+    else
+        verdict_->setText(QStringLiteral("<b style='color:%1'>✗ %2</b><br>board [%3]<br>reference [%4]")
+                              .arg(levelColor(Level::Over, dark).name(),
+                                   tr("the board's output differs from the reference interpreter"),
+                                   values(p->output), values(profiled_->reference)));
+    verdict_->setToolTip(tr("Output [%1] for a seeded random input (seed %2), against the reference interpreter's [%3]")
+                             .arg(values(p->output))
+                             .arg(profiledFrom_ ? profiledFrom_->seed + 1 : 0)
+                             .arg(values(profiled_->reference)));
+    const QString unit = QString::fromStdString(p->unit());
+    profileSummary_->setText(
+        tr("<b>%1</b> on <b>%2</b>: <b>%3 %4</b>%5 per inference for %6 MACs, <b>%7</b> MACs per %8 · estimate %9 · "
+           "minimum of %10 run(s), profiled in %11")
+            .arg(QString::fromStdString(p->model), QString::fromStdString(p->board),
+                 withCommas(static_cast<std::int64_t>(p->total)), unit,
+                 p->instructions ? tr(" executed (QEMU -icount, not cycles)") : QString(), withCommas(p->macs))
+            .arg(p->total ? double(p->macs) / double(p->total) : 0.0, 0, 'f', 3)
+            .arg(p->instructions ? tr("instruction") : tr("cycle"))
+            .arg(withCommas(static_cast<std::int64_t>(p->estimateTotal)))
+            .arg(p->runs)
+            .arg(seconds(profiled_->seconds)));
+    updateStatus();
 }
 
 }  // namespace mcunet::ui

@@ -1,14 +1,29 @@
 #pragma once
-// Step 4, Deploy. Today: the memory plan the code generator will use for the
-// selected planner (arena size, every buffer with offset, bytes, lifetime and
-// in-place alias), its export as JSON, and the per-layer estimate (MACs,
-// latency) as a table and a bar chart. Below them a job pane (progress, Cancel,
-// log) on a JobRunner, where code generation, build, flash and profiling will
-// run as worker jobs when they arrive.
+// Step 4, Deploy: from the design to a profile on the board, one click each.
+//
+// Actions: Generate (the C project: model.c, weights, kernels, firmware,
+// plan.json), Build (arm-none-eabi-gcc: Flash and SRAM from the ELF against
+// the estimate and the board), Flash (boot the ELF on the virtual board and
+// check that it answers with this model), Profile (per-layer executed
+// instructions against the estimate, output checked against the reference
+// interpreter) and "Deploy and profile" (all four afresh). A step first runs
+// the steps it needs that are missing or out of date. Every step runs on the
+// JobRunner (worker thread; deploy_jobs.h) with progress, Cancel and the log.
+//
+// Tabs: the memory plan the code generator uses (buffers, per-layer estimate
+// and latency chart, export as JSON), the generated code (plan.json summary,
+// model.c / model.h / plan.json preview with C highlighting), the build
+// (ELF figures against the estimate and the limits, the compiler's log), and
+// the profile (table and measured-vs-estimate chart). Generated projects go to
+// a temporary folder owned by the view (gone with the window) unless the user
+// picks one ("Generate to folder…"). Build, flash and profile need a virtual
+// board; for USB boards they are disabled with an explanation.
+#include <deque>
 #include <memory>
 
 #include <QWidget>
 
+#include "deploy/deploy_jobs.h"
 #include "memory/plan.h"
 
 class QComboBox;
@@ -16,7 +31,11 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
+class QTabWidget;
 class QTableView;
+class QTableWidget;
+class QTemporaryDir;
 class QCPBars;
 
 namespace mcunet::ui {
@@ -25,6 +44,9 @@ class ProjectDocument;
 class JobRunner;
 class BufferTableModel;
 class LayerCostModel;
+class ProfileTableModel;
+class ProfilePlot;
+class CHighlighter;
 namespace plot {
 class PlotPanel;
 }
@@ -32,42 +54,131 @@ class PlotPanel;
 class DeployView : public QWidget {
     Q_OBJECT
 public:
+    enum Tab { PlanTab, CodeTab, BuildTab, ProfileTab };
+
     explicit DeployView(ProjectDocument* document, QWidget* parent = nullptr);
+    ~DeployView() override;
+
     JobRunner* jobs() const { return jobs_; }
     BufferTableModel* bufferModel() const { return buffers_; }
     LayerCostModel* layerModel() const { return layers_; }
     plot::PlotPanel* latencyChart() const { return chart_; }
     int latencyBarCount() const;  // data points over all bar series
     QPlainTextEdit* log() const { return log_; }
+    QTabWidget* tabs() const { return tabs_; }
+
+    // Results of the last steps (nullptr until run).
+    std::shared_ptr<const GeneratedProject> generated() const { return generated_; }
+    std::shared_ptr<const BuiltFirmware> built() const { return built_; }
+    std::shared_ptr<const FlashedBoard> flashed() const { return flashed_; }
+    std::shared_ptr<const ProfileRun> profiled() const { return profiled_; }
+    ProfileTableModel* profileModel() const { return profileModel_; }
+    ProfilePlot* profilePlot() const { return profilePlot_; }
+    QPlainTextEdit* codePreview() const { return code_; }
+    QLabel* outputVerdict() const { return verdict_; }
+    QTableWidget* buildFigures() const { return buildTable_; }
+    QPushButton* actionButton(DeployStep step) const;  // Generate, Build, Flash, Profile
+    QPushButton* deployButton() const { return deployButton_; }
+    QSpinBox* runsBox() const { return runs_; }  // inferences per profile
+    QString outputDirectory() const;  // where the next Generate writes
+    bool pipelineRunning() const { return running_; }
+    // The generated project matches the current design, board and planner.
+    bool generatedIsCurrent() const;
+    // Runs `step` after whatever it needs that is missing or out of date;
+    // false (nothing started) while a job runs or when the board cannot do it.
+    bool runStep(DeployStep step);
 
 public slots:
     // Writes the plan of the selected planner as JSON (on the job runner); returns false if a job is running.
     bool exportPlan(const QString& filePath);
+    bool deployAndProfile();  // all four steps afresh
+    // Generates into `directory` from now on (the user's folder, kept), then runs Generate.
+    bool generateTo(const QString& directory);
+    void cancel();
+
+signals:
+    void pipelineFinished(bool ok);  // the last requested step ended (ok, failed or cancelled)
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
+    QWidget* buildPlanTab();
+    QWidget* buildCodeTab();
+    QWidget* buildBuildTab();
+    QWidget* buildProfileTab();
     void refresh();
     void refreshIfVisible();
     void appendLog(const QString& line);
+    bool startPipeline(DeployStep first, DeployStep last);
+    void startNext();
+    void onJobFinished(const QString& name, bool ok, bool cancelled, const QString& error);
+    void updateActions();
+    void updateStatus();
+    void showGenerated();
+    void showBuilt();
+    void showProfile();
+    void showSource(const QString& file);
+    GenerateRequest generateRequest();
 
     ProjectDocument* document_;
     JobRunner* jobs_;
-    BufferTableModel* buffers_;
-    LayerCostModel* layers_;
-    QComboBox* planner_;
-    QLabel* arena_;
-    QPushButton* exportButton_;
-    QTableView* bufferTable_;
-    QTableView* layerTable_;
-    plot::PlotPanel* chart_;
+    // Plan tab
+    BufferTableModel* buffers_ = nullptr;
+    LayerCostModel* layers_ = nullptr;
+    QComboBox* planner_ = nullptr;
+    QLabel* arena_ = nullptr;
+    QPushButton* exportButton_ = nullptr;
+    QTableView* bufferTable_ = nullptr;
+    QTableView* layerTable_ = nullptr;
+    plot::PlotPanel* chart_ = nullptr;
     std::vector<QCPBars*> bars_;
-    QProgressBar* progress_;
-    QPushButton* cancel_;
-    QLabel* jobLabel_;
-    QPlainTextEdit* log_;
-    bool stale_ = false;  // edits while hidden: refresh when shown
+    // Actions and status
+    QPushButton* deployButton_ = nullptr;
+    QPushButton* stepButtons_[4] = {};
+    QSpinBox* runs_ = nullptr;
+    QPushButton* folderButton_ = nullptr;
+    QLabel* folderLabel_ = nullptr;
+    QLabel* boardNote_ = nullptr;
+    QLabel* stepStatus_[4] = {};
+    QTabWidget* tabs_ = nullptr;
+    // Code tab
+    QLabel* planSummary_ = nullptr;
+    QComboBox* sourceFile_ = nullptr;
+    QPlainTextEdit* code_ = nullptr;
+    CHighlighter* highlighter_ = nullptr;
+    // Build tab
+    QLabel* buildSummary_ = nullptr;
+    QTableWidget* buildTable_ = nullptr;
+    QPlainTextEdit* buildLog_ = nullptr;
+    // Profile tab
+    QLabel* profileSummary_ = nullptr;
+    QLabel* verdict_ = nullptr;
+    ProfileTableModel* profileModel_ = nullptr;
+    QTableView* profileTable_ = nullptr;
+    ProfilePlot* profilePlot_ = nullptr;
+    // Jobs pane
+    QProgressBar* progress_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QLabel* jobLabel_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+
+    std::unique_ptr<QTemporaryDir> tempDir_;  // generated projects unless the user chose a folder
+    QString userDirectory_;
+    std::shared_ptr<const GeneratedProject> generated_;
+    std::shared_ptr<const BuiltFirmware> built_;
+    std::shared_ptr<const FlashedBoard> flashed_;
+    std::shared_ptr<const ProfileRun> profiled_;
+    std::shared_ptr<const GeneratedProject> profiledFrom_;  // the project the profile ran
+    std::deque<DeployStep> pending_;  // steps still to run in this pipeline
+    DeployStep current_ = DeployStep::Generate;
+    int stepIndex_ = 0, stepTotal_ = 0;  // "Build (2 of 4)"
+    DeployStep last_ = DeployStep::Generate;  // the step the user asked for
+    bool running_ = false;       // a pipeline is under way
+    bool stepRunning_ = false;   // one of its steps is the current job
+    QString failure_[4];         // last error per step
+    bool stale_ = false;         // edits while hidden: refresh when shown
 };
 
 }  // namespace mcunet::ui

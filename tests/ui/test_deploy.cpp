@@ -1,0 +1,238 @@
+// ui: the Deploy view drives the real pipeline (offscreen, real JobRunner
+// threads): generate -> build -> flash -> profile for the demo project
+// (mcunet-vww1 on virtual-m7) with the figures checked against plan.json and
+// the reference interpreter; a USB board disables build / flash / profile
+// with an explanation; Cancel while QEMU runs leaves no QEMU behind.
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <QLabel>
+
+#include "board/board.h"
+#include "deploy/deploy_jobs.h"
+#include "deploy/deploy_view.h"
+#include "deploy/profile_plot.h"
+#include "deploy/profile_table_model.h"
+#include "document/project_document.h"
+#include "jobs/job_runner.h"
+#include "plot/qcustomplot_include.h"
+#include "project/project.h"
+
+using namespace mcunet;
+using namespace mcunet::ui;
+
+namespace {
+
+// Processes whose parent is this test and whose name is qemu-system-arm.
+int qemuChildren() {
+    int n = 0;
+    const QString me = QString::number(getpid());
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+        if (!status.open(QIODevice::ReadOnly)) continue;
+        QString name, ppid;
+        for (const QByteArray& line : status.readAll().split('\n')) {
+            if (line.startsWith("Name:")) name = QString::fromLatin1(line.mid(5)).trimmed();
+            if (line.startsWith("PPid:")) ppid = QString::fromLatin1(line.mid(5)).trimmed();
+        }
+        if (ppid == me && name.startsWith(QLatin1String("qemu-system-arm"))) ++n;
+    }
+    return n;
+}
+
+struct Session {
+    ProjectDocument document{board::Catalog::builtIn()};
+    DeployView view{&document};
+    Session() {
+        document.reset(project::demoProject());
+        view.resize(1500, 900);
+    }
+};
+
+}  // namespace
+
+class TestDeploy : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("MCUNetTest");
+        QCoreApplication::setApplicationName("deploy-test");
+    }
+
+    void deployAndProfileTheDemo() {
+        Session s;
+        DeployView& view = s.view;
+        QCOMPARE(s.document.board().id, std::string("virtual-m7"));
+        QVERIFY(view.deployButton()->isEnabled());
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(view.deployAndProfile());
+        QVERIFY(view.pipelineRunning());
+        QVERIFY(view.jobs()->isRunning());  // on a worker thread: the GUI thread is free
+        QVERIFY(!view.deployButton()->isEnabled());
+        QVERIFY(!view.deployAndProfile());  // one pipeline at a time
+        QVERIFY(finished.wait(120000));
+        const qint64 ms = clock.elapsed();
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view.log()->toPlainText()));
+        qInfo("deploy and profile (generate, build, flash, profile x%d) took %.1f s", view.runsBox()->value(), double(ms) / 1000);
+        QVERIFY(!view.pipelineRunning());
+        QVERIFY(view.deployButton()->isEnabled());
+        QCOMPARE(view.tabs()->currentIndex(), int(DeployView::ProfileTab));
+
+        // Generated code: model.c in the preview, the plan's arena.
+        const auto gen = view.generated();
+        QVERIFY(gen);
+        QVERIFY(view.generatedIsCurrent());
+        QFile modelC(QDir(QString::fromStdString(gen->directory)).filePath("model.c"));
+        QVERIFY(modelC.open(QIODevice::ReadOnly));
+        const QString source = QString::fromUtf8(modelC.readAll());
+        QCOMPARE(view.codePreview()->toPlainText(), source);
+        QVERIFY(source.contains("model_invoke"));
+        QVERIFY(source.contains("MCUNET_PROFILE_BEGIN"));
+        QVERIFY(view.codePreview()->isReadOnly());
+        const std::int64_t planned = gen->plan["arena_bytes"].get<std::int64_t>();
+        // The plan the studio shows (the same as `mcunet cost`: 78,568 B for mcunet-vww1 since the
+        // depthwise kernels' 4 spare scratch bytes) is the one generated.
+        QCOMPARE(planned, s.document.analysis()->plan(memory::Planner::Ours).arenaBytes);
+        qInfo("arena: plan.json %lld B", static_cast<long long>(planned));
+
+        // Build: the ELF's arena is the planned one; the figures are in the table.
+        const auto built = view.built();
+        QVERIFY(built);
+        QCOMPARE(built->firmware.arenaBytes, planned);
+        QCOMPARE(built->plannedArenaBytes, planned);
+        QVERIFY(built->firmware.flashBytes > 0 && built->firmware.flashBytes < s.document.board().flashBytes);
+        QVERIFY(built->firmware.sramBytes >= planned && built->firmware.sramBytes < s.document.board().sramBytes);
+        QVERIFY(view.buildFigures()->item(2, 3)->text().contains("= plan"));
+        QVERIFY(view.flashed());
+        QCOMPARE(view.flashed()->hello.model, std::string("mcunet-vww1"));
+
+        // Profile: one row per layer, every count positive, in instructions.
+        ProfileTableModel* table = view.profileModel();
+        const int layers = s.document.analysis()->graph.opCount();
+        QCOMPARE(layers, 55);
+        QCOMPARE(table->rowCount(), 55);
+        for (int r = 0; r < table->rowCount(); ++r)
+            QVERIFY2(table->data(table->index(r, ProfileTableModel::Count), Qt::UserRole).toULongLong() > 0,
+                     qPrintable(QStringLiteral("layer %1 has no instructions").arg(r)));
+        QCOMPARE(table->unit(), QStringLiteral("instructions"));
+        QCOMPARE(table->headerData(ProfileTableModel::Count, Qt::Horizontal, Qt::DisplayRole).toString(),
+                 QStringLiteral("Instructions"));
+        for (int c = 0; c < ProfileTableModel::ColumnCount; ++c)
+            QVERIFY(!table->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString().contains("ycle"));
+        QVERIFY(view.profilePlot()->plot()->yAxis->label().contains("instructions"));
+        QCOMPARE(view.profilePlot()->measuredBars()->dataCount(), layers);
+        QCOMPARE(view.profilePlot()->estimatedBars()->dataCount(), layers);
+        const auto run = view.profiled();
+        QVERIFY(run->profile.instructions);
+        QCOMPARE(run->profile.unit(), std::string("instructions"));
+        QVERIFY(run->matchesReference);
+        QCOMPARE(run->profile.output, run->reference);
+        QVERIFY(view.outputVerdict()->text().contains("output identical to the reference interpreter"));
+
+        // Profile alone again: the board is flashed, so only that step runs.
+        finished.clear();
+        QVERIFY(view.runStep(DeployStep::Profile));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QVERIFY(view.log()->toPlainText().contains(QRegularExpression("Profile: done\\s*$")));
+        QCOMPARE(view.profiled()->profile.total, run->profile.total);  // -icount: exactly repeatable
+
+        // An edit makes the generated project out of date.
+        s.document.editPlanner(memory::Planner::TinyEngine);
+        QVERIFY(!view.generatedIsCurrent());
+        QCOMPARE(liveVirtualBoards(), 0);
+        QCOMPARE(qemuChildren(), 0);
+    }
+
+    void usbBoardDisablesBuildFlashProfile() {
+        Session s;
+        project::Target t = s.document.project().target;
+        t.boardId = "stm32f746g-disco";
+        QVERIFY(s.document.editTarget(t, "board"));
+        DeployView& view = s.view;
+        for (QPushButton* b : {view.deployButton(), view.actionButton(DeployStep::Build), view.actionButton(DeployStep::Flash),
+                               view.actionButton(DeployStep::Profile)}) {
+            QVERIFY(!b->isEnabled());
+            QVERIFY2(b->toolTip().contains("USB boards come later"), qPrintable(b->toolTip()));
+        }
+        QVERIFY(view.actionButton(DeployStep::Generate)->isEnabled());
+        QVERIFY(!view.deployAndProfile());
+        QVERIFY(!view.runStep(DeployStep::Profile));
+        QVERIFY(view.log()->toPlainText().contains("virtual boards"));
+        // Code generation works for every board.
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QVERIFY(view.runStep(DeployStep::Generate));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("stm32f746g-disco"));
+        QVERIFY(!view.actionButton(DeployStep::Build)->isEnabled());
+        // Back to a virtual board: enabled again.
+        t.boardId = "virtual-m4";
+        QVERIFY(s.document.editTarget(t, "board"));
+        QVERIFY(view.deployButton()->isEnabled());
+        QVERIFY(view.actionButton(DeployStep::Profile)->isEnabled());
+        QVERIFY(!view.generatedIsCurrent());
+    }
+
+    void generateToAChosenFolder() {
+        Session s;
+        QTemporaryDir dir;
+        QSignalSpy finished(&s.view, &DeployView::pipelineFinished);
+        QVERIFY(s.view.generateTo(dir.filePath("vww1")));
+        QVERIFY(finished.wait(60000));
+        QVERIFY(finished.at(0).at(0).toBool());
+        for (const char* f : {"model.c", "model.h", "model_weights.c", "plan.json", "firmware/main.c"})
+            QVERIFY2(QFile::exists(dir.filePath(QStringLiteral("vww1/") + f)), f);
+        QCOMPARE(s.view.outputDirectory(), QDir(dir.filePath("vww1")).absolutePath());
+        QCOMPARE(s.view.tabs()->currentIndex(), int(DeployView::CodeTab));
+    }
+
+    void cancelWhileProfilingLeavesNoQemu() {
+        Session s;
+        DeployView& view = s.view;
+        view.runsBox()->setValue(20);  // a long profile to cancel in
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QVERIFY(view.deployAndProfile());
+        QTRY_VERIFY_WITH_TIMEOUT(view.jobs()->currentJob().startsWith("Profile") && liveVirtualBoards() > 0, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(qemuChildren() == 1, 10000);
+        QElapsedTimer clock;
+        clock.start();
+        view.cancel();
+        QVERIFY(finished.wait(30000));
+        qInfo("cancel took %lld ms", clock.elapsed());
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(!view.jobs()->isRunning());
+        QCOMPARE(liveVirtualBoards(), 0);
+        QCOMPARE(qemuChildren(), 0);
+        QVERIFY(view.log()->toPlainText().contains("Profile (4 of 4): cancelled"));
+        QVERIFY(view.built());  // the earlier steps kept their results
+        QVERIFY(view.deployButton()->isEnabled());
+    }
+
+    void closingTheViewDuringARunStopsQemu() {
+        auto s = std::make_unique<Session>();
+        QVERIFY(s->view.deployAndProfile());
+        QTRY_VERIFY_WITH_TIMEOUT(liveVirtualBoards() > 0, 120000);
+        s.reset();  // the window closes: the job is cancelled and QEMU killed
+        QCOMPARE(liveVirtualBoards(), 0);
+        QCOMPARE(qemuChildren(), 0);
+    }
+};
+
+QTEST_MAIN(TestDeploy)
+#include "test_deploy.moc"

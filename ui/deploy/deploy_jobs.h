@@ -1,0 +1,93 @@
+#pragma once
+// The Deploy view's pipeline steps, each run as one JobRunner job on a worker
+// thread (never the GUI thread): generate the C project, cross-build the
+// firmware, flash the virtual board (boot the ELF in QEMU and check that it
+// answers with this model), profile it layer by layer and compare its output
+// with the reference interpreter. The same core calls as `mcunet deploy
+// --profile` (same seeds: weights `seed`, input `seed + 1`), so the figures
+// equal the CLI's.
+//
+// Each step takes what the previous one produced and checks the cancel flag
+// between its parts. While QEMU runs, a watcher kills it the moment the user
+// cancels, so a cancelled step never leaves a virtual board behind; the
+// cross build (arm-none-eabi-gcc, a few seconds) is one core call without a
+// cancel hook: a cancel takes effect when it returns.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "board/board.h"
+#include "board/firmware_build.h"
+#include "board/link.h"
+#include "board/profiler.h"
+#include "codegen/codegen.h"
+#include "document/design_analysis.h"
+#include "quant/model.h"
+
+namespace mcunet::ui {
+
+class JobContext;
+
+enum class DeployStep { Generate, Build, Flash, Profile };
+const char* deployStepName(DeployStep s);  // "Generate", "Build", "Flash", "Profile"
+
+struct GenerateRequest {
+    std::shared_ptr<const DesignAnalysis> analysis;  // architecture, board, selected planner
+    std::string directory;
+    bool clearDirectory = false;  // the view's own temporary folder: start from an empty one
+    std::uint64_t seed = 1;       // weights (as `mcunet codegen --seed`)
+};
+
+struct GeneratedProject {
+    std::shared_ptr<const DesignAnalysis> analysis;  // what it was generated from
+    std::shared_ptr<const quant::QuantizedModel> model;
+    memory::Planner planner = memory::Planner::Ours;
+    std::uint64_t seed = 1;
+    std::string directory;
+    codegen::Generated generated;
+    nlohmann::json plan;                        // plan.json as written
+    std::map<std::string, std::string> sources;  // model.c, model.h, plan.json: for the preview
+    double seconds = 0;
+};
+
+struct BuiltFirmware {
+    board::FirmwareBuild firmware;
+    std::int64_t plannedArenaBytes = 0;    // plan.json
+    std::int64_t estimatedFlashBytes = 0;  // the cost model's (as the Design view shows it)
+    double seconds = 0;
+};
+
+struct FlashedBoard {
+    std::string elf;
+    board::Hello hello;
+    double seconds = 0;
+};
+
+struct ProfileRun {
+    board::Profile profile;
+    std::vector<std::int8_t> input;
+    std::vector<std::int8_t> reference;  // the reference interpreter's output for the same input
+    bool matchesReference = false;
+    double seconds = 0;
+};
+
+// Step functions (worker thread). They throw mcunet::Error with a message for
+// the user, and stop early (throwing) once `job` is cancelled.
+std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& request, JobContext& job);
+std::shared_ptr<const BuiltFirmware> buildProject(const GeneratedProject& project, JobContext& job);
+std::shared_ptr<const FlashedBoard> flashVirtualBoard(const GeneratedProject& project, const std::string& elf,
+                                                      JobContext& job);
+std::shared_ptr<const ProfileRun> profileVirtualBoard(const GeneratedProject& project, const std::string& elf,
+                                                      int runs, JobContext& job);
+
+// The profiling input: seeded random image, quantized with the input tensor's parameters.
+std::vector<std::int8_t> profilingInput(const GeneratedProject& project);
+
+// Virtual boards (QEMU processes) the steps have running right now (tests, shutdown checks).
+int liveVirtualBoards();
+
+}  // namespace mcunet::ui
