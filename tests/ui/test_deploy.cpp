@@ -85,7 +85,7 @@ private slots:
         QVERIFY(view.jobs()->isRunning());  // on a worker thread: the GUI thread is free
         QVERIFY(!view.deployButton()->isEnabled());
         QVERIFY(!view.deployAndProfile());  // one pipeline at a time
-        QVERIFY(finished.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);  // the signal may come before waiting starts
         const qint64 ms = clock.elapsed();
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view.log()->toPlainText()));
         qInfo("deploy and profile (generate, build, flash, profile x%d) took %.1f s", view.runsBox()->value(), double(ms) / 1000);
@@ -147,7 +147,7 @@ private slots:
         // Profile alone again: the board is flashed, so only that step runs.
         finished.clear();
         QVERIFY(view.runStep(DeployStep::Profile));
-        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
         QVERIFY(view.log()->toPlainText().contains(QRegularExpression("Profile: done\\s*$")));
         QCOMPARE(view.profiled()->profile.total, run->profile.total);  // -icount: exactly repeatable
@@ -177,7 +177,7 @@ private slots:
         // Code generation works for every board.
         QSignalSpy finished(&view, &DeployView::pipelineFinished);
         QVERIFY(view.runStep(DeployStep::Generate));
-        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
         QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("stm32f746g-disco"));
         QVERIFY(!view.actionButton(DeployStep::Build)->isEnabled());
@@ -194,7 +194,7 @@ private slots:
         QTemporaryDir dir;
         QSignalSpy finished(&s.view, &DeployView::pipelineFinished);
         QVERIFY(s.view.generateTo(dir.filePath("vww1")));
-        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
         for (const char* f : {"model.c", "model.h", "model_weights.c", "plan.json", "firmware/main.c"})
             QVERIFY2(QFile::exists(dir.filePath(QStringLiteral("vww1/") + f)), f);
@@ -213,7 +213,7 @@ private slots:
         QElapsedTimer clock;
         clock.start();
         view.cancel();
-        QVERIFY(finished.wait(30000));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 30000);  // the signal may come before waiting starts
         qInfo("cancel took %lld ms", clock.elapsed());
         QCOMPARE(finished.at(0).at(0).toBool(), false);
         QVERIFY(!view.jobs()->isRunning());
