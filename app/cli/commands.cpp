@@ -84,6 +84,17 @@ arch::Architecture architectureFrom(const Args& args, const std::string& command
     return arch::loadArchitecture(args.positional()[0]);
 }
 
+// The board named by --board; `virtualOnly` names the action real boards
+// cannot do yet (they need the USB link).
+board::Board boardFrom(const Args& args, const std::string& command, const char* virtualOnly = nullptr) {
+    const auto id = args.option("board");
+    if (!id) throw Error(command + ": needs --board ID (see `mcunet boards`)");
+    board::Board b = board::Catalog::builtIn().byId(*id);
+    if (virtualOnly && !b.isVirtual)
+        throw Error(b.id + ": " + virtualOnly + " real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    return b;
+}
+
 int boards(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {});
     const board::Catalog catalog = board::Catalog::builtIn();
@@ -142,10 +153,7 @@ int presetCommand(const std::vector<std::string>& argv) {
 int costCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"preset", "board", "planner"});
     const arch::Architecture a = architectureFrom(args, "cost");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("cost: needs --board ID (see `mcunet boards`)");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
+    const board::Board b = boardFrom(args, "cost");
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
     const graph::Graph g = graph::buildGraph(a);
     const cost::ModelCost c = cost::estimate(g, b);
@@ -252,10 +260,7 @@ json peaksOf(const graph::Graph& g) {
 int spaceCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"board", "sram", "flash", "samples", "seed", "grid", "classes", "threads", "min-share"});
     if (!args.positional().empty()) throw Error("space: unexpected argument \"" + args.positional()[0] + "\"");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("space: needs --board ID (see `mcunet boards`)");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
+    const board::Board b = boardFrom(args, "space");
     space::Constraints limits;
     limits.sramBytes = static_cast<std::int64_t>(args.number("sram", double(b.sramBytes) / 1024.0, 1, 65536) * 1024.0);
     limits.flashBytes = static_cast<std::int64_t>(args.number("flash", double(b.flashBytes) / 1024.0, 1, 262144) * 1024.0);
@@ -355,12 +360,9 @@ int spaceCommand(const std::vector<std::string>& argv) {
 int codegenCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"preset", "board", "out", "planner", "seed"});
     const arch::Architecture a = architectureFrom(args, "codegen");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("codegen: needs --board ID (see `mcunet boards`)");
+    const board::Board b = boardFrom(args, "codegen");
     const auto out = args.option("out");
     if (!out) throw Error("codegen: needs --out DIR");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
     const graph::Graph g = graph::buildGraph(a);
@@ -467,10 +469,7 @@ void printBuild(const board::FirmwareBuild& b, const json& plan, const board::Bo
 int buildCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"board"});
     if (args.positional().size() != 1) throw Error("build: needs the generated project's DIR");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("build: needs --board ID");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
+    const board::Board b = boardFrom(args, "build");
     const json plan = readPlan(args.positional()[0]);
     const board::FirmwareBuild fw = board::buildFirmware(args.positional()[0], b);
     if (args.flag("json")) std::cout << buildJson(fw, plan, b).dump(2) << "\n";
@@ -496,11 +495,7 @@ json flashVirtual(const board::Board& b, const std::string& elf, const std::stri
 int flashCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"board"});
     if (args.positional().size() != 1) throw Error("flash: needs a generated project DIR or an ELF file");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("flash: needs --board ID");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
-    if (!b.isVirtual) throw Error(b.id + ": flashing real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    const board::Board b = boardFrom(args, "flash", "flashing");
     std::string target = args.positional()[0], plan;
     if (std::filesystem::is_directory(target)) {
         plan = (std::filesystem::path(target) / "plan.json").string();
@@ -542,11 +537,7 @@ void printProfile(const board::Profile& p) {
 
 int profileCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"board", "runs", "input", "seed"});
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("profile: needs --board ID");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
-    if (!b.isVirtual) throw Error(b.id + ": profiling real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    const board::Board b = boardFrom(args, "profile", "profiling");
     const int runs = static_cast<int>(args.integer("runs", 3, 1, 1000));
     const std::string statePath = board::flashedFirmwarePath(b.id);
     if (!std::filesystem::exists(statePath)) throw Error(b.id + ": nothing flashed yet (mcunet flash DIR --board " + b.id + ")");
@@ -575,11 +566,7 @@ int profileCommand(const std::vector<std::string>& argv) {
 int deployCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json", "profile"}, {"preset", "board", "runs", "out", "planner", "seed"});
     const arch::Architecture a = architectureFrom(args, "deploy");
-    const auto boardId = args.option("board");
-    if (!boardId) throw Error("deploy: needs --board ID");
-    const board::Catalog catalog = board::Catalog::builtIn();
-    const board::Board& b = catalog.byId(*boardId);
-    if (!b.isVirtual) throw Error(b.id + ": deploying to real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    const board::Board b = boardFrom(args, "deploy", "deploying to");
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
     const int runs = static_cast<int>(args.integer("runs", 2, 1, 1000));

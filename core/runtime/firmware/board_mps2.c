@@ -47,16 +47,6 @@ int board_getc(void) {
     return -1;
 }
 
-void board_write(const void *data, uint32_t n) {
-    const uint8_t *p = (const uint8_t *)data;
-    uint32_t i;
-    for (i = 0; i < n; ++i) board_putc(p[i]);
-}
-
-void board_puts(const char *s) {
-    while (*s) board_putc((uint8_t)*s++);
-}
-
 /* Ticks since the last alignment: 0 right after it, then the first reload
  * (to 0xFFFFFF) one tick later, counting down, wrapping every 2^24. */
 static uint32_t ticks_since_align(void) {

@@ -47,14 +47,6 @@ void board_putc(uint8_t c) {
     if (out_len < sizeof out_buffer) out_buffer[out_len++] = c;
 }
 int board_getc(void) { return -1; }
-void board_write(const void *data, uint32_t n) {
-    const uint8_t *p = (const uint8_t *)data;
-    uint32_t i;
-    for (i = 0; i < n; ++i) board_putc(p[i]);
-}
-void board_puts(const char *s) {
-    while (*s) board_putc((uint8_t)*s++);
-}
 uint32_t board_counter_read(void) { return clock_ticks; }
 uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later) { return later - earlier; }
 uint8_t board_counter_kind(void) { return MCU_COUNTER_CYCLES; }

@@ -1,6 +1,8 @@
-// Runs .tflite models with Arm NN (CpuRef backend): an engine nobody here
-// wrote, used to cross-check exported models. Kept in its own process since
-// Arm NN aborts on some inputs.
+// Test support (not a test itself): runs .tflite models with Arm NN (CpuRef
+// backend), an engine nobody here wrote, for tests/interop/test_tflite_export,
+// which compares what it writes with the reference interpreter. Kept in its
+// own process since Arm NN aborts on some inputs. It refuses (exit 1) any
+// model whose tensors Arm NN does not read as the int8 the export wrote.
 //
 // Usage: armnn_run JOBS.txt
 // Each line: MODEL.tflite OUTPUT.bin INPUT1.bin [INPUT2.bin ...]
@@ -18,6 +20,13 @@
 static std::vector<char> readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+// Arm NN must see every model input and output as int8 with one scale.
+static bool isInt8(const armnn::TensorInfo& info, const std::string& what, const std::string& model) {
+    if (info.GetDataType() == armnn::DataType::QAsymmS8 || info.GetDataType() == armnn::DataType::QSymmS8) return true;
+    std::cerr << model << ": " << what << " is not read as int8 by Arm NN\n";
+    return false;
 }
 
 static bool runJob(armnn::IRuntime& runtime, const std::string& line) {
@@ -45,6 +54,7 @@ static bool runJob(armnn::IRuntime& runtime, const std::string& line) {
     armnn::InputTensors inputTensors;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto binding = parser->GetNetworkInputBindingInfo(0, inputNames[i]);
+        if (!isInt8(binding.second, "input " + inputNames[i], model)) return false;
         data.push_back(readFile(inputs[i]));
         if (data.back().size() != binding.second.GetNumBytes()) {
             std::cerr << inputs[i] << ": " << data.back().size() << " bytes, Arm NN expects "
@@ -54,6 +64,7 @@ static bool runJob(armnn::IRuntime& runtime, const std::string& line) {
         inputTensors.emplace_back(binding.first, armnn::ConstTensor(binding.second, data.back().data()));
     }
     const auto outBinding = parser->GetNetworkOutputBindingInfo(0, outputNames[0]);
+    if (!isInt8(outBinding.second, "output " + outputNames[0], model)) return false;
     std::vector<char> result(outBinding.second.GetNumBytes());
     armnn::OutputTensors outputTensors{{outBinding.first, armnn::Tensor(outBinding.second, result.data())}};
     if (runtime.EnqueueWorkload(id, inputTensors, outputTensors) != armnn::Status::Success) {
