@@ -26,6 +26,11 @@ PACKAGES=(
   flatbuffers-compiler    # flatc: compiles our TF Lite schema subset (.tflite export)
   libflatbuffers-dev      # flatbuffers C++ headers (.tflite export)
   libarmnn-dev libarmnntfliteparser-dev libarmnn-cpuref-backend22  # Arm NN: independent engine for the .tflite cross-check
+  libtorch-dev            # libtorch (CPU): supernet and network training, only in core/nas
+  libopencv-dev           # OpenCV core/imgproc/imgcodecs: decoding and resizing image-folder datasets (core/data)
+  libopenmpi-dev openmpi-bin  # Open MPI: data-parallel training (mpirun -np N mcunet train)
+  zlib1g-dev              # zlib: reading the gzip-compressed IDX files in place
+  dataset-fashion-mnist   # Fashion-MNIST IDX files: the default demo data and the training tests' data
 )
 
 missing=()

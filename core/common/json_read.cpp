@@ -1,5 +1,7 @@
 #include "common/json_read.h"
 
+#include "common/atomic_file.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -119,29 +121,7 @@ json parseFile(const std::string& filePath) {
 }
 
 void writeFileAtomically(const std::string& filePath, const std::string& text) {
-    namespace fs = std::filesystem;
-    fs::path target(filePath);
-    fs::path temp = target;
-    temp += ".tmp-" + std::to_string(static_cast<unsigned long>(std::hash<std::string>{}(filePath) & 0xffff));
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error(filePath + ": cannot write (" + temp.string() + ")");
-        out << text;
-        out.flush();
-        if (!out) {
-            out.close();
-            std::error_code ignored;
-            fs::remove(temp, ignored);
-            throw Error(filePath + ": write failed");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temp, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(temp, ignored);
-        throw Error(filePath + ": cannot replace file: " + ec.message());
-    }
+    atomic_file::writeText(filePath, text);
 }
 
 }  // namespace mcunet::json_read

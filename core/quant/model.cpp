@@ -157,7 +157,18 @@ QuantizedModel quantizeSeeded(const graph::Graph& g, std::uint64_t seed, int cal
     return quantize(initializeWeights(g, seed), randomInputs(g, calibrationInputs, seed ^ 0x5bd1e995ULL));
 }
 
+namespace {
+QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<float>>& calibration,
+                            std::optional<TensorQuant> fixedInput);
+}
+
 QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration) {
+    return quantizeWith(m, calibration, std::optional<TensorQuant>());
+}
+
+namespace {
+QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<float>>& calibration,
+                            std::optional<TensorQuant> fixedInput) {
     if (calibration.empty()) throw Error("quantize: no calibration input");
     const graph::Graph& g = m.graph;
     std::vector<float> lo(g.tensors().size(), 0.0f), hi(g.tensors().size(), 0.0f);
@@ -172,6 +183,7 @@ QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float
     QuantizedModel q{g, {}, {}};
     q.tensors.resize(g.tensors().size());
     for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(lo[t], hi[t]);
+    if (fixedInput) q.tensors[static_cast<std::size_t>(g.input())] = *fixedInput;
     // Average pool keeps its input's quantization (TF Lite AVERAGE_POOL_2D).
     for (const graph::Op& op : g.ops())
         if (op.kind == OpKind::AveragePool)
@@ -190,14 +202,7 @@ QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float
             oq.activationMin = std::max(-128, out.zeroPoint);
             oq.activationMax = std::min(127, quantizeValue(6.0f, out));
         }
-        if (op.kind == OpKind::Add) {
-            const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
-            const double twiceMax = 2.0 * std::max(double(in.scale), double(in2.scale));
-            oq.input1 = quantizeMultiplier(double(in.scale) / twiceMax);
-            oq.input2 = quantizeMultiplier(double(in2.scale) / twiceMax);
-            oq.output = quantizeMultiplier(twiceMax / (double(1 << oq.leftShift) * double(out.scale)));
-            continue;
-        }
+        if (op.kind == OpKind::Add) continue;
         if (op.kind == OpKind::AveragePool) continue;
         const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
         const int cout = g.tensor(op.output).shape.c;
@@ -229,10 +234,35 @@ QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float
                 static_cast<std::int32_t>(std::clamp<double>(std::round(double(fw.bias[static_cast<std::size_t>(c)]) / double(biasScale)), -2147483647.0, 2147483647.0));
         }
         oq.weightScales = perTensor ? std::vector<float>{scales[0]} : scales;
+    }
+    deriveRequantization(q);
+    return q;
+}
+}  // namespace
+
+QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration, TensorQuant input) {
+    return quantizeWith(m, calibration, std::optional<TensorQuant>(input));
+}
+
+void deriveRequantization(QuantizedModel& q) {
+    const graph::Graph& g = q.graph;
+    for (int i = 0; i < g.opCount(); ++i) {
+        const graph::Op& op = g.op(i);
+        OpQuant& oq = q.ops[static_cast<std::size_t>(i)];
+        const TensorQuant in = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+        const TensorQuant out = q.tensors[static_cast<std::size_t>(op.output)];
+        oq.multipliers.clear();
+        if (op.kind == OpKind::Add) {
+            const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
+            const double twiceMax = 2.0 * std::max(double(in.scale), double(in2.scale));
+            oq.input1 = quantizeMultiplier(double(in.scale) / twiceMax);
+            oq.input2 = quantizeMultiplier(double(in2.scale) / twiceMax);
+            oq.output = quantizeMultiplier(twiceMax / (double(1 << oq.leftShift) * double(out.scale)));
+            continue;
+        }
         for (float ws : oq.weightScales)
             oq.multipliers.push_back(quantizeMultiplier(double(in.scale) * double(ws) / double(out.scale)));
     }
-    return q;
 }
 
 }  // namespace mcunet::quant

@@ -10,6 +10,7 @@
 // ReLU6 folded into the output clamp; average pool keeps its input's
 // quantization (as TF Lite's AVERAGE_POOL_2D requires).
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "graph/graph.h"
@@ -59,7 +60,19 @@ struct QuantizedModel {
 
 // Calibrates activation ranges on the inputs (float HWC, any range) and
 // quantizes. Throws mcunet::Error when there is no calibration input.
+// Ranges: the minimum and maximum each tensor reaches over the calibration
+// inputs (widened to include 0).
 QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration);
+// The same with the input tensor's quantization fixed (trained models:
+// scale 1/128, zero point 0, so the int8 input is pixel - 128 exactly).
+QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration, TensorQuant input);
+// Fills every op's requantization multipliers (and ADD's input/output
+// multipliers) from the tensor scales and weight scales: quantize() ends with
+// it, and a model read back from a file is completed by it.
+void deriveRequantization(QuantizedModel& q);
+
+// The input quantization of trained models (docs/model-format.md).
+inline constexpr TensorQuant kImageInputQuant{1.0f / 128.0f, 0};
 
 std::vector<std::int8_t> quantizeTensor(const std::vector<float>& values, TensorQuant q);
 std::vector<float> dequantizeTensor(const std::vector<std::int8_t>& values, TensorQuant q);

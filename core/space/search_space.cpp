@@ -31,6 +31,7 @@ arch::Architecture build(const SearchSpace& s, int resolution, double width, Pic
     a.resolution = resolution;
     a.width = width;
     a.numClasses = s.numClasses;
+    a.inputChannels = s.inputChannels;
     a.stemBaseChannels = s.stemBaseChannels;
     a.firstBlockBaseChannels = s.firstBlockBaseChannels;
     a.featureMix = s.featureMix;

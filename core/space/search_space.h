@@ -23,6 +23,7 @@ struct SearchSpace {
     std::vector<int> expandChoices = {3, 4, 5, 6};
     std::optional<arch::FeatureMix> featureMix;  // none in MCUNet's space
     int numClasses = 1000;
+    int inputChannels = 3;  // 1 for grayscale data (fashion-MNIST)
 };
 
 // MCUNet's space (DESIGN.md section 3).

@@ -1,0 +1,28 @@
+// mcunet-train: the training program behind `mcunet train` (the only program
+// that loads libtorch). Under mpirun it trains data-parallel: every rank takes
+// its part of each global batch, rank 0 logs and writes checkpoints and the model.
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "mpi_collective.h"
+#include "train_command.h"
+
+int main(int argc, char** argv) {
+    std::unique_ptr<mcunet::nas::Collective> collective;
+    try {
+        if (mcunet::train::launchedByMpi()) collective = mcunet::train::initMpi(&argc, &argv);
+        std::vector<std::string> args(argv + 1, argv + argc);
+        if (!args.empty() && args[0] == "train") args.erase(args.begin());
+        return mcunet::train::trainCommand(args, collective.get());
+    } catch (const mcunet::Error& e) {
+        if (!collective || collective->rank() == 0) std::cerr << "mcunet train: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "mcunet train: internal error: " << e.what() << "\n";
+        return 1;
+    }
+}

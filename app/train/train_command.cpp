@@ -1,0 +1,271 @@
+// `mcunet train`: flags -> data -> training -> int8 -> accuracy -> model directory.
+// docs/training.md describes the flags, the progress lines and the exit codes.
+#include "train_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <atomic>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
+#include "board/board.h"
+#include "cli/args.h"
+#include "common/error.h"
+#include "cost/cost.h"
+#include "eval/accuracy.h"
+#include "graph/build.h"
+#include "memory/plan.h"
+#include "quant/model_dir.h"
+
+namespace mcunet::train {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::atomic<bool> gStop{false};
+extern "C" void onSignal(int) { gStop.store(true); }
+
+const char* kUsage =
+    "usage: mcunet train --data DIR|fashion-mnist (--arch ARCH.json | --preset NAME | --supernet) --out DIR\n"
+    "                    [--board ID [--sram KB] [--flash KB]] [--resolution R] [--channels 1|3] [--width W]\n"
+    "                    [--space mcunet|mbv2] [--subnet ARCH.json] [--epochs N] [--batch B] [--threads T]\n"
+    "                    [--optimizer sgd|adamw] [--lr X] [--weight-decay X] [--label-smoothing X] [--seed S]\n"
+    "                    [--crop-padding P] [--no-flip] [--validation F] [--train-per-class N]\n"
+    "                    [--test-per-class N] [--calibration-images N] [--max-steps N]\n"
+    "                    [--checkpoint-steps N] [--init CHECKPOINT|MODEL_DIR] [--resume] [--json]\n";
+
+struct Plan {
+    nas::TrainTarget target;
+    nas::TrainSettings settings;
+    data::DataSpec dataSpec;
+    std::string out, workDir, checkpoint;
+    std::optional<board::Board> board;
+    std::int64_t sramLimit = 0, flashLimit = 0;
+    int calibrationImages = 200;
+    bool resume = false, json = false;
+};
+
+class Output {
+public:
+    Output(bool json, bool silent) : json_(json), silent_(silent), tty_(!json && isatty(STDERR_FILENO)) {}
+    void event(const json& e) {
+        if (silent_) return;
+        if (json_) {
+            std::cout << e.dump() << "\n" << std::flush;
+            return;
+        }
+        const std::string kind = e.value("event", "");
+        if (kind == "step") {
+            if (!tty_) return;
+            const int width = 30;
+            const double f = double(e["global_step"].get<std::int64_t>()) / double(std::max<std::int64_t>(1, e["total_steps"].get<std::int64_t>()));
+            const int filled = static_cast<int>(f * width);
+            std::fprintf(stderr, "\r[%s%s] epoch %d/%d  loss %.4f  acc %.1f%%  %.0f img/s  ETA %.0f s   ",
+                         std::string(std::size_t(filled), '#').c_str(), std::string(std::size_t(width - filled), '.').c_str(),
+                         e["epoch"].get<int>(), e["epochs"].get<int>(), e["loss"].get<double>(),
+                         100 * e["accuracy"].get<double>(), e["images_per_second"].get<double>(), e["eta_seconds"].get<double>());
+            std::fflush(stderr);
+        } else if (kind == "epoch") {
+            if (tty_) std::fprintf(stderr, "\n");
+            std::printf("epoch %d/%d: loss %.4f, train %.2f%%, validation %.2f%%%s, %.1f s (%.0f images/s)\n",
+                        e["epoch"].get<int>(), e["epochs"].get<int>(), e["train_loss"].get<double>(),
+                        100 * e["train_accuracy"].get<double>(), 100 * e["validation_accuracy"].get<double>(),
+                        e.contains("validation_accuracy_smallest")
+                            ? (", smallest subnet " + std::to_string(100 * e["validation_accuracy_smallest"].get<double>()).substr(0, 5) + "%").c_str()
+                            : "",
+                        e["seconds"].get<double>(), e["images_per_second"].get<double>());
+            std::fflush(stdout);
+        } else if (kind == "message" || kind == "stopped") {
+            std::printf("%s\n", e["text"].get<std::string>().c_str());
+            std::fflush(stdout);
+        }
+    }
+
+private:
+    bool json_, silent_, tty_;
+};
+
+arch::Architecture architectureOf(const cli::Args& args) {
+    const int given = int(args.option("arch").has_value()) + int(args.option("preset").has_value()) + int(args.flag("supernet"));
+    if (given != 1) throw Error("train: give exactly one of --arch ARCH.json, --preset NAME, --supernet");
+    arch::Architecture a;
+    if (auto f = args.option("arch")) a = arch::loadArchitecture(*f);
+    else if (auto p = args.option("preset")) a = arch::preset(*p);
+    else {
+        const std::string name = args.option("space").value_or("mcunet");
+        if (name != "mcunet" && name != "mbv2") throw Error("--space: \"" + name + "\" is not mcunet or mbv2");
+        const space::SearchSpace s = name == "mcunet" ? space::mcunetSpace() : space::mobileNetV2Space();
+        a = space::largest(s, static_cast<int>(args.integer("resolution", 96, 32, 512)), args.number("width", 0.5, 0.1, 2.0));
+    }
+    if (args.option("resolution")) a.resolution = static_cast<int>(args.integer("resolution", a.resolution, 32, 512));
+    if (args.option("width") && !args.flag("supernet")) a.width = args.number("width", a.width, 0.1, 2.0);
+    if (args.option("channels")) a.inputChannels = static_cast<int>(args.integer("channels", a.inputChannels, 1, 3));
+    if (a.inputChannels == 2) throw Error("--channels: 2 is not supported (1 or 3)");
+    return a;
+}
+
+nas::TrainSettings settingsOf(const cli::Args& args) {
+    nas::TrainSettings s;
+    s.epochs = static_cast<int>(args.integer("epochs", 10, 1, 100000));
+    s.batch = static_cast<int>(args.integer("batch", 64, 1, 65536));
+    s.threads = static_cast<int>(args.integer("threads", std::max(1u, std::thread::hardware_concurrency()), 1, 256));
+    const std::string opt = args.option("optimizer").value_or("sgd");
+    if (opt != "sgd" && opt != "adamw") throw Error("--optimizer: \"" + opt + "\" is not sgd or adamw");
+    s.optimizer = opt == "sgd" ? nas::OptimizerKind::Sgd : nas::OptimizerKind::AdamW;
+    s.learningRate = args.number("lr", opt == "sgd" ? 0.05 : 0.002, 1e-7, 10);
+    s.weightDecay = args.number("weight-decay", opt == "sgd" ? 4e-5 : 0.05, 0, 1);
+    s.labelSmoothing = args.number("label-smoothing", 0.1, 0, 0.9);
+    s.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    s.augmentation.cropPadding = static_cast<int>(args.integer("crop-padding", 2, 0, 64));
+    s.augmentation.horizontalFlip = !args.flag("no-flip");
+    s.maxStepsPerEpoch = static_cast<int>(args.integer("max-steps", 0, 0, INT32_MAX));
+    s.checkpointEverySteps = static_cast<int>(args.integer("checkpoint-steps", 0, 0, INT32_MAX));
+    return s;
+}
+
+// Refuses a network that cannot run on the board before anything trains.
+void checkFits(const Plan& p, const arch::Architecture& a) {
+    if (!p.board) return;
+    const graph::Graph g = graph::buildGraph(a);
+    const std::int64_t sram = memory::arenaBytes(g, memory::Planner::Ours);
+    const std::int64_t flash = cost::totalFlashBytes(g, *p.board);
+    if (sram > p.sramLimit || flash > p.flashLimit)
+        throw Error(a.name + " does not fit " + p.board->id + ": peak SRAM " + std::to_string(sram) + " B (limit " +
+                    std::to_string(p.sramLimit) + "), Flash " + std::to_string(flash) + " B (limit " +
+                    std::to_string(p.flashLimit) + "); choose a smaller network, resolution or width");
+}
+
+Plan planFrom(const std::vector<std::string>& argv) {
+    const cli::Args args(argv, {"supernet", "resume", "json", "no-flip"},
+                         {"data", "arch", "preset", "space", "subnet", "board", "sram", "flash", "resolution", "width",
+                          "channels", "epochs", "batch", "threads", "optimizer", "lr", "weight-decay", "label-smoothing",
+                          "seed", "crop-padding", "validation", "train-per-class", "test-per-class",
+                          "calibration-images", "max-steps", "checkpoint-steps", "init", "out"});
+    if (!args.positional().empty()) throw Error("train: unexpected argument \"" + args.positional()[0] + "\"\n" + kUsage);
+    Plan p;
+    const auto data = args.option("data");
+    if (!data) throw Error(std::string("train: needs --data DIR|fashion-mnist\n") + kUsage);
+    const auto out = args.option("out");
+    if (!out || out->empty()) throw Error(std::string("train: needs --out DIR (the model directory to write)\n") + kUsage);
+    p.out = *out;
+    arch::Architecture a = architectureOf(args);
+    p.settings = settingsOf(args);
+    p.resume = args.flag("resume");
+    p.json = args.flag("json");
+    p.calibrationImages = static_cast<int>(args.integer("calibration-images", 200, 1, 100000));
+    if (auto id = args.option("board")) {
+        p.board = board::Catalog::builtIn().byId(*id);
+        p.sramLimit = static_cast<std::int64_t>(args.number("sram", double(p.board->sramBytes) / 1024.0, 1, 65536) * 1024.0);
+        p.flashLimit = static_cast<std::int64_t>(args.number("flash", double(p.board->flashBytes) / 1024.0, 1, 262144) * 1024.0);
+    }
+    p.dataSpec.source = *data;
+    p.dataSpec.resolution = a.resolution;
+    p.dataSpec.channels = a.inputChannels;
+    p.dataSpec.validationFraction = args.number("validation", 0.1, 0.01, 0.5);
+    p.dataSpec.seed = p.settings.seed;
+    p.dataSpec.trainPerClass = static_cast<int>(args.integer("train-per-class", 0, 0, INT32_MAX));
+    p.dataSpec.testPerClass = static_cast<int>(args.integer("test-per-class", 0, 0, INT32_MAX));
+    if (args.flag("supernet")) {
+        const std::string name = args.option("space").value_or("mcunet");
+        p.target.supernet = name == "mcunet" ? space::mcunetSpace() : space::mobileNetV2Space();
+        p.target.supernet->inputChannels = a.inputChannels;
+    } else if (args.option("space") || args.option("subnet")) {
+        throw Error("--space and --subnet go with --supernet");
+    }
+    p.target.architecture = a;
+    if (auto s = args.option("subnet")) p.target.architecture = arch::loadArchitecture(*s);
+    if (auto init = args.option("init"))
+        p.target.initFrom = fs::is_directory(*init) ? (fs::path(*init) / "checkpoint.pt").string() : *init;
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(p.out, ec)) && !quant::isTrainedModelDirectory(p.out))
+        throw Error(p.out + ": exists and is not a model directory; choose another --out");
+    p.workDir = p.out + ".training";
+    p.checkpoint = (fs::path(p.workDir) / "checkpoint.pt").string();
+    if (p.resume && !fs::exists(p.checkpoint)) throw Error("--resume: no checkpoint at " + p.checkpoint);
+    if (!p.resume && fs::exists(p.checkpoint))
+        throw Error(p.checkpoint + ": an unfinished run of this model exists; continue it with --resume or delete " + p.workDir);
+    return p;
+}
+
+// Makes the architecture match the data (classes) and checks it.
+void fitToData(Plan& p, const data::Datasets& d, Output& out) {
+    const int classes = static_cast<int>(d.train.classes.size());
+    auto fix = [&](arch::Architecture& a) {
+        if (a.numClasses != classes) {
+            out.event({{"event", "message"}, {"text", a.name + ": classifier set to the data's " + std::to_string(classes) + " classes"}});
+            a.numClasses = classes;
+        }
+        arch::validate(a);
+    };
+    fix(p.target.architecture);
+    if (p.target.supernet) p.target.supernet->numClasses = classes;
+    checkFits(p, p.target.architecture);
+}
+
+json dataRecord(const Plan& p, const data::Datasets& d) {
+    return {{"source", p.dataSpec.source}, {"train_images", d.train.size()}, {"validation_images", d.validation.size()},
+            {"test_images", d.test.size()}, {"resolution", p.dataSpec.resolution}, {"channels", p.dataSpec.channels},
+            {"train_per_class", p.dataSpec.trainPerClass}, {"test_per_class", p.dataSpec.testPerClass},
+            {"skipped_files", d.report.skipped.size()}};
+}
+
+}  // namespace
+
+int trainCommand(const std::vector<std::string>& argv, nas::Collective* collective) {
+    const auto started = std::chrono::steady_clock::now();
+    Plan p = planFrom(argv);
+    const bool rank0 = !collective || collective->rank() == 0;
+    Output out(p.json, !rank0);
+    out.event({{"event", "message"}, {"text", "loading " + p.dataSpec.source + " at " + std::to_string(p.dataSpec.resolution) + "x" +
+                                                std::to_string(p.dataSpec.resolution) + "x" + std::to_string(p.dataSpec.channels)}});
+    const data::Datasets d = data::open(p.dataSpec);
+    for (const std::string& s : d.report.skipped) out.event({{"event", "message"}, {"text", "skipped " + s}});
+    fitToData(p, d, out);
+    if (!d.flipMakesSense) p.settings.augmentation.horizontalFlip = false;
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    if (rank0) fs::create_directories(p.workDir);
+    nas::TrainHooks hooks;
+    hooks.stop = &gStop;
+    hooks.collective = collective;
+    auto lastStep = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    hooks.onStep = [&](const nas::StepReport& r) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastStep < std::chrono::milliseconds(500) && r.step != r.stepsPerEpoch) return;
+        lastStep = now;
+        out.event({{"event", "step"}, {"epoch", r.epoch}, {"epochs", r.epochs}, {"step", r.step}, {"steps", r.stepsPerEpoch},
+                   {"global_step", r.globalStep}, {"total_steps", r.totalSteps}, {"loss", r.loss}, {"accuracy", r.accuracy},
+                   {"lr", r.learningRate}, {"images_per_second", r.imagesPerSecond}, {"eta_seconds", r.etaSeconds}});
+    };
+    hooks.onEpoch = [&](const nas::EpochReport& r) {
+        json e = nas::epochToJson(r);
+        e["event"] = "epoch";
+        out.event(e);
+    };
+    hooks.onMessage = [&](const std::string& m) { out.event({{"event", "message"}, {"text", m}}); };
+    out.event({{"event", "start"}, {"architecture", p.target.architecture.name}, {"supernet", p.target.supernet.has_value()},
+               {"data", dataRecord(p, d)}, {"epochs", p.settings.epochs}, {"batch", p.settings.batch},
+               {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1}});
+    const nas::TrainOutcome outcome = nas::train(p.target, p.settings, d, p.checkpoint, p.resume, hooks);
+    if (outcome.stopped) {
+        out.event({{"event", "stopped"}, {"text", "stopped after a checkpoint at " + p.checkpoint + "; continue with the same flags and --resume"}});
+        return 130;
+    }
+    if (!rank0) return 0;
+    return finishModel(p.target.architecture, outcome, d, p.out, p.workDir, p.checkpoint, p.calibrationImages,
+                       p.settings, dataRecord(p, d), started, p.json);
+}
+
+}  // namespace mcunet::train

@@ -1,0 +1,27 @@
+#pragma once
+// `mcunet train` (the mcunet-train program; `mcunet train` hands over to it so
+// that only this program loads libtorch).
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/dataset.h"
+#include "nas/training.h"
+
+namespace mcunet::train {
+
+// Returns the exit code: 0 done, 130 stopped by SIGINT/SIGTERM after a
+// checkpoint. Throws mcunet::Error for bad flags or data (exit code 2).
+int trainCommand(const std::vector<std::string>& argv, nas::Collective* collective);
+
+// After training: int8 from the trained weights (activation ranges calibrated
+// on real training images), float and int8 accuracy on the test set, and the
+// model directory written atomically.
+int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, const data::Datasets& d,
+                const std::string& outDir, const std::string& workDir, const std::string& checkpoint,
+                int calibrationImages, const nas::TrainSettings& settings, const nlohmann::json& dataRecord,
+                std::chrono::steady_clock::time_point started, bool json);
+
+}  // namespace mcunet::train

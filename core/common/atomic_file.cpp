@@ -1,0 +1,116 @@
+#include "common/atomic_file.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "common/error.h"
+
+namespace mcunet::atomic_file {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The file to replace: a symbolic link's target, so the link itself survives.
+fs::path resolveTarget(const std::string& path) {
+    std::error_code ec;
+    fs::path p(path);
+    if (fs::is_symlink(fs::symlink_status(p, ec))) {
+        fs::path target = fs::read_symlink(p, ec);
+        if (!ec) return target.is_absolute() ? target : p.parent_path() / target;
+    }
+    return p;
+}
+
+std::string errnoText() { return std::strerror(errno); }
+
+}  // namespace
+
+void replace(const std::string& path, const std::function<void(const std::string&)>& write) {
+    if (path.empty()) throw Error("output path is empty");
+    const fs::path target = resolveTarget(path);
+    if (fs::is_directory(target)) throw Error(path + ": is a directory, expected a file");
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw Error(path + ": cannot create a temporary file in " + dir.string() + ": " + errnoText());
+    const std::string temp(name.data());
+    auto fail = [&](const std::string& why) {
+        ::unlink(temp.c_str());
+        throw Error(path + ": " + why);
+    };
+    // Keep the destination's permission bits (mkstemp creates 0600).
+    struct stat st {};
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    const mode_t mode = ::stat(target.c_str(), &st) == 0 ? (st.st_mode & 07777) : (0666 & ~mask);
+    ::fchmod(fd, mode);
+    ::close(fd);
+    try {
+        write(temp);
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
+    }
+    const int sync = ::open(temp.c_str(), O_RDONLY);
+    if (sync < 0) fail("cannot reopen the temporary file: " + errnoText());
+    const bool synced = ::fsync(sync) == 0;
+    ::close(sync);
+    if (!synced) fail("write failed (fsync): " + errnoText());
+    if (::rename(temp.c_str(), target.c_str()) != 0) fail("cannot replace file: " + errnoText());
+}
+
+void writeText(const std::string& path, const std::string& bytes) {
+    replace(path, [&](const std::string& temp) {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) throw Error(path + ": write failed (disk full?)");
+    });
+}
+
+std::string makeTempDirectoryBeside(const std::string& path) {
+    fs::path p(path);
+    std::string pattern = p.string();
+    while (!pattern.empty() && pattern.back() == '/') pattern.pop_back();
+    pattern += ".tmp-XXXXXX";
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    if (!::mkdtemp(name.data())) throw Error(path + ": cannot create a temporary folder beside it: " + errnoText());
+    // mkdtemp makes it 0700: give the folder the usual permissions.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::chmod(name.data(), 0777 & ~mask);
+    return std::string(name.data());
+}
+
+void commitDirectory(const std::string& tempDir, const std::string& path) {
+    std::error_code ec;
+    fs::path target(path);
+    std::string aside;
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        aside = makeTempDirectoryBeside(path + ".old");
+        fs::remove(aside, ec);
+        fs::rename(target, aside, ec);
+        if (ec) throw Error(path + ": cannot move the previous folder aside: " + ec.message());
+    }
+    fs::rename(tempDir, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        if (!aside.empty()) fs::rename(aside, target, ignored);
+        throw Error(path + ": cannot put the new folder in place: " + ec.message());
+    }
+    if (!aside.empty()) fs::remove_all(aside, ec);
+}
+
+}  // namespace mcunet::atomic_file

@@ -1,0 +1,28 @@
+#pragma once
+// Atomic file replacement: write into a unique temporary file in the
+// destination's directory (mkstemp), fsync it, then rename it over the
+// destination. Two writers to one destination never share a temporary file,
+// so the destination is always one whole document (the last rename wins).
+// When the destination is a symbolic link, the file it points to is replaced
+// and the link is kept; the destination's permission bits are kept.
+#include <functional>
+#include <string>
+
+namespace mcunet::atomic_file {
+
+// Calls write(tempPath) to fill a fresh temporary file, then commits it to
+// `path`. If write throws, the temporary file is removed and `path` is left
+// as it was. Throws mcunet::Error naming `path` when it cannot be written.
+void replace(const std::string& path, const std::function<void(const std::string& tempPath)>& write);
+
+// replace() with the given bytes.
+void writeText(const std::string& path, const std::string& bytes);
+
+// A fresh directory beside `path` (`<path>.tmp-XXXXXX`, mkdtemp) to fill and
+// then commit with commitDirectory().
+std::string makeTempDirectoryBeside(const std::string& path);
+// Renames `tempDir` to `path`; an existing `path` (a directory of ours) is
+// replaced: moved aside, then removed once the new one is in place.
+void commitDirectory(const std::string& tempDir, const std::string& path);
+
+}  // namespace mcunet::atomic_file
