@@ -20,6 +20,8 @@
 #include "board/virtual_board.h"
 #include "quant/interpreter.h"
 #include "cli/args.h"
+#include "cli/train_commands.h"
+#include "quant/model_dir.h"
 #include "common/error.h"
 #include "codegen/build.h"
 #include "codegen/codegen.h"
@@ -50,16 +52,21 @@ const char* kUsage =
     "  space --board ID [--sram KB] [--flash KB] [--samples N] [--seed S]\n"
     "        [--grid R0:R1:STEP/W0:W1:STEP] [--classes N] [--threads T] [--json]\n"
     "                                          TinyNAS stage 1: choose the search space\n"
-    "  codegen ARCH.json|--preset NAME --board ID --out DIR [--planner tflm|tinyengine|ours] [--seed S]\n"
-    "                                          generate the C project (seeded weights until training lands)\n"
-    "  run DIR --input FILE [--runs N]         build DIR for the host and print the output tensor\n"
-    "  export-tflite ARCH.json|--preset NAME --out FILE.tflite [--seed S]\n"
+    "  train --data DIR|fashion-mnist (--arch ARCH.json|--preset NAME|--supernet) --out DIR [...]\n"
+    "                                          train a network or a supernet (mcunet train --help)\n"
+    "  eval --model DIR --data DIR|fashion-mnist [--board ID] [--images N] [--board-images N]\n"
+    "                                          accuracy: float, int8 interpreter, host C, board\n"
+    "  codegen (--model DIR | ARCH.json|--preset NAME --seed S) --board ID --out DIR [--planner P]\n"
+    "                                          generate the C project (trained or seeded weights)\n"
+    "  run DIR|--model DIR --input FILE [--runs N]\n"
+    "                                          build for the host and print the output tensor\n"
+    "  export-tflite (--model DIR | ARCH.json|--preset NAME --seed S) --out FILE.tflite\n"
     "                                          write the int8 model as a standard .tflite file\n"
     "  build DIR --board ID                    cross-build the generated model + firmware (ELF sizes)\n"
     "  flash DIR|ELF --board ID                load the firmware onto the board (virtual: boots it)\n"
     "  profile --board ID [--runs N] [--input FILE]\n"
     "                                          run the flashed model, per-layer counts vs estimate\n"
-    "  deploy ARCH.json|--preset NAME --board ID [--profile] [--runs N] [--out DIR] [--planner P] [--seed S]\n"
+    "  deploy (--model DIR | ARCH.json|--preset NAME --seed S) --board ID [--profile] [--runs N] [--out DIR] [--planner P]\n"
     "                                          codegen + build + flash (+ profile) in one step\n"
     "\n"
     "Every command takes --json to print one JSON document on stdout.\n";
@@ -82,6 +89,46 @@ arch::Architecture architectureFrom(const Args& args, const std::string& command
     if (args.positional().size() != 1)
         throw Error(command + ": needs ARCH.json or --preset NAME");
     return arch::loadArchitecture(args.positional()[0]);
+}
+
+// The int8 model a command works on: a trained model directory (--model), or
+// an architecture with seeded random weights, which must be asked for
+// explicitly with --seed (nothing trained recognises anything).
+struct ModelSource {
+    arch::Architecture architecture;
+    quant::QuantizedModel model;
+    std::string weights;  // "trained (DIR)" or "seeded random (seed S)"
+    std::uint64_t seed = 1;
+};
+
+ModelSource modelFrom(const Args& args, const std::string& command) {
+    ModelSource m;
+    if (const auto dir = args.option("model")) {
+        if (args.option("preset") || !args.positional().empty() || args.option("seed"))
+            throw Error(command + ": --model takes the architecture and weights from DIR; leave out ARCH.json, --preset and --seed");
+        quant::TrainedModel t = quant::loadTrainedModel(*dir);
+        m.architecture = t.architecture;
+        m.model = std::move(t.int8);
+        m.weights = "trained (" + *dir + ")";
+        return m;
+    }
+    m.architecture = architectureFrom(args, command);
+    if (!args.option("seed"))
+        throw Error(command + ": no trained weights: give --model DIR (made by `mcunet train`), or --seed S for seeded random weights");
+    m.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    m.model = quant::quantizeSeeded(graph::buildGraph(m.architecture), m.seed);
+    m.weights = "seeded random (seed " + std::to_string(m.seed) + ")";
+    return m;
+}
+
+// A fresh private folder for a command's work (mkdtemp): never a predictable
+// shared path, so two runs never collide.
+std::string freshTempDir(const std::string& what) {
+    std::string pattern = (std::filesystem::temp_directory_path() / ("mcunet-" + what + "-XXXXXX")).string();
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    if (!::mkdtemp(name.data())) throw Error(what + ": cannot create a temporary folder");
+    return std::string(name.data());
 }
 
 // The board named by --board; `virtualOnly` names the action real boards
@@ -358,15 +405,15 @@ int spaceCommand(const std::vector<std::string>& argv) {
 }
 
 int codegenCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json"}, {"preset", "board", "out", "planner", "seed"});
-    const arch::Architecture a = architectureFrom(args, "codegen");
+    Args args(argv, {"json"}, {"preset", "board", "out", "planner", "seed", "model"});
+    const ModelSource source = modelFrom(args, "codegen");
+    const arch::Architecture& a = source.architecture;
     const board::Board b = boardFrom(args, "codegen");
     const auto out = args.option("out");
     if (!out) throw Error("codegen: needs --out DIR");
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
-    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
-    const graph::Graph g = graph::buildGraph(a);
-    const quant::QuantizedModel model = quant::quantizeSeeded(g, seed);
+    const graph::Graph& g = source.model.graph;
+    const quant::QuantizedModel& model = source.model;
     const memory::Plan plan = memory::plan(model.graph, planner);
     codegen::Options options;
     options.modelName = a.name;
@@ -396,13 +443,11 @@ int codegenCommand(const std::vector<std::string>& argv) {
 }
 
 int exportTfliteCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json"}, {"preset", "out", "seed", "board"});
-    const arch::Architecture a = architectureFrom(args, "export-tflite");
+    Args args(argv, {"json"}, {"preset", "out", "seed", "board", "model"});
+    const ModelSource source = modelFrom(args, "export-tflite");
     const auto out = args.option("out");
     if (!out) throw Error("export-tflite: needs --out FILE.tflite");
-    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
-    const quant::QuantizedModel model = quant::quantizeSeeded(graph::buildGraph(a), seed);
-    const auto bytes = interop::exportTflite(model, a.name + " (MCUNet Studio, seed " + std::to_string(seed) + ")");
+    const auto bytes = interop::exportTflite(source.model, source.architecture.name + " (MCUNet Studio, " + source.weights + ")");
     json_read::writeFileAtomically(*out, std::string(bytes.begin(), bytes.end()));
     const interop::TfliteSummary s = interop::inspectTflite(bytes);
     if (args.flag("json"))
@@ -415,12 +460,22 @@ int exportTfliteCommand(const std::vector<std::string>& argv) {
 }
 
 int runCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json"}, {"input", "runs"});
-    if (args.positional().size() != 1) throw Error("run: needs the generated project's DIR");
+    Args args(argv, {"json"}, {"input", "runs", "model"});
+    const auto modelDir = args.option("model");
+    if (args.positional().size() != (modelDir ? 0u : 1u)) throw Error("run: needs the generated project's DIR, or --model DIR");
     const auto input = args.option("input");
     if (!input) throw Error("run: needs --input FILE (raw int8 input tensor)");
     const long long runs = args.integer("runs", 1, 1, 1000000);
-    const std::string exe = codegen::buildHostRunner(args.positional()[0]);
+    std::string project = modelDir ? "" : args.positional()[0];
+    if (modelDir) {
+        // A trained model: generate it into a private folder first.
+        const quant::TrainedModel t = quant::loadTrainedModel(*modelDir);
+        project = freshTempDir("run");
+        codegen::Options options;
+        options.modelName = t.architecture.name;
+        codegen::generate(t.int8, memory::plan(t.int8.graph, memory::Planner::Ours), project, options);
+    }
+    const std::string exe = codegen::buildHostRunner(project);
     const ProcessResult r = runProcess({exe, *input, "-", std::to_string(runs)}, "", 3600);
     if (r.exitCode != 0) throw Error("run: " + (r.output.empty() ? std::string("the model failed") : r.output));
     std::string values = r.output;
@@ -564,16 +619,16 @@ int profileCommand(const std::vector<std::string>& argv) {
 }
 
 int deployCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json", "profile"}, {"preset", "board", "runs", "out", "planner", "seed"});
-    const arch::Architecture a = architectureFrom(args, "deploy");
+    Args args(argv, {"json", "profile"}, {"preset", "board", "runs", "out", "planner", "seed", "model"});
+    const ModelSource source = modelFrom(args, "deploy");
+    const arch::Architecture& a = source.architecture;
     const board::Board b = boardFrom(args, "deploy", "deploying to");
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
-    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    const std::uint64_t seed = source.seed;
     const int runs = static_cast<int>(args.integer("runs", 2, 1, 1000));
-    const std::string dir = args.option("out").value_or(
-        (std::filesystem::temp_directory_path() / ("mcunet-deploy-" + a.name + "-" + b.id)).string());
-    const graph::Graph g = graph::buildGraph(a);
-    const quant::QuantizedModel model = quant::quantizeSeeded(g, seed);
+    const std::string dir = args.option("out") ? *args.option("out") : freshTempDir("deploy");
+    const quant::QuantizedModel& model = source.model;
+    const graph::Graph& g = model.graph;
     const memory::Plan plan = memory::plan(model.graph, planner);
     codegen::Options options;
     options.modelName = a.name;
@@ -584,6 +639,7 @@ int deployCommand(const std::vector<std::string>& argv) {
     const json state = flashVirtual(b, fw.elf, (std::filesystem::path(dir) / "plan.json").string());
     const cost::ModelCost c = cost::estimate(g, b);
     json out = {{"architecture", a.name}, {"board", b.id}, {"directory", dir}, {"planner", memory::plannerName(planner)},
+                {"weights", source.weights},
                 {"build", buildJson(fw, planJson, b)},
                 {"estimate", {{"macs", c.macs}, {"flash_bytes", c.flashBytes}, {"peak_sram_bytes", plan.arenaBytes}, {"latency_ms", c.latencyMs}}}};
     if (args.flag("profile")) {
@@ -642,6 +698,8 @@ int run(const std::vector<std::string>& args) {
         if (command == "flash") return flashCommand(rest);
         if (command == "profile") return profileCommand(rest);
         if (command == "deploy") return deployCommand(rest);
+        if (command == "train") return trainCommand(rest);
+        if (command == "eval") return evalCommand(rest);
         std::cerr << "mcunet: unknown command \"" << command << "\"\n\n" << kUsage;
         return 2;
     } catch (const Error& e) {

@@ -1,6 +1,9 @@
 // mcunet-train: the training program behind `mcunet train` (the only program
 // that loads libtorch). Under mpirun it trains data-parallel: every rank takes
 // its part of each global batch, rank 0 logs and writes checkpoints and the model.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -12,6 +15,14 @@
 #include "train_command.h"
 
 int main(int argc, char** argv) {
+    // libtorch's OpenMP threads spin while they wait by default; when another
+    // process shares the cores (a build, the studio, a second rank) that made
+    // training 10-25x slower here. GOMP reads the policy when it loads, before
+    // main, so set it and start again once.
+    if (!std::getenv("OMP_WAIT_POLICY")) {
+        ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        ::execv("/proc/self/exe", argv);
+    }
     std::unique_ptr<mcunet::nas::Collective> collective;
     try {
         if (mcunet::train::launchedByMpi()) collective = mcunet::train::initMpi(&argc, &argv);

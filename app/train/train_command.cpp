@@ -223,6 +223,10 @@ json dataRecord(const Plan& p, const data::Datasets& d) {
 }  // namespace
 
 int trainCommand(const std::vector<std::string>& argv, nas::Collective* collective) {
+    if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help")) {
+        std::cout << kUsage;
+        return 0;
+    }
     const auto started = std::chrono::steady_clock::now();
     Plan p = planFrom(argv);
     const bool rank0 = !collective || collective->rank() == 0;

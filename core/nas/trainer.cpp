@@ -316,7 +316,10 @@ private:
         const int local = s_.batch / ranks;
         const std::size_t first = std::size_t(state_.step) * std::size_t(s_.batch) + std::size_t(rank) * std::size_t(local);
         const Batch b = makeBatch(data_.train, order, first, local, s_.augmentation, s_.seed, epoch);
-        optimizer_->zero_grad();
+        // Gradients reset to "none", not zero: a parameter no subnet of this step
+        // used is then left alone by the optimizer (no momentum drift), exactly as
+        // after a resume, where no gradient exists yet.
+        for (auto& param : trainee_.module().parameters()) param.mutable_grad().reset();
         SyncBatchNormScope sync(collective_);
         const auto ls = F::CrossEntropyFuncOptions().label_smoothing(s_.labelSmoothing);
         torch::Tensor logits;

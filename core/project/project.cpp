@@ -95,11 +95,20 @@ std::optional<SpaceChoice> readChoice(const json& doc) {
 }
 
 // Migrations: kMigrations[v] turns a version-v document into version v + 1.
-// Version 1 is the first released schema, so the table is empty; when a field
-// changes meaning, bump kProjectSchemaVersion and add the step here (with a
-// test that loads a saved file of the old version).
+// When a field changes meaning or one is added, bump kProjectSchemaVersion
+// and add the step here (with a test that loads a saved file of the old
+// version). An older build refuses a newer file by its version, with a
+// message, rather than tripping over an unknown key.
 using Migration = json (*)(json);
-constexpr std::pair<int, Migration> kMigrations[] = {{0, nullptr}};
+
+// 1 -> 2: `trained_model` (the model directory training wrote); version 1
+// projects were never trained.
+json addTrainedModel(json doc) {
+    doc["trained_model"] = nullptr;
+    return doc;
+}
+
+constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}};
 
 }  // namespace
 
@@ -125,7 +134,8 @@ json toJson(const Project& p) {
               {"samples_per_space", p.space.samplesPerSpace},
               {"seed", p.space.seed}}},
             {"design", {{"planner", p.planner}}},
-            {"last_space_choice", choice}};
+            {"last_space_choice", choice},
+            {"trained_model", p.trainedModel.empty() ? json(nullptr) : json(p.trainedModel)}};
 }
 
 json migrate(const json& document) {
@@ -149,7 +159,7 @@ json migrate(const json& document) {
 Project fromJson(const json& document) {
     const json doc = migrate(document);
     jr::onlyKeys(doc, {"format", "schema_version", "name", "target", "architecture", "search_space", "design",
-                       "last_space_choice"},
+                       "last_space_choice", "trained_model"},
                  "");
     const std::string format = jr::string(doc, "format", "");
     if (format != kProjectFormat)
@@ -177,6 +187,10 @@ Project fromJson(const json& document) {
         }
     }
     p.lastSpaceChoice = readChoice(doc);
+    if (jr::has(doc, "trained_model") && !doc.at("trained_model").is_null()) {
+        p.trainedModel = jr::string(doc, "trained_model", "");
+        if (p.trainedModel.empty()) throw Error("trained_model: must not be empty (null when there is none)");
+    }
     return p;
 }
 

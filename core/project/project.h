@@ -1,8 +1,8 @@
 #pragma once
 // The project file (.mcuproj, docs/project-format.md): everything the studio
 // needs to reopen a piece of work. The target board and its limits, the
-// architecture being designed, the search-space settings and the last
-// search-space result. Plain C++ (no Qt): the CLI and tests read it too.
+// architecture being designed, the search-space settings, the last
+// search-space result and the model directory training wrote. Plain C++ (no Qt): the CLI and tests read it too.
 //
 // Loading validates every field and names the bad one ("target.sram_limit_bytes:
 // expected an integer"); older schema versions are migrated on load (see
@@ -19,7 +19,7 @@
 
 namespace mcunet::project {
 
-inline constexpr int kProjectSchemaVersion = 1;
+inline constexpr int kProjectSchemaVersion = 2;
 inline constexpr const char* kProjectFormat = "mcunet-project";
 inline constexpr const char* kProjectExtension = ".mcuproj";
 
@@ -63,6 +63,10 @@ struct Project {
     SpaceSettings space;
     std::string planner = "ours";  // planner shown in Design and Deploy: tflm, tinyengine, ours
     std::optional<SpaceChoice> lastSpaceChoice;
+    // The model directory `mcunet train` wrote for this project (empty: not
+    // trained). Absolute, or relative to the project file's folder; Deploy
+    // uses its int8 weights while its architecture is the design's.
+    std::string trainedModel;
     bool operator==(const Project&) const = default;
 };
 

@@ -17,6 +17,8 @@
 #include "common/json_read.h"
 #include "jobs/job_runner.h"
 #include "quant/interpreter.h"
+#include "quant/model_dir.h"
+#include "train/trained_model_info.h"
 
 namespace mcunet::ui {
 
@@ -86,6 +88,22 @@ private:
     std::thread watcher_;
 };
 
+// The int8 model of a trained model directory, refused unless it is the
+// design's network: weights of another shape would not even load into it.
+quant::QuantizedModel loadTrainedInt8(const std::string& dir, const arch::Architecture& design, GeneratedProject& out) {
+    quant::TrainedModel trained = quant::loadTrainedModel(dir);
+    const std::vector<std::string> differences = architectureDifferences(trained.architecture, design);
+    if (!differences.empty()) {
+        std::string list;
+        for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;
+        throw Error(dir + ": the trained model is not the design's network (" + list + ")");
+    }
+    out.trainedModel = dir;
+    for (const quant::Accuracy& acc : trained.accuracy)
+        if (acc.engine == "int8-reference") out.trainedInt8Accuracy = acc.value();
+    return std::move(trained.int8);
+}
+
 const board::Board& boardOf(const GeneratedProject& p) { return p.analysis->board; }
 
 void requireVirtual(const board::Board& b) {
@@ -123,8 +141,14 @@ std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& r
     out->seed = request.seed;
     out->directory = request.directory;
 
-    job.progress(0, 4, QStringLiteral("Quantizing %1 (seeded weights)…").arg(QString::fromStdString(a.architecture.name)));
-    auto model = std::make_shared<quant::QuantizedModel>(quant::quantizeSeeded(a.graph, request.seed));
+    std::shared_ptr<quant::QuantizedModel> model;
+    if (request.trainedModel.empty()) {
+        job.progress(0, 4, QStringLiteral("Quantizing %1 (seeded weights)…").arg(QString::fromStdString(a.architecture.name)));
+        model = std::make_shared<quant::QuantizedModel>(quant::quantizeSeeded(a.graph, request.seed));
+    } else {
+        job.progress(0, 4, QStringLiteral("Loading the trained int8 weights from %1…").arg(QString::fromStdString(request.trainedModel)));
+        model = std::make_shared<quant::QuantizedModel>(loadTrainedInt8(request.trainedModel, a.architecture, *out));
+    }
     stopIfCancelled(job);
     job.progress(1, 4, QStringLiteral("Planning the arena (%1)…").arg(QString::fromLatin1(memory::plannerName(out->planner))));
     const memory::Plan plan = memory::plan(model->graph, out->planner);
@@ -147,11 +171,13 @@ std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& r
     out->plan = json_read::parseFile((dir / "plan.json").string());
     for (const char* f : {"model.c", "model.h", "plan.json"}) out->sources[f] = readText(dir / f);
     out->model = std::move(model);
-    job.log(QStringLiteral("Generate: %1 files in %2, arena %3 B (%4), %5 kernel variants")
+    job.log(QStringLiteral("Generate: %1 files in %2, arena %3 B (%4), %5 kernel variants, %6")
                 .arg(out->generated.files.size())
                 .arg(QString::fromStdString(out->directory))
                 .arg(withCommas(out->generated.arenaBytes), QString::fromLatin1(memory::plannerName(out->planner)))
-                .arg(out->generated.kernelVariants.size()));
+                .arg(out->generated.kernelVariants.size())
+                .arg(out->trainedModel.empty() ? QStringLiteral("seeded random weights")
+                                               : QStringLiteral("trained weights from %1").arg(QString::fromStdString(out->trainedModel))));
     job.progress(4, 4);
     out->seconds = secondsSince(start);
     return out;

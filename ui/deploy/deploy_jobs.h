@@ -5,7 +5,8 @@
 // answers with this model), profile it layer by layer and compare its output
 // with the reference interpreter. The same core calls as `mcunet deploy
 // --profile` (same seeds: weights `seed`, input `seed + 1`), so the figures
-// equal the CLI's.
+// equal the CLI's. With a trained model directory the int8 weights are the
+// trained ones (`mcunet deploy --model DIR`), and the input seed stays.
 //
 // Each step takes what the previous one produced and checks the cancel flag
 // between its parts. While QEMU runs, a watcher kills it the moment the user
@@ -39,7 +40,10 @@ struct GenerateRequest {
     std::shared_ptr<const DesignAnalysis> analysis;  // architecture, board, selected planner
     std::string directory;
     bool clearDirectory = false;  // the view's own temporary folder: start from an empty one
-    std::uint64_t seed = 1;       // weights (as `mcunet codegen --seed`)
+    std::uint64_t seed = 1;       // weights (as `mcunet codegen --seed`) when not trained
+    // A trained model directory of this very architecture: its int8 weights
+    // instead of seeded ones. Empty: seeded random weights.
+    std::string trainedModel;
 };
 
 struct GeneratedProject {
@@ -47,6 +51,8 @@ struct GeneratedProject {
     std::shared_ptr<const quant::QuantizedModel> model;
     memory::Planner planner = memory::Planner::Ours;
     std::uint64_t seed = 1;
+    std::string trainedModel;         // the model directory whose weights it has; empty: seeded
+    double trainedInt8Accuracy = -1;  // its recorded int8 test accuracy (-1: none)
     std::string directory;
     codegen::Generated generated;
     nlohmann::json plan;                        // plan.json as written

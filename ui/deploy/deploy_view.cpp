@@ -136,6 +136,12 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     boardNote_->setWordWrap(true);
     boardNote_->setVisible(false);
     layout->addWidget(boardNote_);
+    weights_ = new QLabel;
+    weights_->setWordWrap(true);
+    weights_->setTextFormat(Qt::RichText);
+    weights_->setOpenExternalLinks(true);
+    weights_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    layout->addWidget(weights_);
 
     auto* status = new QHBoxLayout;
     for (DeployStep s : kSteps) {
@@ -210,8 +216,16 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     connect(document_, &ProjectDocument::analysisChanged, this, [this] {
         refreshIfVisible();
         updateActions();
+        updateWeights();
         updateStatus();
     });
+    connect(document_, &ProjectDocument::trainedModelChanged, this, [this] {
+        readTrainedModel();
+        updateWeights();
+        updateStatus();
+    });
+    readTrainedModel();
+    updateWeights();
     refresh();
     updateActions();
     updateStatus();
@@ -378,6 +392,7 @@ void DeployView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::PaletteChange && profilePlot_) {  // built: every widget exists
         highlighter_->setDark(plot::isDark(palette()));
         updateActions();
+        updateWeights();
         updateStatus();
         showBuilt();
         showProfile();
@@ -479,7 +494,60 @@ bool DeployView::generatedIsCurrent() const {
     if (!generated_) return false;
     const auto a = document_->analysis();
     const DesignAnalysis& g = *generated_->analysis;
-    return g.architecture == a->architecture && g.board.id == a->board.id && generated_->planner == a->selectedPlanner;
+    return g.architecture == a->architecture && g.board.id == a->board.id && generated_->planner == a->selectedPlanner &&
+           generated_->trainedModel == trainedModelForDeploy().toStdString();
+}
+
+void DeployView::readTrainedModel() {
+    trained_.reset();
+    trainedError_.clear();
+    const QString dir = document_->trainedModelDirectory();
+    if (dir.isEmpty()) return;
+    try {
+        trained_ = readTrainedModelInfo(dir.toStdString());
+    } catch (const std::exception& e) {
+        trainedError_ = QString::fromStdString(e.what());
+    }
+}
+
+QString DeployView::trainedModelForDeploy() const {
+    if (!trained_ || !architectureDifferences(trained_->architecture, document_->project().architecture).empty())
+        return {};
+    return QString::fromStdString(trained_->directory);
+}
+
+void DeployView::updateWeights() {
+    const bool dark = plot::isDark(palette());
+    const QString dir = document_->trainedModelDirectory();
+    auto link = [&dir] {
+        return QStringLiteral("<a href=\"%1\">%2</a>").arg(QUrl::fromLocalFile(dir).toString(), dir.toHtmlEscaped());
+    };
+    QString text;
+    if (!trainedModelForDeploy().isEmpty()) {
+        text = tr("<b>weights: trained</b> (%1, int8 accuracy %2)")
+                   .arg(link(), trained_->int8Accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * trained_->int8Accuracy, 0, 'f', 1)
+                                                            : tr("not recorded"));
+    } else {
+        text = tr("<b>weights: seeded random (not trained)</b>");
+        QString why;
+        if (!trainedError_.isEmpty())
+            why = tr("the project's trained model cannot be read: %1").arg(trainedError_.toHtmlEscaped());
+        else if (trained_) {
+            QStringList d;
+            for (const std::string& s : architectureDifferences(trained_->architecture, document_->project().architecture))
+                d << QString::fromStdString(s).toHtmlEscaped();
+            why = tr("the project's trained model %1 is not this network: %2. Design > Train > \"Use the trained "
+                     "network in Design\" makes the design match it.")
+                      .arg(link(), d.join(QStringLiteral("; ")));
+        } else {
+            why = tr("train the design in Design > Train to deploy learned weights");
+        }
+        text += QStringLiteral(" · <span style='color:%1'>%2</span>")
+                    .arg(trained_ || !trainedError_.isEmpty() ? levelColor(Level::Near, dark).name()
+                                                              : palette().color(QPalette::PlaceholderText).name(),
+                         why);
+    }
+    weights_->setText(text);
 }
 
 GenerateRequest DeployView::generateRequest() {
@@ -492,6 +560,7 @@ GenerateRequest DeployView::generateRequest() {
     r.directory = outputDirectory().toStdString();
     r.clearDirectory = userDirectory_.isEmpty();  // our own folder only; never delete the user's files
     r.seed = 1;
+    r.trainedModel = trainedModelForDeploy().toStdString();
     return r;
 }
 
@@ -695,10 +764,11 @@ void DeployView::updateStatus() {
             switch (s) {
                 case DeployStep::Generate:
                     if (generated_)
-                        body = tr("✓ %1 files, arena %2 B (%3) · %4")
+                        body = tr("✓ %1 files, arena %2 B (%3), %4 weights · %5")
                                    .arg(generated_->generated.files.size())
                                    .arg(withCommas(generated_->generated.arenaBytes),
                                         QString::fromLatin1(memory::plannerName(generated_->planner)),
+                                        generated_->trainedModel.empty() ? tr("seeded") : tr("trained"),
                                         seconds(generated_->seconds));
                     break;
                 case DeployStep::Build:
@@ -735,7 +805,7 @@ void DeployView::updateStatus() {
             if (body.isEmpty()) body = tr("<i>not run yet</i>");
             else if (!current && s != DeployStep::Profile)
                 body += QStringLiteral("<br><span style='color:%1'>%2</span>")
-                            .arg(warn, tr("out of date: the design, board or planner changed"));
+                            .arg(warn, tr("out of date: the design, board, planner or weights changed"));
         }
         if (s != DeployStep::Generate && !board.isVirtual && !stepRunning_)
             body = QStringLiteral("<span style='color:%1'>%2</span>").arg(warn, tr("virtual boards only for now"));

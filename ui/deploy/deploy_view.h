@@ -18,13 +18,19 @@
 // a temporary folder owned by the view (gone with the window) unless the user
 // picks one ("Generate to folder…"). Build, flash and profile need a virtual
 // board; for USB boards they are disabled with an explanation.
+//
+// Weights: the project's trained model (Design > Train) when it is the
+// design's network, else seeded random ones; a line under the actions says
+// which, with the trained model's int8 accuracy.
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include <QWidget>
 
 #include "deploy/deploy_jobs.h"
 #include "memory/plan.h"
+#include "train/trained_model_info.h"
 
 class QComboBox;
 class QLabel;
@@ -82,6 +88,10 @@ public:
     QSpinBox* runsBox() const { return runs_; }  // inferences per profile
     QString outputDirectory() const;  // where the next Generate writes
     bool pipelineRunning() const { return running_; }
+    QLabel* weightsNote() const { return weights_; }  // "weights: trained (…)" or "weights: seeded random (…)"
+    // The trained model directory Generate uses: the project's, when it is
+    // readable and the design's network; empty otherwise (seeded weights).
+    QString trainedModelForDeploy() const;
     // The generated project matches the current design, board and planner.
     bool generatedIsCurrent() const;
     // Runs `step` after whatever it needs that is missing or out of date;
@@ -121,6 +131,8 @@ private:
     void showProfile();
     void showSource(const QString& file);
     GenerateRequest generateRequest();
+    void readTrainedModel();
+    void updateWeights();
 
     ProjectDocument* document_;
     JobRunner* jobs_;
@@ -141,6 +153,7 @@ private:
     QPushButton* folderButton_ = nullptr;
     QLabel* folderLabel_ = nullptr;
     QLabel* boardNote_ = nullptr;
+    QLabel* weights_ = nullptr;
     QLabel* stepStatus_[4] = {};
     QTabWidget* tabs_ = nullptr;
     // Code tab
@@ -179,6 +192,8 @@ private:
     bool stepRunning_ = false;   // one of its steps is the current job
     QString failure_[4];         // last error per step
     bool stale_ = false;         // edits while hidden: refresh when shown
+    std::optional<TrainedModelInfo> trained_;  // the project's trained model (model.json), when readable
+    QString trainedError_;                     // why it cannot be read
 };
 
 }  // namespace mcunet::ui

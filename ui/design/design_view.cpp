@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "arch/presets.h"
@@ -13,6 +14,7 @@
 #include "design/metric_gauge.h"
 #include "design/sram_timeline_plot.h"
 #include "document/project_document.h"
+#include "train/train_panel.h"
 
 namespace mcunet::ui {
 
@@ -42,8 +44,18 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
     scroll->setFixedWidth(300);
     hl->addWidget(scroll);
     vsplit->addWidget(top);
+    bottom_ = new QTabWidget;
+    bottom_->setDocumentMode(true);
     timeline_ = new SramTimelinePlot;
-    vsplit->addWidget(timeline_);
+    bottom_->addTab(timeline_, tr("SRAM timeline"));
+    train_ = new TrainPanel(document_);
+    bottom_->addTab(train_, tr("Train"));
+    bottom_->setTabToolTip(TrainTab, tr("Train this network on a data set (mcunet train in a child process), with "
+                                        "live curves; Deploy then uses the trained weights"));
+    connect(train_, &TrainPanel::statusChanged, this, [this](const QString& status) {
+        bottom_->setTabText(TrainTab, status.isEmpty() ? tr("Train") : tr("Train (%1)").arg(status));
+    });
+    vsplit->addWidget(bottom_);
     vsplit->setStretchFactor(0, 4);
     vsplit->setStretchFactor(1, 5);
     vsplit->setSizes({490, 410});

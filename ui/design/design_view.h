@@ -1,13 +1,16 @@
 #pragma once
 // Step 3, Design: the architecture diagram, the inspector, live figures
-// against the target's limits (MACs, params, Flash, peak SRAM, latency) and
-// the per-layer SRAM timeline. Every edit is an undoable command on the
-// project's stack; figures are recomputed at once (DesignAnalysis), with the
-// same functions `mcunet cost` uses.
+// against the target's limits (MACs, params, Flash, peak SRAM, latency) and,
+// below them as two tabs, the per-layer SRAM timeline and Train (train the
+// design in a child process, with live curves: TrainPanel). Every edit is an
+// undoable command on the project's stack; figures are recomputed at once
+// (DesignAnalysis), with the same functions `mcunet cost` uses.
 #include <cstdint>
 #include <memory>
 
 #include <QWidget>
+
+class QTabWidget;
 
 #include "arch/architecture.h"
 #include "memory/plan.h"
@@ -19,6 +22,7 @@ class ArchitectureDiagram;
 class BlockInspector;
 class MetricGauge;
 class SramTimelinePlot;
+class TrainPanel;
 
 // The figures the view shows (exact values behind the formatted gauges).
 struct ShownFigures {
@@ -33,6 +37,9 @@ public:
     ShownFigures shownFigures() const { return shown_; }
     ArchitectureDiagram* diagram() const { return diagram_; }
     SramTimelinePlot* timeline() const { return timeline_; }
+    TrainPanel* trainPanel() const { return train_; }
+    enum BottomTab { TimelineTab, TrainTab };
+    QTabWidget* bottomTabs() const { return bottom_; }
     MetricGauge* gauge(int i) const { return gauges_[i]; }  // 0 MACs, 1 params, 2 Flash, 3 SRAM, 4 latency
 
 public slots:
@@ -58,6 +65,8 @@ private:
     ArchitectureDiagram* diagram_;
     BlockInspector* inspector_;
     SramTimelinePlot* timeline_;
+    TrainPanel* train_;
+    QTabWidget* bottom_;
     MetricGauge* gauges_[5] = {};
     ShownFigures shown_;
 };

@@ -139,6 +139,7 @@ void ProjectDocument::install(project::Project p, const QString& path) {
     emit spaceSettingsChanged();
     emit plannerChanged();
     emit spaceChoiceChanged();
+    emit trainedModelChanged();
     emit analysisChanged();
     emit modifiedChanged(false);
     if (moved) emit filePathChanged(filePath_);
@@ -183,6 +184,19 @@ void ProjectDocument::editPlanner(memory::Planner p) {
     push(std::move(after), tr("Planner %1").arg(QString::fromLatin1(memory::plannerName(p))), MergeKey::None, nullptr);
 }
 
+void ProjectDocument::editTrainedModel(const QString& directory, const QString& text) {
+    project::Project after = project_;
+    after.trainedModel = directory.toStdString();
+    push(std::move(after), text, MergeKey::None, nullptr);
+}
+
+QString ProjectDocument::trainedModelDirectory() const {
+    if (project_.trainedModel.empty()) return {};
+    const QString path = QString::fromStdString(project_.trainedModel);
+    if (QFileInfo(path).isAbsolute() || filePath_.isEmpty()) return QFileInfo(path).absoluteFilePath();
+    return QFileInfo(QFileInfo(filePath_).absoluteDir(), path).absoluteFilePath();
+}
+
 void ProjectDocument::recordSpaceChoice(const project::SpaceChoice& c) {
     if (project_.lastSpaceChoice && *project_.lastSpaceChoice == c) return;
     project_.lastSpaceChoice = c;
@@ -195,6 +209,7 @@ void ProjectDocument::apply(const project::Project& p) {
     const bool targetChangedNow = !(p.target == project_.target);
     const bool spaceChanged = !(p.space == project_.space);
     const bool plannerChangedNow = p.planner != project_.planner;
+    const bool trainedChanged = p.trainedModel != project_.trainedModel;
     const auto choice = project_.lastSpaceChoice;  // a recorded result is not part of edits
     project_ = p;
     project_.lastSpaceChoice = choice;
@@ -203,6 +218,7 @@ void ProjectDocument::apply(const project::Project& p) {
     if (targetChangedNow) emit targetChanged();
     if (spaceChanged) emit spaceSettingsChanged();
     if (plannerChangedNow) emit plannerChanged();
+    if (trainedChanged) emit trainedModelChanged();
     if (archChanged || targetChangedNow || plannerChangedNow) emit analysisChanged();
 }
 

@@ -59,6 +59,12 @@ public:
                     QString* error = nullptr);
     void editSpaceSettings(const project::SpaceSettings& s, const QString& text);
     void editPlanner(memory::Planner p);
+    // Records the model directory training wrote (empty: forget it); undoable
+    // like an edit, since it changes what Deploy builds.
+    void editTrainedModel(const QString& directory, const QString& text);
+    // The trained model directory as an absolute path (a relative one is read
+    // against the project file's folder); empty when there is none.
+    QString trainedModelDirectory() const;
     // Records the result of a stage-1 run (not an edit: not undoable, marks the project modified).
     void recordSpaceChoice(const project::SpaceChoice& c);
 
@@ -75,6 +81,7 @@ signals:
     void modifiedChanged(bool modified);
     void filePathChanged(const QString& path);
     void spaceChoiceChanged();
+    void trainedModelChanged();
 
 private:
     bool push(project::Project after, const QString& text, MergeKey merge, QString* error);
