@@ -262,7 +262,15 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
     out.event({{"event", "start"}, {"architecture", p.target.architecture.name}, {"supernet", p.target.supernet.has_value()},
                {"data", dataRecord(p, d)}, {"epochs", p.settings.epochs}, {"batch", p.settings.batch},
                {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1}});
-    const nas::TrainOutcome outcome = nas::train(p.target, p.settings, d, p.checkpoint, p.resume, hooks);
+    nas::TrainOutcome outcome;
+    try {
+        outcome = nas::train(p.target, p.settings, d, p.checkpoint, p.resume, hooks);
+    } catch (...) {
+        // Nothing half-made is left behind: an unused working folder goes.
+        std::error_code ec;
+        if (rank0 && fs::is_empty(p.workDir, ec)) fs::remove(p.workDir, ec);
+        throw;
+    }
     if (outcome.stopped) {
         out.event({{"event", "stopped"}, {"text", "stopped after a checkpoint at " + p.checkpoint + "; continue with the same flags and --resume"}});
         return 130;

@@ -93,10 +93,13 @@ torch::Tensor BatchNormImpl::forward(const torch::Tensor& x, double momentum) {
     auto first = [c](const torch::Tensor& t) { return c == t.size(0) ? t : t.narrow(0, 0, c); };
     if (is_training() && gSync) {
         // Moments of the global batch: sums over every rank's part (equal parts).
+        // Two passes (mean, then squared deviations): E[x^2] - E[x]^2 in float
+        // cancels badly when the variance is small next to the mean, and then
+        // 1 and N processes drift apart.
         const double n = double(x.size(0) * x.size(2) * x.size(3)) * gSync->size();
-        const torch::Tensor sums = AllReduceSum::apply(torch::cat({x.sum({0, 2, 3}), (x * x).sum({0, 2, 3})}));
-        const torch::Tensor mean = sums.narrow(0, 0, c) / n;
-        const torch::Tensor var = sums.narrow(0, c, c) / n - mean * mean;
+        const torch::Tensor mean = AllReduceSum::apply(x.sum({0, 2, 3})) / n;
+        const torch::Tensor centred = x - mean.view({1, -1, 1, 1});
+        const torch::Tensor var = AllReduceSum::apply((centred * centred).sum({0, 2, 3})) / n;
         {
             torch::NoGradGuard noGrad;
             torch::Tensor rm = first(runningMean), rv = first(runningVar);
@@ -104,7 +107,7 @@ torch::Tensor BatchNormImpl::forward(const torch::Tensor& x, double momentum) {
             rv.mul_(1.0 - momentum).add_(var.detach() * (momentum * n / std::max(1.0, n - 1.0)));
         }
         const torch::Tensor scale = first(weight) * torch::rsqrt(var + kEps);
-        return (x - mean.view({1, -1, 1, 1})) * scale.view({1, -1, 1, 1}) + first(bias).view({1, -1, 1, 1});
+        return centred * scale.view({1, -1, 1, 1}) + first(bias).view({1, -1, 1, 1});
     }
     return torch::batch_norm(x, first(weight), first(bias), first(runningMean), first(runningVar), is_training(),
                              momentum, kEps, false);

@@ -293,8 +293,9 @@ public:
                     --state_.step;
                 }
             }
-            endEpoch(epochStart);
-            save();
+            const EpochReport r = endEpoch(epochStart);
+            save();  // before the report: whoever sees an epoch end can rely on its checkpoint
+            if (hooks_.onEpoch) hooks_.onEpoch(r);
         }
         out.epochsCompleted = state_.epoch;
         out.history = state_.history;
@@ -353,7 +354,7 @@ private:
         return loss;
     }
 
-    void endEpoch(Clock::time_point epochStart) {
+    EpochReport endEpoch(Clock::time_point epochStart) {
         EpochReport r;
         r.epoch = state_.epoch + 1;
         r.epochs = s_.epochs;
@@ -374,7 +375,7 @@ private:
         state_.step = 0;
         state_.lossSum = 0;
         state_.correct = state_.seen = 0;
-        if (hooks_.onEpoch) hooks_.onEpoch(r);
+        return r;
     }
 
     GraphNet subnet(const arch::Architecture& a) {

@@ -104,6 +104,8 @@ using Migration = json (*)(json);
 // 1 -> 2: `trained_model` (the model directory training wrote); version 1
 // projects were never trained.
 json addTrainedModel(json doc) {
+    if (doc.contains("trained_model"))
+        throw Error("trained_model: not a field of schema_version 1 (it came with version 2)");
     doc["trained_model"] = nullptr;
     return doc;
 }

@@ -110,7 +110,7 @@ private slots:
     void codegenAndRun() {
         QTemporaryDir dir;
         const QString out = dir.filePath("vww");
-        const Result gen = mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--out", out, "--json"});
+        const Result gen = mcunet({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7", "--out", out, "--json"});
         QCOMPARE(gen.code, 0);
         const QJsonObject g = json(gen);
         const Result cost = mcunet({"cost", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--json"});
@@ -133,24 +133,29 @@ private slots:
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains("19200 bytes"), bad.err.constData());
         QCOMPARE(mcunet({"run", dir.filePath("nowhere"), "--input", small.fileName()}).code, 2);
-        QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7"}).code, 2);  // no --out
+        QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7"}).code, 2);  // no --out
+        // Without trained weights or an explicit --seed nothing is generated.
+        const Result untrained = mcunet({"codegen", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--out", dir.filePath("x")});
+        QCOMPARE(untrained.code, 2);
+        QVERIFY2(untrained.err.contains("--model DIR") && untrained.err.contains("--seed"), untrained.err.constData());
+        QVERIFY(!QFile::exists(dir.filePath("x")));
     }
 
     void exportTflite() {
         QTemporaryDir dir;
         const QString file = dir.filePath("vww.tflite");
-        const Result r = mcunet({"export-tflite", "--preset", "mcunet-vww1", "--out", file, "--json"});
+        const Result r = mcunet({"export-tflite", "--preset", "mcunet-vww1", "--seed", "1", "--out", file, "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(json(r)["operators"].toInt(), 56);  // 55 layers + the reshape before the classifier
         QFile f(file);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.read(8).mid(4), QByteArray("TFL3"));
-        QCOMPARE(mcunet({"export-tflite", "--preset", "mcunet-vww1"}).code, 2);
+        QCOMPARE(mcunet({"export-tflite", "--preset", "mcunet-vww1", "--seed", "1"}).code, 2);
     }
 
     void deployProfilesOnTheVirtualBoard() {
         QTemporaryDir state;
-        const Result r = mcunet({"deploy", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--profile", "--json", "--runs", "1",
+        const Result r = mcunet({"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7", "--profile", "--json", "--runs", "1",
                                  "--out", state.filePath("vww")},
                                 state.path());
         QVERIFY2(r.code == 0, r.err.constData());
@@ -183,7 +188,7 @@ private slots:
         const Result none = mcunet({"profile", "--board", "virtual-m7"}, empty.path());
         QCOMPARE(none.code, 2);
         QVERIFY(none.err.contains("nothing flashed yet"));
-        QCOMPARE(mcunet({"deploy", "--preset", "mcunet-vww1", "--board", "stm32f746g-disco"}, empty.path()).code, 2);
+        QCOMPARE(mcunet({"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "stm32f746g-disco"}, empty.path()).code, 2);
     }
 
     void badInputExitsWithTwo_data() {

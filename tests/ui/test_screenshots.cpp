@@ -1,13 +1,16 @@
 // ui: every view rendered at 1600 x 1000 (run under xvfb-run by CTest), saved
 // to <build>/screenshots/*.png, checked to be non-blank and to hold the
-// plotted data; every chart exported to PNG, SVG and PDF.
+// plotted data (the Train panel after a short real `mcunet train` run);
+// every chart exported to PNG, SVG and PDF.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "board/board.h"
@@ -27,6 +30,9 @@
 #include "space/heat_map_plot.h"
 #include "space/pareto_plot.h"
 #include "space/search_space_view.h"
+#include "train/confusion_plot.h"
+#include "train/train_curves.h"
+#include "train/train_panel.h"
 
 using namespace mcunet;
 using namespace mcunet::ui;
@@ -55,6 +61,7 @@ class TestScreenshots : public QObject {
     Q_OBJECT
     QString dir_ = QStringLiteral(MCUNET_SCREENSHOT_DIR);
     MainWindow* window_ = nullptr;
+    QTemporaryDir models_;  // the Train panel's model directories
 
     void shoot(const QString& name) {
         QApplication::processEvents();
@@ -180,6 +187,39 @@ private slots:
         QCOMPARE(view->timeline()->shownPlanner(), memory::Planner::Ours);
     }
 
+    void train() {
+        window_->showStep(MainWindow::DesignStep);
+        DesignView* view = window_->designView();
+        TrainPanel* panel = view->trainPanel();
+        view->bottomTabs()->setCurrentIndex(DesignView::TrainTab);
+        panel->setProgram(QStringLiteral(MCUNET_CLI_PATH));
+        panel->setModelsFolder(models_.path());  // not beside the demo project in the source tree
+        TrainPanel::Settings s;  // a short real run: 8 epochs of 450 images at 32x32 gray
+        s.epochs = 8;
+        s.batch = 25;
+        s.threads = 1;
+        s.resolution = 32;
+        s.channels = 1;
+        s.trainPerClass = 50;
+        s.testPerClass = 10;
+        panel->setSettings(s);
+        shoot("5b-design-train-idle");
+        QSignalSpy finished(panel, &TrainPanel::runFinished);
+        QVERIFY(panel->start());
+        QVERIFY(finished.count() > 0 || finished.wait(120000));
+        QVERIFY2(finished.at(0).at(0).value<TrainJob::Outcome>() == TrainJob::Outcome::Done,
+                 qPrintable(panel->log()->toPlainText()));
+        QVERIFY(panel->lossPlot()->stepLoss()->dataCount() >= 8);
+        QCOMPARE(panel->accuracyPlot()->validation()->dataCount(), 8);
+        QCOMPARE(panel->confusionPlot()->classCount(), 10);
+        QVERIFY(!window_->document()->project().trainedModel.empty());
+        shoot("5c-design-train");
+        exportAll(panel->lossPlot(), "train-loss");
+        exportAll(panel->accuracyPlot(), "train-accuracy");
+        exportAll(panel->confusionPlot(), "confusion");
+        view->bottomTabs()->setCurrentIndex(DesignView::TimelineTab);
+    }
+
     void deploy() {
         window_->showStep(MainWindow::DeployStep);
         DeployView* view = window_->deployView();
@@ -205,6 +245,19 @@ private slots:
         shoot("7c-deploy-code");
         view->tabs()->setCurrentIndex(DeployView::BuildTab);
         shoot("7d-deploy-build");
+
+        // The trained model: once the design is its network, Generate uses its weights and says so.
+        QVERIFY(view->weightsNote()->text().contains("seeded random"));
+        QVERIFY(window_->designView()->trainPanel()->adoptTrainedArchitecture());
+        QVERIFY(view->weightsNote()->text().contains("weights: trained"));
+        QSignalSpy generated(view, &DeployView::pipelineFinished);
+        QVERIFY(view->runStep(DeployStep::Generate));
+        QVERIFY(generated.count() > 0 || generated.wait(120000));
+        QVERIFY2(generated.at(0).at(0).toBool(), qPrintable(view->log()->toPlainText()));
+        QVERIFY(!view->generated()->trainedModel.empty());
+        view->tabs()->setCurrentIndex(DeployView::CodeTab);
+        shoot("7e-deploy-trained");
+        window_->document()->undoStack()->undo();  // back to the demo's network for the rest
         view->tabs()->setCurrentIndex(DeployView::PlanTab);
     }
 

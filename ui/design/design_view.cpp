@@ -56,6 +56,15 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
         bottom_->setTabText(TrainTab, status.isEmpty() ? tr("Train") : tr("Train (%1)").arg(status));
     });
     vsplit->addWidget(bottom_);
+    connect(bottom_, &QTabWidget::currentChanged, this, [vsplit](int tab) {
+        // Three charts and a form need more height than the timeline: make
+        // room from the diagram (it keeps enough for three rows of tiles).
+        constexpr int kTrainHeight = 480, kDiagramHeight = 300;
+        const QList<int> sizes = vsplit->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (tab == TrainTab && sizes.value(1) < kTrainHeight && total - kTrainHeight >= kDiagramHeight)
+            vsplit->setSizes({total - kTrainHeight, kTrainHeight});
+    });
     vsplit->setStretchFactor(0, 4);
     vsplit->setStretchFactor(1, 5);
     vsplit->setSizes({490, 410});

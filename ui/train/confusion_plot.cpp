@@ -20,10 +20,6 @@ ConfusionPlot::ConfusionPlot(QWidget* parent) : PlotPanel(tr("Confusion matrix (
     map_ = new QCPColorMap(p->xAxis, p->yAxis);
     map_->setInterpolate(false);
     map_->setTightBoundary(false);
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    for (int k = 0; k <= 8; ++k) gradient.setColorStopAt(k / 8.0, plot::sequential(k / 8.0));
-    map_->setGradient(gradient);
     map_->setDataRange(QCPRange(0, 1));
     p->setMouseTracking(true);
     connect(p, &QCustomPlot::mouseMove, this, &ConfusionPlot::onHover);
@@ -49,6 +45,7 @@ QString ConfusionPlot::className(int i) const {
 
 void ConfusionPlot::rebuild() {
     QCustomPlot* p = plot();
+    recolour();
     for (QCPItemText* t : labels_) p->removeItem(t);
     labels_.clear();
     const int n = classCount();
@@ -99,6 +96,15 @@ void ConfusionPlot::rebuild() {
                        .arg(total)
                        .arg(total ? 100.0 * double(correct) / double(total) : 0.0, 0, 'f', 1));
     p->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ConfusionPlot::recolour() {
+    // Empty cells in the background colour, so the mistakes that happen stand out.
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0, palette().color(QPalette::Base));
+    for (int k = 1; k <= 8; ++k) gradient.setColorStopAt(k / 8.0, plot::sequential(k / 8.0));
+    map_->setGradient(gradient);
 }
 
 void ConfusionPlot::onHover(QMouseEvent* event) {

@@ -27,6 +27,7 @@ public:
 
 private:
     void rebuild();
+    void recolour();
     void onHover(QMouseEvent* event);
     QString className(int i) const;
     std::vector<std::vector<int>> counts_;

@@ -45,8 +45,7 @@ LossCurvePlot::LossCurvePlot(QWidget* parent) : PlotPanel(tr("Training loss"), p
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     connect(this, &PlotPanel::fitRequested, this, &LossCurvePlot::fit);
     connect(this, &PlotPanel::paletteChanged, this, &LossCurvePlot::recolour);
-    setCaption(tr("Label-smoothed cross-entropy of the training batches as the child reports them (about twice a "
-                  "second), and each epoch's mean."));
+    setCaption(tr("Cross-entropy of the training batches (about twice a second) and each epoch's mean."));
     recolour();
     clear();
 }
@@ -84,7 +83,7 @@ void LossCurvePlot::addEpoch(const TrainEpoch& epoch) {
 
 void LossCurvePlot::fit() {
     QCustomPlot* p = plot();
-    p->xAxis->setRange(0, epochCount_);
+    p->xAxis->setRange(0, epochCount_ + 0.3);  // the last epoch's mark whole, not cut by the border
     p->yAxis->setRange(0, top_ > 0 ? top_ * 1.1 : 2.5);
     p->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -105,11 +104,11 @@ AccuracyCurvePlot::AccuracyCurvePlot(QWidget* parent) : PlotPanel(tr("Accuracy p
     testFloat_->removeFromLegend();
     testInt8_->removeFromLegend();
     p->legend->setVisible(true);
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    // Accuracy climbs from the bottom left: the top left stays free for the legend.
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
     connect(this, &PlotPanel::fitRequested, this, &AccuracyCurvePlot::fit);
     connect(this, &PlotPanel::paletteChanged, this, &AccuracyCurvePlot::recolour);
-    setCaption(tr("Train accuracy (on augmented batches) and validation accuracy after each epoch; when the run "
-                  "ends, the test accuracy of the float model and of the int8 one the board runs."));
+    setCaption(tr("After each epoch; at the end, the test accuracy of the float and the int8 model."));
     recolour();
     clear();
 }
@@ -153,7 +152,7 @@ void AccuracyCurvePlot::addEpoch(const TrainEpoch& epoch) {
 void AccuracyCurvePlot::setTestAccuracy(double floatAccuracy, double int8Accuracy) {
     testFloat_->data()->clear();
     testInt8_->data()->clear();
-    const double x = double(epochCount_);
+    const double x = double(epochCount_) + 0.12;  // just right of the last epoch's points
     if (floatAccuracy >= 0) {
         testFloat_->addData(x, 100 * floatAccuracy);
         testFloat_->addToLegend();
@@ -167,7 +166,7 @@ void AccuracyCurvePlot::setTestAccuracy(double floatAccuracy, double int8Accurac
 
 void AccuracyCurvePlot::fit() {
     QCustomPlot* p = plot();
-    p->xAxis->setRange(0, epochCount_ + 0.25);
+    p->xAxis->setRange(0, epochCount_ + 0.3);
     p->yAxis->setRange(0, 102);
     p->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -3,6 +3,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -99,12 +100,20 @@ TrainPanel::TrainPanel(ProjectDocument* document, QWidget* parent)
     layout->addWidget(buildResults());
 
     connectJob();
+    // Before a run, the empty charts span the epochs it will have.
+    auto spanEpochs = [this] {
+        if (job_->isRunning() || accuracy_->train()->dataCount() > 0 || loss_->stepLoss()->dataCount() > 0) return;
+        loss_->setEpochs(epochs_->value());
+        accuracy_->setEpochs(epochs_->value());
+    };
+    connect(epochs_, &QSpinBox::valueChanged, this, spanEpochs);
+    spanEpochs();
     connect(document_, &ProjectDocument::architectureChanged, this, [this] {
         updateInputChoices();
         showTrainedModel();
     });
     connect(document_, &ProjectDocument::trainedModelChanged, this, &TrainPanel::showTrainedModel);
-    connect(document_, &ProjectDocument::projectReplaced, this, [this] {
+    connect(document_, &ProjectDocument::projectReplaced, this, [this, spanEpochs] {
         // The run belongs to the project that started it: stop it (checkpoint kept) and start afresh.
         if (job_->isRunning()) {
             appendLog(tr("Another project was opened: stopping the run (its checkpoint is kept)."));
@@ -112,6 +121,12 @@ TrainPanel::TrainPanel(ProjectDocument* document, QWidget* parent)
         }
         loss_->clear();
         accuracy_->clear();
+        spanEpochs();
+        error_->setVisible(false);
+        progress_->setRange(0, 1);
+        progress_->setValue(0);
+        rate_->setText(tr("Not running."));
+        emit statusChanged(QString());
         showTrainedModel();
     });
     updateInputChoices();
@@ -464,6 +479,12 @@ void TrainPanel::onFinished(TrainJob::Outcome outcome, const QString& error) {
 
 // ---------------------------------------------------------------------------
 // Showing
+
+void TrainPanel::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    // The result line's colours follow the theme.
+    if (event->type() == QEvent::PaletteChange && confusion_) showTrainedModel();
+}
 
 void TrainPanel::appendLog(const QString& line) {
     log_->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);

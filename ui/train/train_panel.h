@@ -84,6 +84,9 @@ signals:
     void runFinished(mcunet::ui::TrainJob::Outcome outcome);
     void statusChanged(const QString& shortStatus);  // "epoch 2/10", "done", "": for the tab title
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     QWidget* buildSettings();
     QWidget* buildResults();

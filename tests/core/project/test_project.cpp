@@ -47,6 +47,7 @@ private slots:
         p.space.seed = 77;
         p.planner = "tinyengine";
         p.lastSpaceChoice = project::SpaceChoice{128, 0.4, 3.5e7, 0.25, 200 * 1024, 1024 * 1024};
+        p.trainedModel = "/data/models/in3-20250101-120000";
         const std::string path = dir.filePath("p.mcuproj").toStdString();
         project::save(p, path);
         const project::Project back = project::load(path);
@@ -80,6 +81,8 @@ private slots:
         QTest::newRow("samples out of range") << "samples" << "search_space.samples_per_space: 0";
         QTest::newRow("bad planner") << "planner" << "design.planner";
         QTest::newRow("wrong format") << "format" << "format:";
+        QTest::newRow("trained model not a string") << "trained-type" << "trained_model: expected a string";
+        QTest::newRow("trained model empty") << "trained-empty" << "trained_model: must not be empty";
         QTest::newRow("not an object") << "array" << "JSON object";
     }
     void badFilesNameTheProblem() {
@@ -98,6 +101,8 @@ private slots:
             if (mutation == "samples") doc["search_space"]["samples_per_space"] = 0;
             if (mutation == "planner") doc["design"]["planner"] = "best";
             if (mutation == "format") doc["format"] = "mcunet-architecture";
+            if (mutation == "trained-type") doc["trained_model"] = 3;
+            if (mutation == "trained-empty") doc["trained_model"] = "";
             if (mutation == "array") doc = nlohmann::json::array({1, 2});
             text = doc.dump(2);
         }
@@ -138,6 +143,25 @@ private slots:
         QVERIFY(project::hasNewerAutosave(path));
         std::filesystem::remove(path);
         QVERIFY(project::hasNewerAutosave(path));  // only the autosave is left: still worth offering
+    }
+
+    // Version 1 (before training) loads as version 2 without a trained model;
+    // saving writes version 2 with "trained_model": null.
+    void version1IsMigrated() {
+        nlohmann::json v1 = project::toJson(project::demoProject());
+        v1["schema_version"] = 1;
+        v1.erase("trained_model");
+        const nlohmann::json migrated = project::migrate(v1);
+        QCOMPARE(migrated["schema_version"].get<int>(), 2);
+        QVERIFY(migrated["trained_model"].is_null());
+        const project::Project p = project::fromJson(v1);
+        QVERIFY(p.trainedModel.empty());
+        QVERIFY(p == project::demoProject());
+        QCOMPARE(project::toJson(p)["schema_version"].get<int>(), project::kProjectSchemaVersion);
+        QVERIFY(project::toJson(p)["trained_model"].is_null());
+        // A version-1 file does not know the field: it is refused there, not ignored.
+        v1["trained_model"] = "/m";
+        QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v1));
     }
 
     void migrationRefusesUnknownVersions() {
