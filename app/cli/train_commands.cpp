@@ -72,14 +72,21 @@ void printRows(const std::vector<EvalRow>& rows) {
 }  // namespace
 
 int evalCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json", "no-host"}, {"model", "data", "board", "images", "board-images", "threads", "seed"});
+    Args args(argv, {"json", "no-host"}, {"model", "data", "board", "sram", "flash", "images", "board-images", "threads", "seed"});
     if (!args.positional().empty()) throw Error("eval: unexpected argument \"" + args.positional()[0] + "\"");
     const auto modelDir = args.option("model");
     const auto source = args.option("data");
     if (!modelDir || !source) throw Error("eval: needs --model DIR and --data DIR|fashion-mnist");
     const quant::TrainedModel m = quant::loadTrainedModel(*modelDir);
     std::optional<board::Board> b;
-    if (auto id = args.option("board")) b = board::Catalog::builtIn().byId(*id);
+    if (auto id = args.option("board")) {
+        b = board::Catalog::builtIn().byId(*id);
+        // Smaller limits than the board's: the firmware's linker script enforces them.
+        b->sramBytes = static_cast<std::int64_t>(args.number("sram", double(b->sramBytes) / 1024.0, 1, double(b->sramBytes) / 1024.0) * 1024.0);
+        b->flashBytes = static_cast<std::int64_t>(args.number("flash", double(b->flashBytes) / 1024.0, 1, double(b->flashBytes) / 1024.0) * 1024.0);
+    } else if (args.option("sram") || args.option("flash")) {
+        throw Error("eval: --sram and --flash go with --board");
+    }
     const int threads = static_cast<int>(args.integer("threads", 2, 1, 256));
     const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
     data::DataSpec spec;

@@ -261,7 +261,8 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
     hooks.onMessage = [&](const std::string& m) { out.event({{"event", "message"}, {"text", m}}); };
     out.event({{"event", "start"}, {"architecture", p.target.architecture.name}, {"supernet", p.target.supernet.has_value()},
                {"data", dataRecord(p, d)}, {"epochs", p.settings.epochs}, {"batch", p.settings.batch},
-               {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1}});
+               {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1},
+               {"device", nas::trainingDeviceName()}});
     nas::TrainOutcome outcome;
     try {
         outcome = nas::train(p.target, p.settings, d, p.checkpoint, p.resume, hooks);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/error.h"
@@ -28,7 +29,7 @@ void copyBatchNorm(BatchNorm& to, BatchNorm& from, std::int64_t channels) {
 }
 
 void copyInto(std::vector<float>& out, const torch::Tensor& t) {
-    const torch::Tensor c = t.to(torch::kFloat).contiguous();
+    const torch::Tensor c = t.to(torch::kCPU, torch::kFloat).contiguous();
     out.resize(static_cast<std::size_t>(c.numel()));
     std::memcpy(out.data(), c.data_ptr<float>(), out.size() * sizeof(float));
 }
@@ -71,15 +72,14 @@ Collective* gSync = nullptr;
 
 // Sum over ranks, in both directions: the gradient of a sum is summed too.
 struct AllReduceSum : torch::autograd::Function<AllReduceSum> {
-    static torch::Tensor forward(torch::autograd::AutogradContext*, const torch::Tensor& x) {
-        torch::Tensor y = x.detach().contiguous().clone();
+    static torch::Tensor sum(const torch::Tensor& x) {
+        torch::Tensor y = x.detach().to(torch::kCPU).contiguous().clone();
         gSync->allReduceSum(y.data_ptr<float>(), static_cast<std::size_t>(y.numel()));
-        return y;
+        return y.to(x.device());
     }
+    static torch::Tensor forward(torch::autograd::AutogradContext*, const torch::Tensor& x) { return sum(x); }
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list g) {
-        torch::Tensor y = g[0].contiguous().clone();
-        gSync->allReduceSum(y.data_ptr<float>(), static_cast<std::size_t>(y.numel()));
-        return {y};
+        return {sum(g[0])};
     }
 };
 
@@ -350,6 +350,7 @@ torch::Tensor SupernetImpl::forward(const torch::Tensor& x, const arch::Architec
 GraphNet SupernetImpl::extract(const arch::Architecture& a) {
     checkMember(a);
     GraphNet net(graph::buildGraph(a));
+    net->to(stem_->weight.device());
     torch::NoGradGuard noGrad;
     auto copyConv = [&](const std::string& name, ConvBn& from) {
         ConvBn to = net->conv(name);
@@ -440,11 +441,21 @@ void copyModule(torch::nn::Module& from, torch::nn::Module& to) {
     }
 }
 
+torch::Device trainingDevice() {
+    const char* forced = std::getenv("MCUNET_DEVICE");
+    if (forced && std::string(forced) == "cpu") return torch::kCPU;
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+std::string deviceName() {
+    return trainingDevice().is_cuda() ? "cuda" : "cpu";
+}
+
 torch::Tensor imagesToTensor(const std::uint8_t* pixels, int count, int h, int w, int c) {
     const torch::Tensor raw = torch::from_blob(const_cast<std::uint8_t*>(pixels), {count, h, w, c}, torch::kUInt8);
     // NHWC memory seen as NCHW: channels-last, which torch's CPU depthwise
     // convolution runs far faster on.
-    return raw.to(torch::kFloat).sub_(128.0).div_(128.0).permute({0, 3, 1, 2});
+    return raw.to(trainingDevice()).to(torch::kFloat).sub_(128.0).div_(128.0).permute({0, 3, 1, 2});
 }
 
 }  // namespace mcunet::nas

@@ -142,7 +142,13 @@ GraphNet fromFloatModel(const quant::FloatModel& m);
 // Copies every parameter and buffer of `from` into the same-named one of `to`.
 void copyModule(torch::nn::Module& from, torch::nn::Module& to);
 
-// uint8 HWC images -> float NCHW, (pixel - 128) / 128 (docs/model-format.md).
+// Where training runs, chosen at run time: CUDA when the installed libtorch
+// has it and a GPU is there (unless MCUNET_DEVICE=cpu), else the CPU.
+torch::Device trainingDevice();
+std::string deviceName();
+
+// uint8 HWC images -> float NCHW, (pixel - 128) / 128 (docs/model-format.md),
+// on the training device.
 torch::Tensor imagesToTensor(const std::uint8_t* pixels, int count, int h, int w, int c);
 
 }  // namespace mcunet::nas

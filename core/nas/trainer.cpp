@@ -57,7 +57,7 @@ Batch makeBatch(const data::ImageSet& set, const std::vector<int>& order, std::s
     }
     Batch b;
     b.images = imagesToTensor(pixels.data(), count, set.height, set.width, set.channels).clone();
-    b.labels = torch::from_blob(labels.data(), {count}, torch::kInt64).clone();
+    b.labels = torch::from_blob(labels.data(), {count}, torch::kInt64).to(trainingDevice(), false, true);  // a copy: labels dies here
     return b;
 }
 
@@ -170,11 +170,11 @@ void allReduceGradients(torch::nn::Module& m, Collective* c) {
         std::vector<torch::Tensor> v;
         for (auto& g : grads) v.push_back(g.reshape({-1}));
         return v;
-    }()).contiguous();
+    }()).to(torch::kCPU).contiguous();
     c->allReduceSum(flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel()));
     std::int64_t offset = 0;
     for (auto& g : grads) {
-        g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
+        g.copy_(flat.narrow(0, offset, g.numel()).view_as(g).to(g.device()));
         offset += g.numel();
     }
 }
@@ -218,6 +218,7 @@ public:
         } else {
             trainee_.net = GraphNet(graph::buildGraph(target.architecture));
         }
+        trainee_.module().to(trainingDevice());
         optimizer_ = makeOptimizer(trainee_.module(), s);
         stepsPerEpoch_ = data.train.size() / s.batch;
         if (s.maxStepsPerEpoch > 0) stepsPerEpoch_ = std::min<std::int64_t>(stepsPerEpoch_, s.maxStepsPerEpoch);
@@ -229,6 +230,7 @@ public:
             // Fine-tune: the subnet's weights from a trained supernet.
             Supernet sn(c.space, c.architecture.resolution, c.architecture.width);
             c.loadModule(*sn);
+            sn->to(trainingDevice());
             GraphNet from = sn->extract(target_.architecture);
             copyModule(*from, *trainee_.net);
         } else {
@@ -442,9 +444,12 @@ TrainOutcome train(const TrainTarget& target, const TrainSettings& settings, con
     return t.run();
 }
 
+std::string trainingDeviceName() { return deviceName(); }
+
 std::vector<int> predictFloat(const quant::FloatModel& model, const data::ImageSet& images, int threads) {
     torch::set_num_threads(std::max(1, threads));
     GraphNet net = fromFloatModel(model);
+    net->to(trainingDevice());
     net->eval();
     return predict(images, [&](const torch::Tensor& x) { return net->forward(x); });
 }
@@ -457,6 +462,7 @@ quant::FloatModel extractSubnet(const std::string& supernetCheckpoint, const spa
     if (c.kind != "supernet") throw Error(supernetCheckpoint + ": not a supernet checkpoint");
     Supernet sn(space, c.architecture.resolution, c.architecture.width);
     c.loadModule(*sn);
+    sn->to(trainingDevice());
     GraphNet net = sn->extract(subnet);
     net->recalibrateBatchNorm(calibrationBatches(calibration, calibrationImages));
     net->eval();

@@ -109,6 +109,9 @@ struct TrainOutcome {
 TrainOutcome train(const TrainTarget& target, const TrainSettings& settings, const data::Datasets& data,
                    const std::string& checkpointPath, bool resume, const TrainHooks& hooks);
 
+// Where training runs: "cuda" or "cpu" (chosen at run time).
+std::string trainingDeviceName();
+
 // Accuracy of a float model on images (torch, `threads` threads); predictions
 // per image, in order.
 std::vector<int> predictFloat(const quant::FloatModel& model, const data::ImageSet& images, int threads);
