@@ -1,5 +1,7 @@
 #include "arch/architecture.h"
 
+#include "common/safe_text.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -57,6 +59,8 @@ void checkKernel(int k, const std::string& field) {
 }  // namespace
 
 void validate(const Architecture& a) {
+    // The name reaches generated C, plan.json and folder names.
+    safe_text::check(a.name, "name");
     require(a.resolution >= 8 && a.resolution <= 1024, "resolution", std::to_string(a.resolution),
             "is out of range (8 to 1024)");
     require(std::isfinite(a.width) && a.width >= 0.05 && a.width <= 4.0, "width_multiplier",

@@ -9,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_read.h"
+#include "common/safe_text.h"
 #include "graph/build.h"
 
 namespace mcunet::quant {
@@ -265,7 +266,8 @@ TrainedModel loadTrainedModel(const std::string& dir) {
         throw Error(jsonPath + ": architecture." + e.what());
     }
     for (const json& c : json_read::array(doc, "classes", jsonPath)) {
-        if (!c.is_string() || c.get<std::string>().size() > 200) throw Error(jsonPath + ": classes: expected names (strings)");
+        if (!c.is_string()) throw Error(jsonPath + ": classes: expected names (strings)");
+        safe_text::check(c.get<std::string>(), jsonPath + ": classes[" + std::to_string(m.classes.size()) + "]");
         m.classes.push_back(c.get<std::string>());
     }
     if (static_cast<int>(m.classes.size()) != m.architecture.numClasses)

@@ -214,6 +214,41 @@ private slots:
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
     }
 
+    // Issue 14.1: a name is code we run (generated C comments and strings).
+    // Names that could end a comment, hide text or splice lines are refused
+    // where they are read; the injection from the report never compiles.
+    void hostileNamesAreRefused_data() {
+        QTest::addColumn<QByteArray>("name");  // as JSON string content
+        QTest::newRow("comment end and constructor")
+            << QByteArray("x */ __attribute__((constructor)) static void f(void) { fclose(fopen(\\\"/tmp/mcunet-pwned\\\", \\\"w\\\")); } /*");
+        QTest::newRow("newline") << QByteArray("a\\nb");
+        QTest::newRow("NUL") << QByteArray("a\\u0000b");
+        QTest::newRow("right-to-left override") << QByteArray("a\\u202eb");
+        QTest::newRow("comment start") << QByteArray("a /* b");
+        QTest::newRow("backslash") << QByteArray("a\\\\");
+        QTest::newRow("too long") << QByteArray(300, 'n');
+    }
+    void hostileNamesAreRefused() {
+        QFETCH(QByteArray, name);
+        QTemporaryDir dir;
+        const QString file = dir.filePath("a.json");
+        QCOMPARE(mcunet({"preset", "mcunet-vww1", "--out", file}).code, 0);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray text = f.readAll().replace("\"name\": \"mcunet-vww1\"", "\"name\": \"" + name + "\"");
+        f.close();
+        QVERIFY(text.contains(name));
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text);
+        f.close();
+        QFile::remove("/tmp/mcunet-pwned");
+        const Result r = mcunet({"codegen", file, "--seed", "1", "--board", "virtual-m7", "--out", dir.filePath("gen")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("name:"), r.err.constData());
+        QVERIFY(!QFile::exists(dir.filePath("gen")));
+        QVERIFY(!QFile::exists("/tmp/mcunet-pwned"));
+    }
+
     void invalidArchitectureFiles() {
         QTemporaryDir dir;
         const QString truncated = dir.filePath("t.json");
