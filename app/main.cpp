@@ -1,4 +1,5 @@
 // mcunet: the command-line face of the studio's engine.
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -8,7 +9,15 @@
 
 int main(int argc, char** argv) {
     try {
-        return mcunet::cli::run(std::vector<std::string>(argv + 1, argv + argc));
+        const int code = mcunet::cli::run(std::vector<std::string>(argv + 1, argv + argc));
+        // Output that could not be written (a full disk, a closed pipe) is a
+        // failure, not a success with nothing to show.
+        std::cout.flush();
+        if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+            std::cerr << "mcunet: cannot write the output (disk full or output closed)\n";
+            return code == 0 ? 1 : code;
+        }
+        return code;
     } catch (const std::exception& e) {
         std::cerr << "mcunet: internal error: " << e.what() << "\n";
         return 1;

@@ -142,8 +142,14 @@ board::Board boardFrom(const Args& args, const std::string& command, const char*
     return b;
 }
 
+// Commands that take no positional words say so instead of ignoring them.
+void noPositional(const Args& args, const std::string& command) {
+    if (!args.positional().empty()) throw Error(command + ": unexpected argument \"" + args.positional()[0] + "\"");
+}
+
 int boards(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {});
+    noPositional(args, "boards");
     const board::Catalog catalog = board::Catalog::builtIn();
     if (args.flag("json")) {
         json out = json::array();
@@ -160,6 +166,7 @@ int boards(const std::vector<std::string>& argv) {
 
 int presets(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {});
+    noPositional(args, "presets");
     if (args.flag("json")) {
         json out = json::array();
         for (const auto& p : arch::listPresets()) {
@@ -680,6 +687,10 @@ int deployCommand(const std::vector<std::string>& argv) {
 
 int run(const std::vector<std::string>& args) {
     if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+        if (args.size() > 1) {
+            std::cerr << "mcunet: unexpected argument \"" << args[1] << "\" after " << args[0] << "\n";
+            return 2;
+        }
         std::cout << kUsage;
         return args.empty() ? 2 : 0;
     }

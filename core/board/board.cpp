@@ -171,15 +171,18 @@ Catalog Catalog::load(const std::string& folder) {
     return c;
 }
 
-Catalog Catalog::builtIn() { return load(resourceDir() + "/boards"); }
+const Catalog& Catalog::builtIn() {
+    static const Catalog catalog = load(resourceDir() + "/boards");
+    return catalog;
+}
 
-const Board* Catalog::find(const std::string& id) const {
+const Board* Catalog::find(const std::string& id) const& {
     for (const Board& b : boards_)
         if (b.id == id) return &b;
     return nullptr;
 }
 
-const Board& Catalog::byId(const std::string& id) const {
+const Board& Catalog::byId(const std::string& id) const& {
     if (const Board* b = find(id)) return *b;
     std::string known;
     for (const Board& b : boards_) known += (known.empty() ? "" : ", ") + b.id;

@@ -56,10 +56,16 @@ std::string resourceDir();
 class Catalog {
 public:
     static Catalog load(const std::string& folder);  // every *.json in folder
-    static Catalog builtIn();                         // resourceDir()/boards
-    const std::vector<Board>& boards() const { return boards_; }
-    const Board& byId(const std::string& id) const;  // throws with the known IDs
-    const Board* find(const std::string& id) const;
+    // resourceDir()/boards, loaded once for the process (a reference to one
+    // catalog, so references into it never dangle).
+    static const Catalog& builtIn();
+    const std::vector<Board>& boards() const& { return boards_; }
+    const Board& byId(const std::string& id) const&;  // throws with the known IDs
+    const Board* find(const std::string& id) const&;
+    // A reference into a temporary catalog would dangle: refused at compile time.
+    const std::vector<Board>& boards() const&& = delete;
+    const Board& byId(const std::string& id) const&& = delete;
+    const Board* find(const std::string& id) const&& = delete;
 
 private:
     std::vector<Board> boards_;

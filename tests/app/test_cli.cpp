@@ -205,6 +205,10 @@ private slots:
         QTest::newRow("negative sram") << QStringList{"space", "--board", "virtual-m7", "--sram", "-5"} << "--sram";
         QTest::newRow("bad grid") << QStringList{"space", "--board", "virtual-m7", "--grid", "1:2"} << "--grid";
         QTest::newRow("unknown option") << QStringList{"boards", "--colour"} << "unknown option --colour";
+        // Issue 14.13: extra words are refused, never ignored.
+        QTest::newRow("boards extra") << QStringList{"boards", "extra"} << "unexpected argument \"extra\"";
+        QTest::newRow("presets a b") << QStringList{"presets", "a", "b"} << "unexpected argument \"a\"";
+        QTest::newRow("help extra") << QStringList{"--help", "extra"} << "unexpected argument \"extra\"";
     }
     void badInputExitsWithTwo() {
         QFETCH(QStringList, args);
@@ -247,6 +251,17 @@ private slots:
         QVERIFY2(r.err.contains("name:"), r.err.constData());
         QVERIFY(!QFile::exists(dir.filePath("gen")));
         QVERIFY(!QFile::exists("/tmp/mcunet-pwned"));
+    }
+
+    // Issue 14.5: output that cannot be written is an error, not exit code 0.
+    void fullOutputIsAnError() {
+        if (!QFile::exists("/dev/full")) QSKIP("no /dev/full");
+        QProcess p;
+        p.setStandardOutputFile("/dev/full");
+        p.start(MCUNET_CLI_PATH, {"preset", "mcunet-vww1"});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        QVERIFY(p.readAllStandardError().contains("cannot write the output"));
     }
 
     void invalidArchitectureFiles() {
