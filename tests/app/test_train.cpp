@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <signal.h>
+
 #include <cmath>
 
 namespace {
@@ -137,6 +139,59 @@ private slots:
         QVERIFY(fileBytes(whole + "/weights_float.bin") == fileBytes(cut + "/weights_float.bin"));
         QVERIFY(fileBytes(whole + "/int8.bin") == fileBytes(cut + "/int8.bin"));
         QVERIFY(!QFile::exists(cut + ".training"));
+    }
+
+    // Ctrl-C (SIGINT) stops after a checkpoint with exit code 130; --resume finishes.
+    void interruptStopsAfterACheckpoint() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("int");
+        QProcess p;
+        p.start(MCUNET_CLI_PATH, smallRun(out, 3, 40));
+        QByteArray seen;
+        QElapsedTimer t;
+        t.start();
+        while (!seen.contains("\"event\":\"step\"") && t.elapsed() < 120000) {
+            p.waitForReadyRead(1000);
+            seen += p.readAllStandardOutput();
+        }
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60000));
+        seen += p.readAllStandardOutput();
+        QCOMPARE(p.exitCode(), 130);
+        QCOMPARE(events(seen, "stopped").size(), 1);
+        QVERIFY(QFile::exists(out + ".training/checkpoint.pt"));
+        QVERIFY(!QFile::exists(out));
+        const Result r = mcunet(smallRun(out, 3, 40) << "--resume");
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(QFile::exists(out + "/model.json"));
+    }
+
+    // A folder of images (one subfolder per class) and the supernet, from the CLI.
+    void supernetOnAnImageFolder() {
+        QTemporaryDir dir;
+        const char* classes[] = {"dark", "light"};
+        for (int c = 0; c < 2; ++c) {
+            QDir(dir.path()).mkpath(QString("photos/") + classes[c]);
+            for (int i = 0; i < 30; ++i) {
+                QFile img(dir.filePath(QString("photos/%1/%2.pgm").arg(classes[c]).arg(i)));
+                QVERIFY(img.open(QIODevice::WriteOnly));
+                QByteArray pixels(40 * 30, char(c ? 200 - i : 40 + i));
+                img.write("P5\n40 30\n255\n" + pixels);
+            }
+        }
+        const QString out = dir.filePath("super");
+        const Result r = mcunet({"train", "--data", dir.filePath("photos"), "--supernet", "--resolution", "32", "--width", "0.35",
+                                 "--channels", "1", "--epochs", "2", "--batch", "8", "--threads", "1", "--calibration-images", "20",
+                                 "--out", out, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QList<QJsonObject> epochs = events(r.out, "epoch");
+        QCOMPARE(epochs.size(), 2);
+        QVERIFY(epochs[1].contains("validation_accuracy_smallest"));
+        QVERIFY(events(r.out, "start")[0]["supernet"].toBool());
+        const QJsonObject model = QJsonDocument::fromJson(fileBytes(out + "/model.json")).object();
+        QCOMPARE(model["classes"].toArray().size(), 2);
+        QCOMPARE(model["classes"].toArray()[0].toString(), QString("dark"));
+        QVERIFY(QFile::exists(dir.filePath("photos/.mcunet-cache")));  // decoded once, kept beside the data
     }
 
     // Trained on a fashion-MNIST subset, quantized from the trained weights:
