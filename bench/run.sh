@@ -11,3 +11,5 @@ echo
 ./build/bench/bench_codegen
 echo
 ./build/bench/bench_virtual_board virtual-m7
+echo
+bash bench/train_speed.sh

@@ -1,5 +1,6 @@
 // ImageSet, seeded splits and subsets, augmentation, reshaping and open().
 #include "data/dataset.h"
+#include "data/internal.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,13 @@ std::vector<std::vector<int>> indicesByClass(const ImageSet& set) {
     return byClass;
 }
 
+
+bool hasShape(const ImageSet& set, int resolution, int channels) {
+    return set.height == resolution && set.width == resolution && set.channels == channels;
+}
+
+}  // namespace
+
 void checkShape(int resolution, int channels, const std::string& what) {
     if (resolution < 1 || resolution > kMaxResolution)
         throw Error(what + ": resolution " + std::to_string(resolution) + " is outside 1.." +
@@ -70,12 +78,6 @@ void checkShape(int resolution, int channels, const std::string& what) {
     if (channels != 1 && channels != 3)
         throw Error(what + ": channels " + std::to_string(channels) + " must be 1 (gray) or 3 (RGB)");
 }
-
-bool hasShape(const ImageSet& set, int resolution, int channels) {
-    return set.height == resolution && set.width == resolution && set.channels == channels;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------- ImageSet
 

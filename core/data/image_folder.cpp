@@ -19,6 +19,7 @@
 
 #include "common/error.h"
 #include "data/dataset.h"
+#include "data/internal.h"
 
 namespace mcunet::data {
 namespace {
@@ -62,13 +63,6 @@ std::string hex64(std::uint64_t v) {
     return s;
 }
 
-void checkShape(int resolution, int channels, const std::string& what) {
-    if (resolution < 1 || resolution > kMaxResolution)
-        throw Error(what + ": resolution " + std::to_string(resolution) + " is outside 1.." +
-                    std::to_string(kMaxResolution));
-    if (channels != 1 && channels != 3)
-        throw Error(what + ": channels " + std::to_string(channels) + " must be 1 (gray) or 3 (RGB)");
-}
 
 // ---------------------------------------------------------------- listing
 

@@ -63,10 +63,10 @@ void saveCheckpoint(const std::string& path, const CheckpointContents& c, torch:
                     torch::optim::Optimizer* optimizer) {
     json record = {{"format", "mcunet-checkpoint"}, {"version", kCheckpointVersion}, {"kind", c.kind},
                    {"architecture", arch::toJson(c.architecture)}, {"settings", c.settings},
-                   {"epoch", c.epoch}, {"step", c.step}, {"loss_sum", c.lossSum}, {"correct", c.correct},
-                   {"seen", c.seen}, {"history", json::array()}};
+                   {"epoch", c.position.epoch}, {"step", c.position.step}, {"loss_sum", c.position.lossSum},
+                   {"correct", c.position.correct}, {"seen", c.position.seen}, {"history", json::array()}};
     if (c.kind == "supernet") record["space"] = spaceToJson(c.space);
-    for (const EpochReport& r : c.history) record["history"].push_back(epochToJson(r));
+    for (const EpochReport& r : c.position.history) record["history"].push_back(epochToJson(r));
     torch::serialize::OutputArchive archive;
     torch::serialize::OutputArchive weights;
     m.save(weights);
@@ -101,12 +101,13 @@ CheckpointContents loadCheckpoint(const std::string& path) {
         c.architecture = arch::fromJson(record.at("architecture"));
         if (c.kind == "supernet") c.space = spaceFromJson(record.at("space"));
         c.settings = record.at("settings");
-        c.epoch = record.at("epoch").get<int>();
-        c.step = record.at("step").get<std::int64_t>();
-        c.lossSum = record.at("loss_sum").get<double>();
-        c.correct = record.at("correct").get<std::int64_t>();
-        c.seen = record.at("seen").get<std::int64_t>();
-        for (const json& h : record.at("history")) c.history.push_back(epochFromJson(h));
+        TrainingPosition& at = c.position;
+        at.epoch = record.at("epoch").get<int>();
+        at.step = record.at("step").get<std::int64_t>();
+        at.lossSum = record.at("loss_sum").get<double>();
+        at.correct = record.at("correct").get<std::int64_t>();
+        at.seen = record.at("seen").get<std::int64_t>();
+        for (const json& h : record.at("history")) at.history.push_back(epochFromJson(h));
     } catch (const Error& e) {
         throw Error(path + ": " + e.what());
     } catch (const std::exception& e) {

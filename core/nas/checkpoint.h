@@ -18,16 +18,21 @@ namespace mcunet::nas {
 
 inline constexpr int kCheckpointVersion = 1;
 
+// Where a run is: what a checkpoint stores besides the weights and the optimizer.
+struct TrainingPosition {
+    int epoch = 0;            // epochs completed
+    std::int64_t step = 0;    // next step within the current epoch
+    double lossSum = 0;       // the current epoch's running sums
+    std::int64_t correct = 0, seen = 0;
+    std::vector<EpochReport> history;
+};
+
 struct CheckpointContents {
     std::string kind;                 // "network" or "supernet"
     arch::Architecture architecture;  // the network, or the supernet's largest member
     space::SearchSpace space;         // supernet only
     nlohmann::json settings;          // what must match to resume
-    int epoch = 0;                    // epochs completed
-    std::int64_t step = 0;            // next step within the epoch
-    double lossSum = 0;
-    std::int64_t correct = 0, seen = 0;
-    std::vector<EpochReport> history;
+    TrainingPosition position;
 
     std::shared_ptr<torch::serialize::InputArchive> archive;  // set by loadCheckpoint
     std::string path;

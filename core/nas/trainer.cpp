@@ -190,14 +190,6 @@ double allReduceScalar(Collective* c, double v) {
 
 // ---------------------------------------------------------------------------
 
-struct TrainerState {
-    int epoch = 0;          // epochs completed
-    std::int64_t step = 0;  // next step within the current epoch
-    double lossSum = 0;
-    std::int64_t correct = 0, seen = 0;
-    std::vector<EpochReport> history;
-};
-
 class Trainer {
 public:
     Trainer(const TrainTarget& target, const TrainSettings& s, const data::Datasets& data,
@@ -249,12 +241,7 @@ public:
                         "); start a new run or use the same flags");
         c.loadModule(trainee_.module());
         c.loadOptimizer(*optimizer_);
-        state_.epoch = c.epoch;
-        state_.step = c.step;
-        state_.lossSum = c.lossSum;
-        state_.correct = c.correct;
-        state_.seen = c.seen;
-        state_.history = c.history;
+        state_ = c.position;
         message("resumed at epoch " + std::to_string(state_.epoch + 1) + ", step " + std::to_string(state_.step));
     }
 
@@ -410,12 +397,7 @@ private:
         c.architecture = trainee_.supernet ? trainee_.supernet->largest() : target_.architecture;
         if (target_.supernet) c.space = *target_.supernet;
         c.settings = settingsJson();
-        c.epoch = state_.epoch;
-        c.step = state_.step;
-        c.lossSum = state_.lossSum;
-        c.correct = state_.correct;
-        c.seen = state_.seen;
-        c.history = state_.history;
+        c.position = state_;
         saveCheckpoint(checkpointPath_, c, trainee_.module(), optimizer_.get());
     }
 
@@ -432,7 +414,7 @@ private:
     Trainee trainee_;
     std::unique_ptr<torch::optim::Optimizer> optimizer_;
     std::int64_t stepsPerEpoch_ = 0;
-    TrainerState state_;
+    TrainingPosition state_;
 };
 
 TrainOutcome train(const TrainTarget& target, const TrainSettings& settings, const data::Datasets& data,
