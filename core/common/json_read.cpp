@@ -24,6 +24,16 @@ std::string index(const std::string& path, std::size_t i) {
     return path + "[" + std::to_string(i) + "]";
 }
 
+// Text from a file shown in a message: printable ASCII only, at most 60 bytes.
+static std::string shown(const std::string& text) {
+    std::string out;
+    for (char c : text.substr(0, 60)) {
+        const auto u = static_cast<unsigned char>(c);
+        out += u >= 0x20 && u < 0x7f ? c : '?';
+    }
+    return text.size() > 60 ? out + "... (" + std::to_string(text.size()) + " bytes)" : out;
+}
+
 static std::string typeName(const json& value) {
     return std::string(value.type_name());
 }
@@ -99,7 +109,7 @@ void onlyKeys(const json& value, const std::vector<std::string>& allowed,
     for (auto it = value.begin(); it != value.end(); ++it) {
         bool known = false;
         for (const auto& a : allowed) known = known || a == it.key();
-        if (!known) throw Error(join(path, it.key()) + ": unknown field");
+        if (!known) throw Error(join(path, shown(it.key())) + ": unknown field");
     }
 }
 
@@ -108,16 +118,30 @@ json parse(const std::string& text, const std::string& source) {
         return json::parse(text);
     } catch (const json::parse_error& e) {
         throw Error(source + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+    } catch (const json::out_of_range&) {
+        // 1e309, or an integer of thousands of digits.
+        throw Error(source + ": a number is too large to represent");
+    } catch (const json::exception& e) {
+        throw Error(source + ": not valid JSON (" + shown(e.what()) + ")");
     }
 }
 
 json parseFile(const std::string& filePath) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(filePath, ec)) throw Error(filePath + ": is a directory, expected a JSON file");
     std::ifstream in(filePath, std::ios::binary);
     if (!in) throw Error(filePath + ": cannot open file");
-    std::ostringstream text;
-    text << in.rdbuf();
+    // Bounded: a device like /dev/zero or a huge file is refused, never read
+    // until memory runs out.
+    std::string text;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxJsonFileBytes)
+            throw Error(filePath + ": larger than " + std::to_string(kMaxJsonFileBytes >> 20) + " MB, not a file of ours");
+    }
     if (in.bad()) throw Error(filePath + ": read error");
-    return parse(text.str(), filePath);
+    return parse(text, filePath);
 }
 
 void writeFileAtomically(const std::string& filePath, const std::string& text) {

@@ -30,6 +30,10 @@ void onlyKeys(const nlohmann::json& value, const std::vector<std::string>& allow
 std::string join(const std::string& path, const std::string& key);
 std::string index(const std::string& path, std::size_t i);
 
+// The largest JSON file any reader accepts (architecture, board, project,
+// plan.json, model.json): far above any real one.
+inline constexpr std::size_t kMaxJsonFileBytes = std::size_t(16) << 20;
+
 // Parses text as JSON; on a syntax error names the source and the byte offset.
 nlohmann::json parse(const std::string& text, const std::string& source);
 nlohmann::json parseFile(const std::string& filePath);

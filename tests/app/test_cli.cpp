@@ -206,6 +206,9 @@ private slots:
         QTest::newRow("bad grid") << QStringList{"space", "--board", "virtual-m7", "--grid", "1:2"} << "--grid";
         QTest::newRow("unknown option") << QStringList{"boards", "--colour"} << "unknown option --colour";
         // Issue 14.13: extra words are refused, never ignored.
+        // Issue 14.7/12: bounded reads, and the message says what the path is.
+        QTest::newRow("device as a file") << QStringList{"cost", "/dev/zero", "--board", "virtual-m7"} << "larger than 16 MB";
+        QTest::newRow("directory as a file") << QStringList{"cost", "/tmp", "--board", "virtual-m7"} << "is a directory";
         QTest::newRow("boards extra") << QStringList{"boards", "extra"} << "unexpected argument \"extra\"";
         QTest::newRow("presets a b") << QStringList{"presets", "a", "b"} << "unexpected argument \"a\"";
         QTest::newRow("help extra") << QStringList{"--help", "extra"} << "unexpected argument \"extra\"";
@@ -286,6 +289,16 @@ private slots:
         r = mcunet({"cost", file, "--board", "virtual-m7"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(".kernel: 9"), r.err.constData());
+        // Issue 14.10: numbers no double holds are a message, not an internal error.
+        for (const QByteArray& huge : {QByteArray("1e309"), QByteArray(100000, '9')}) {
+            QVERIFY(g.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            g.write(QByteArray(text).replace("\"resolution\": 80", "\"resolution\": " + huge));
+            g.close();
+            r = mcunet({"cost", file, "--board", "virtual-m7"});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(!r.err.contains("internal error") && r.err.contains(file.toUtf8()), r.err.constData());
+            QVERIFY(r.err.size() < 1000);
+        }
     }
 };
 
