@@ -52,6 +52,18 @@ QStringList smallRun(const QString& out, int epochs, int perClass) {
             QString::number(perClass), "--test-per-class", "10", "--calibration-images", "50", "--out", out, "--json"};
 }
 
+// A running process's stdout until it contains `marker` (or two minutes pass).
+QByteArray readUntil(QProcess& p, const char* marker) {
+    QByteArray seen;
+    QElapsedTimer t;
+    t.start();
+    while (!seen.contains(marker) && t.elapsed() < 120000) {
+        p.waitForReadyRead(1000);
+        seen += p.readAllStandardOutput();
+    }
+    return seen;
+}
+
 QByteArray fileBytes(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -116,13 +128,7 @@ private slots:
 
         QProcess p;
         p.start(MCUNET_CLI_PATH, smallRun(cut, 3, 40));
-        QByteArray seen;
-        QElapsedTimer t;
-        t.start();
-        while (!seen.contains("\"event\":\"epoch\"") && t.elapsed() < 120000) {
-            p.waitForReadyRead(1000);
-            seen += p.readAllStandardOutput();
-        }
+        const QByteArray seen = readUntil(p, "\"event\":\"epoch\"");
         QVERIFY2(seen.contains("\"event\":\"epoch\""), seen.constData());
         p.kill();  // SIGKILL: no chance to write anything more
         p.waitForFinished();
@@ -147,13 +153,7 @@ private slots:
         const QString out = dir.filePath("int");
         QProcess p;
         p.start(MCUNET_CLI_PATH, smallRun(out, 3, 40));
-        QByteArray seen;
-        QElapsedTimer t;
-        t.start();
-        while (!seen.contains("\"event\":\"step\"") && t.elapsed() < 120000) {
-            p.waitForReadyRead(1000);
-            seen += p.readAllStandardOutput();
-        }
+        QByteArray seen = readUntil(p, "\"event\":\"step\"");
         ::kill(static_cast<pid_t>(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(60000));
         seen += p.readAllStandardOutput();
