@@ -224,6 +224,8 @@ public:
             c.loadModule(*sn);
             sn->to(trainingDevice());
             GraphNet from = sn->extract(target_.architecture);
+            // The supernet's BatchNorm statistics belong to the largest subnet.
+            from->recalibrateBatchNorm(calibrationBatches(data_.train, s_.bnCalibrationImages));
             copyModule(*from, *trainee_.net);
         } else {
             if (c.architecture != target_.architecture && c.kind == "network")
