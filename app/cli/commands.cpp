@@ -72,9 +72,13 @@ const char* kUsage =
     "Every command takes --json to print one JSON document on stdout.\n";
 
 std::string withCommas(std::int64_t v) {
-    std::string s = std::to_string(v < 0 ? -v : v);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
-    return v < 0 ? "-" + s : s;
+    const std::string digits = std::to_string(v < 0 ? -v : v);
+    std::string out = v < 0 ? "-" : "";
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+        out.push_back(digits[i]);
+    }
+    return out;
 }
 
 std::string shapeText(const graph::Shape& s) {
@@ -466,6 +470,10 @@ int exportTfliteCommand(const std::vector<std::string>& argv) {
     return 0;
 }
 
+json readPlan(const std::string& dir) {
+    return json_read::parseFile((std::filesystem::path(dir) / "plan.json").string());
+}
+
 int runCommand(const std::vector<std::string>& argv) {
     Args args(argv, {"json"}, {"input", "runs", "model"});
     const auto modelDir = args.option("model");
@@ -482,6 +490,15 @@ int runCommand(const std::vector<std::string>& argv) {
         options.modelName = t.architecture.name;
         codegen::generate(t.int8, memory::plan(t.int8.graph, memory::Planner::Ours), project, options);
     }
+    // The input is checked against the plan before anything is compiled.
+    const std::int64_t expected = board::tensorBytesFromPlan(readPlan(project), "input");
+    std::error_code ec;
+    if (!std::filesystem::exists(*input, ec)) throw Error(*input + ": cannot open (no such file)");
+    if (!std::filesystem::is_regular_file(*input, ec)) throw Error(*input + ": not a regular file");
+    const auto size = std::filesystem::file_size(*input, ec);
+    if (ec || std::int64_t(size) != expected)
+        throw Error(*input + ": " + std::to_string(size) + " bytes, the model takes " + std::to_string(expected) +
+                    " (int8 input tensor)");
     const std::string exe = codegen::buildHostRunner(project);
     const ProcessResult r = runProcess({exe, *input, "-", std::to_string(runs)}, "", 3600);
     if (r.exitCode != 0) throw Error("run: " + (r.output.empty() ? std::string("the model failed") : r.output));
@@ -501,10 +518,6 @@ int runCommand(const std::vector<std::string>& argv) {
         std::cout << values << "\n";
     }
     return 0;
-}
-
-json readPlan(const std::string& dir) {
-    return json_read::parseFile((std::filesystem::path(dir) / "plan.json").string());
 }
 
 json buildJson(const board::FirmwareBuild& b, const json& plan, const board::Board& board) {
@@ -545,6 +558,7 @@ json flashVirtual(const board::Board& b, const std::string& elf, const std::stri
     board::VirtualBoard vb(b, elf);
     board::LinkClient link(vb.transport());
     const board::Hello hello = link.hello();
+    if (!planPath.empty()) board::checkHelloAgainstPlan(hello, json_read::parseFile(planPath));
     const json state = {{"board", b.id}, {"elf", std::filesystem::absolute(elf).string()},
                         {"plan", planPath.empty() ? json(nullptr) : json(std::filesystem::absolute(planPath).string())},
                         {"model", hello.model}, {"arena_bytes", hello.arenaBytes}};
@@ -572,6 +586,12 @@ int flashCommand(const std::vector<std::string>& argv) {
 }
 
 std::vector<std::int8_t> readInputFile(const std::string& path, std::size_t bytes) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw Error(path + ": cannot open (no such file)");
+    if (!std::filesystem::is_regular_file(path, ec)) throw Error(path + ": not a regular file");
+    if (std::filesystem::file_size(path, ec) != bytes)
+        throw Error(path + ": " + std::to_string(std::filesystem::file_size(path, ec)) + " bytes, the model takes " +
+                    std::to_string(bytes));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
     std::vector<std::int8_t> data((std::istreambuf_iterator<char>(in)), {});

@@ -1,5 +1,7 @@
 #include "board/link.h"
 
+#include <cstdio>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -163,7 +165,18 @@ Frame LinkClient::request(std::uint8_t type, const std::vector<std::uint8_t>& pa
             while (auto f = parser_.next()) {
                 if (f->id != req.id) continue;  // a stale reply to an earlier attempt
                 if (f->type == MCU_MSG_ERROR) {
-                    const std::string text(f->payload.begin() + (f->payload.empty() ? 0 : 1), f->payload.end());
+                    // The board's text, shown safely: printable ASCII, the rest as \xNN, bounded.
+                    std::string text;
+                    for (std::size_t i = f->payload.empty() ? 0 : 1; i < f->payload.size() && text.size() < 200; ++i) {
+                        const unsigned char c = f->payload[i];
+                        if (c >= 0x20 && c < 0x7f && c != '\\') {
+                            text += static_cast<char>(c);
+                        } else {
+                            char hex[8];
+                            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+                            text += hex;
+                        }
+                    }
                     throw LinkError("board: " + text);
                 }
                 if (f->type != replyType) continue;
@@ -251,9 +264,16 @@ std::vector<std::uint64_t> LinkClient::readProfile(int layers) {
         const Frame f = request(MCU_MSG_READ_PROFILE, payload, MCU_MSG_PROFILE_DATA, options_.timeoutMs);
         if (f.payload.size() != 4 + 8 * std::size_t(n) || int(get16(f.payload.data())) != first)
             throw LinkError("link: bad profile reply");
-        for (int i = 0; i < n; ++i)
-            counts.push_back(std::uint64_t(get32(f.payload.data() + 4 + 8 * i)) |
-                             std::uint64_t(get32(f.payload.data() + 8 + 8 * i)) << 32);
+        for (int i = 0; i < n; ++i) {
+            const std::uint64_t c = std::uint64_t(get32(f.payload.data() + 4 + 8 * i)) |
+                                    std::uint64_t(get32(f.payload.data() + 8 + 8 * i)) << 32;
+            // 2^48 counts is days of a Cortex-M at full speed for one layer:
+            // anything above is a broken or hostile board, never summed.
+            if (c > (std::uint64_t(1) << 48))
+                throw LinkError("link: the board reported an implausible count (" + std::to_string(c) + ") for layer " +
+                                std::to_string(first + i));
+            counts.push_back(c);
+        }
     }
     return counts;
 }

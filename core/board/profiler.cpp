@@ -29,6 +29,36 @@ std::vector<LayerInfo> layersFromPlan(const json& plan) {
     return layers;
 }
 
+std::int64_t tensorBytesFromPlan(const json& plan, const std::string& which) {
+    const json& t = jr::object(plan, which, "plan");
+    const json& shape = jr::array(t, "shape", "plan." + which);
+    if (shape.size() != 3) throw Error("plan." + which + ".shape: expected 3 dimensions (H, W, C)");
+    std::int64_t bytes = 1;
+    for (std::size_t i = 0; i < 3; ++i) {
+        if (!shape[i].is_number_integer() || shape[i].get<std::int64_t>() < 1 || shape[i].get<std::int64_t>() > 65536)
+            throw Error(jr::index("plan." + which + ".shape", i) + ": expected an integer from 1 to 65536, found " +
+                        shape[i].dump().substr(0, 40));
+        bytes *= shape[i].get<std::int64_t>();
+    }
+    if (bytes > (std::int64_t(64) << 20)) throw Error("plan." + which + ".shape: " + std::to_string(bytes) + " bytes is implausibly large");
+    return bytes;
+}
+
+void checkHelloAgainstPlan(const Hello& h, const json& plan) {
+    const std::size_t layers = jr::array(plan, "layers", "plan").size();
+    const std::int64_t arena = jr::integer(plan, "arena_bytes", "plan");
+    auto fail = [&](const std::string& what, std::int64_t board, std::int64_t planned) {
+        throw Error("the board reports " + what + " " + std::to_string(board) + ", the flashed plan has " +
+                    std::to_string(planned) + ": it runs other firmware; flash it again");
+    };
+    if (std::size_t(h.layers) != layers) fail("layers", h.layers, std::int64_t(layers));
+    if (std::int64_t(h.arenaBytes) != arena) fail("an arena of", h.arenaBytes, arena);
+    if (std::int64_t(h.inputBytes) != tensorBytesFromPlan(plan, "input"))
+        fail("input bytes", h.inputBytes, tensorBytesFromPlan(plan, "input"));
+    if (std::int64_t(h.outputBytes) != tensorBytesFromPlan(plan, "output"))
+        fail("output bytes", h.outputBytes, tensorBytesFromPlan(plan, "output"));
+}
+
 double estimateCycles(const LayerInfo& l, const LatencyTable& t) {
     double cycles = t.cyclesPerLayer;
     if (l.op == "add" || l.op == "average_pool") {

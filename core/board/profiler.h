@@ -20,6 +20,13 @@ struct LayerInfo {
     std::int64_t macs = 0, inputElements = 0, outputElements = 0;
 };
 std::vector<LayerInfo> layersFromPlan(const nlohmann::json& plan);
+// Sizes a plan's tensor takes ("input" or "output"), checked: three dimensions
+// of 1..65536 and at most 64 MB in all (a tampered plan.json never makes us
+// allocate without bound). Throws mcunet::Error naming the field.
+std::int64_t tensorBytesFromPlan(const nlohmann::json& plan, const std::string& which);
+// The board is not trusted: what its HELLO says (layers, arena, input and
+// output sizes) must match the plan of the firmware we flashed.
+void checkHelloAgainstPlan(const Hello& hello, const nlohmann::json& plan);
 
 double estimateCycles(const LayerInfo& layer, const LatencyTable& table);
 

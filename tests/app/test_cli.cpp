@@ -131,7 +131,19 @@ private slots:
         small.close();
         const Result bad = mcunet({"run", out, "--input", small.fileName()});
         QCOMPARE(bad.code, 2);
-        QVERIFY2(bad.err.contains("19200 bytes"), bad.err.constData());
+        QVERIFY2(bad.err.contains("3 bytes, the model takes 19200"), bad.err.constData());
+        // Issue 14.11: too large, missing or a directory: refused before any build.
+        QFile large(dir.filePath("large.bin"));
+        QVERIFY(large.open(QIODevice::WriteOnly));
+        large.write(QByteArray(19201, '\x01'));
+        large.close();
+        const Result tooLarge = mcunet({"run", out, "--input", large.fileName()});
+        QCOMPARE(tooLarge.code, 2);
+        QVERIFY2(tooLarge.err.contains("19201 bytes, the model takes 19200"), tooLarge.err.constData());
+        const Result missing = mcunet({"run", out, "--input", dir.filePath("missing.bin")});
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.contains("cannot open"), missing.err.constData());
+        QCOMPARE(mcunet({"run", out, "--input", dir.path()}).code, 2);
         QCOMPARE(mcunet({"run", dir.filePath("nowhere"), "--input", small.fileName()}).code, 2);
         QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7"}).code, 2);  // no --out
         // Without trained weights or an explicit --seed nothing is generated.

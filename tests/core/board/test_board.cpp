@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "board/board.h"
+#include "board/profiler.h"
 #include "common/error.h"
 
 using namespace mcunet;
@@ -15,6 +16,30 @@ using nlohmann::json;
 class TestBoard : public QObject {
     Q_OBJECT
 private slots:
+    // Issue 14.7/8: plan.json shapes are bounded before anything is
+    // allocated, and a board's HELLO must match the flashed plan.
+    void planShapesAndHelloAreChecked() {
+        nlohmann::json plan = {{"arena_bytes", 1000}, {"layers", nlohmann::json::array({{{"name", "a"}}, {{"name", "b"}}})},
+                               {"input", {{"shape", {8, 8, 3}}}}, {"output", {{"shape", {1, 1, 2}}}}};
+        QCOMPARE(board::tensorBytesFromPlan(plan, "input"), std::int64_t(192));
+        board::Hello h;
+        h.layers = 2;
+        h.arenaBytes = 1000;
+        h.inputBytes = 192;
+        h.outputBytes = 2;
+        board::checkHelloAgainstPlan(h, plan);
+        h.layers = 65535;
+        QVERIFY_THROWS_EXCEPTION(Error, board::checkHelloAgainstPlan(h, plan));
+        h.layers = 2;
+        h.arenaBytes = 0xffffffffu;
+        QVERIFY_THROWS_EXCEPTION(Error, board::checkHelloAgainstPlan(h, plan));
+        for (const nlohmann::json& bad : {nlohmann::json{100000, 100000, 3}, nlohmann::json{-1, 8, 3}, nlohmann::json{8, 8},
+                                          nlohmann::json{8, "8", 3}, nlohmann::json{1e300, 1, 1}}) {
+            plan["input"]["shape"] = bad;
+            QVERIFY_THROWS_EXCEPTION(Error, board::tensorBytesFromPlan(plan, "input"));
+        }
+    }
+
     void catalogHasTheBoards() {
         const board::Catalog c = board::Catalog::builtIn();
         for (const char* id : {"stm32f746g-disco", "nucleo-f767zi", "nucleo-h743zi", "stm32f412-disco", "nano33ble",

@@ -83,12 +83,68 @@ std::vector<std::int8_t> randomInput(std::mt19937& rng) {
     return in;
 }
 
+// Issue 14.8: a board that answers with hostile frames: an ERROR whose text
+// holds control and binary bytes, or a profile count near 2^64.
+class HostileBoard : public board::Transport {
+public:
+    explicit HostileBoard(bool errors) : errors_(errors) {}
+    void write(const std::vector<std::uint8_t>& bytes) override {
+        parser_.feed(bytes.data(), bytes.size());
+        while (auto f = parser_.next()) {
+            board::Frame reply;
+            reply.type = MCU_MSG_ERROR;
+            reply.id = f->id;
+            if (errors_) {
+                reply.payload.push_back(7);
+                for (char c : std::string("bad\x1b[2J\n\x01\xff\\end")) reply.payload.push_back(static_cast<std::uint8_t>(c));
+            } else {
+                reply.type = MCU_MSG_PROFILE_DATA;
+                reply.payload = {0, 0, 1, 0};  // first 0, count 1
+                for (int i = 0; i < 8; ++i) reply.payload.push_back(0xff);
+            }
+            const auto out = board::encodeFrame(reply);
+            pending_.insert(pending_.end(), out.begin(), out.end());
+        }
+    }
+    std::vector<std::uint8_t> read(int) override {
+        std::vector<std::uint8_t> out(pending_.begin(), pending_.end());
+        pending_.clear();
+        return out;
+    }
+
+private:
+    bool errors_;
+    board::FrameParser parser_;
+    std::deque<std::uint8_t> pending_;
+};
+
 }  // namespace
 
 class TestLink : public QObject {
     Q_OBJECT
 private slots:
     void init() { fake_board_reset(); }
+
+    void hostileBoardAnswersAreContained() {
+        HostileBoard errors(true);
+        board::LinkClient a(errors);
+        try {
+            a.hello();
+            QFAIL("no error");
+        } catch (const board::LinkError& e) {
+            const std::string m = e.what();
+            QVERIFY2(m.find("\\x1b") != std::string::npos && m.find("\\x0a") != std::string::npos, m.c_str());
+            for (unsigned char c : m) QVERIFY(c >= 0x20 && c < 0x7f);  // nothing raw reaches a terminal
+        }
+        HostileBoard counts(false);
+        board::LinkClient b(counts);
+        try {
+            b.readProfile(1);
+            QFAIL("no error");
+        } catch (const board::LinkError& e) {
+            QVERIFY2(std::string(e.what()).find("implausible count") != std::string::npos, e.what());
+        }
+    }
 
     void framesRoundTrip() {
         board::Frame f{0x42, 7, {1, 2, 3, 0xA5, 0x5A}};
