@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/cleanup.h"
 
 int main(int argc, char** argv) {
+    // Ctrl-C or SIGTERM: no compiler, QEMU or temporary folder outlives us.
+    mcunet::cleanup::installSignalCleanup();
     try {
         const int code = mcunet::cli::run(std::vector<std::string>(argv + 1, argv + argc));
         // Output that could not be written (a full disk, a closed pipe) is a

@@ -13,6 +13,7 @@
 
 #include "board/board.h"
 #include "cli/args.h"
+#include "common/cleanup.h"
 #include "common/error.h"
 #include "common/process.h"
 #include "eval/accuracy.h"
@@ -44,6 +45,7 @@ int trainCommand(const std::vector<std::string>& argv) {
     for (std::string& a : args) cargs.push_back(a.data());
     cargs.push_back(nullptr);
     std::fflush(stdout);
+    cleanup::resetSignalMaskInChild();  // mcunet-train handles SIGINT itself (checkpoint, then stop)
     ::execv(exe.c_str(), cargs.data());
     throw Error("cannot start " + exe + ": " + std::strerror(errno));
 }
@@ -116,7 +118,15 @@ int evalCommand(const std::vector<std::string>& argv) {
     name.push_back('\0');
     if (!::mkdtemp(name.data())) throw Error("eval: cannot create a temporary folder");
     const std::string workDir(name.data());
-    struct Cleanup { std::string d; ~Cleanup() { std::error_code ec; fs::remove_all(d, ec); } } cleanup{workDir};
+    struct Cleanup {
+        std::string d;
+        int token;
+        ~Cleanup() {
+            std::error_code ec;
+            fs::remove_all(d, ec);
+            cleanup::remove(token);
+        }
+    } removeWork{workDir, cleanup::addDirectory(workDir)};
     if (!args.flag("no-host")) {
         std::vector<std::vector<std::int8_t>> host;
         timed("int8-host-c", test, [&] { host = eval::runHostC(m.int8, test, workDir + "/host"); return eval::predictions(host); });

@@ -1,5 +1,7 @@
 #include "board/virtual_board.h"
 
+#include "common/cleanup.h"
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -56,9 +58,10 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     const std::string qemu = findProgram(options.qemu);
     if (qemu.empty()) throw Error("virtual board: " + options.qemu + " not found (install qemu-system-arm)");
     readElf(elf);  // refuses a file that is not an ARM ELF before QEMU does, with a clearer message
-    char tmpl[] = "/tmp/mcunet-qemu-XXXXXX";
-    if (!mkdtemp(tmpl)) throw Error("virtual board: cannot create a temporary directory");
-    tempDir_ = tmpl;
+    std::string pattern = (fs::temp_directory_path() / "mcunet-qemu-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw Error("virtual board: cannot create a temporary directory");
+    tempDir_ = pattern;
+    cleanupToken_ = cleanup::addDirectory(tempDir_);  // removed even if a signal ends us
     logPath_ = tempDir_ + "/qemu.log";
     const int port = freeLoopbackPort();
     const std::vector<std::string> argv = {
@@ -69,6 +72,7 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     pid_ = fork();
     if (pid_ < 0) throw Error("virtual board: fork failed");
     if (pid_ == 0) {
+        cleanup::resetSignalMaskInChild();
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // QEMU dies with us, whatever kills us
         if (getppid() != parent) _exit(1);
         setpgid(0, 0);
@@ -113,6 +117,7 @@ VirtualBoard::~VirtualBoard() {
     stop();
     std::error_code ignored;
     if (!tempDir_.empty()) fs::remove_all(tempDir_, ignored);
+    if (cleanupToken_) cleanup::remove(cleanupToken_);
 }
 
 bool VirtualBoard::running() const {

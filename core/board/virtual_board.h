@@ -36,6 +36,7 @@ private:
     pid_t pid_ = -1;
     std::string logPath_;
     std::string tempDir_;
+    int cleanupToken_ = 0;
     std::unique_ptr<Transport> transport_;
 };
 

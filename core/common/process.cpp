@@ -1,5 +1,7 @@
 #include "common/process.h"
 
+#include "common/cleanup.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -42,6 +44,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
         return r;
     }
     if (pid == 0) {
+        cleanup::resetSignalMaskInChild();
         setpgid(0, 0);  // own process group: a timeout kills its children too
         dup2(pipeFd[1], STDOUT_FILENO);
         dup2(pipeFd[1], STDERR_FILENO);
@@ -57,6 +60,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
         _exit(127);
     }
     setpgid(pid, pid);
+    const int token = cleanup::addProcessGroup(pid);  // killed with us if a signal ends this program
     close(pipeFd[1]);
     r.started = true;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutSeconds);
@@ -82,6 +86,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    cleanup::remove(token);
     if (WIFEXITED(status)) r.exitCode = WEXITSTATUS(status);
     if (r.exitCode == 127 && r.output.empty()) r.started = false;
     return r;

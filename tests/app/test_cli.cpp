@@ -5,6 +5,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QDir>
+#include <QThread>
+
+#include <signal.h>
 
 namespace {
 
@@ -277,6 +281,53 @@ private slots:
         QVERIFY(p.waitForFinished(60000));
         QVERIFY(p.exitCode() != 0);
         QVERIFY(p.readAllStandardError().contains("cannot write the output"));
+    }
+
+    // Issue 14.9: Ctrl-C or SIGTERM during the cross build or while QEMU runs
+    // leaves no compiler, no QEMU and no temporary folder behind.
+    void signalsLeaveNothingBehind_data() {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<QString>("phase");  // what must be running when the signal comes
+        QTest::newRow("SIGINT in the build") << int(SIGINT) << "build";
+        QTest::newRow("SIGTERM in the build") << int(SIGTERM) << "build";
+        QTest::newRow("SIGINT on the board") << int(SIGINT) << "qemu";
+        QTest::newRow("SIGTERM on the board") << int(SIGTERM) << "qemu";
+    }
+    void signalsLeaveNothingBehind() {
+        QFETCH(int, signal);
+        QFETCH(QString, phase);
+        QTemporaryDir tmp, state;
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("TMPDIR", tmp.path());
+        env.insert("XDG_STATE_HOME", state.path());
+        p.setProcessEnvironment(env);
+        const QString out = state.filePath("proj");
+        p.start(MCUNET_CLI_PATH, {"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7", "--profile",
+                                  "--runs", "200", "--out", out});
+        // Children of ours, seen in /proc by what their command line mentions.
+        auto running = [&](const QString& needle) {
+            for (const QString& pid : QDir("/proc").entryList(QDir::Dirs)) {
+                QFile cmd("/proc/" + pid + "/cmdline");
+                if (pid.toInt() > 0 && pid.toInt() != p.processId() && cmd.open(QIODevice::ReadOnly) &&
+                    cmd.readAll().contains(needle.toUtf8()))
+                    return true;
+            }
+            return false;
+        };
+        const QString needle = phase == "build" ? out + "/build-virtual-m7" : QString("qemu-system-arm");
+        QElapsedTimer t;
+        t.start();
+        while (!running(phase == "build" ? out : needle) && t.elapsed() < 60000) QThread::msleep(20);
+        if (phase == "qemu")
+            while (QDir(tmp.path()).entryList({"mcunet-qemu-*"}, QDir::Dirs).isEmpty() && t.elapsed() < 60000) QThread::msleep(20);
+        QVERIFY2(t.elapsed() < 60000, qPrintable(phase + " never started"));
+        ::kill(static_cast<pid_t>(p.processId()), signal);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 128 + signal);
+        QThread::msleep(300);
+        QVERIFY2(QDir(tmp.path()).entryList({"mcunet-qemu-*"}, QDir::Dirs).isEmpty(), "a QEMU folder is left");
+        QVERIFY2(!running(out), "a child is still running");
     }
 
     void invalidArchitectureFiles() {

@@ -1,0 +1,24 @@
+#pragma once
+// What must not outlive a command ended by Ctrl-C or SIGTERM: child process
+// groups (compilers, QEMU) and temporary folders. Code that starts a child or
+// makes a temporary folder registers it here and unregisters it when done;
+// a program that calls installSignalCleanup() then, on SIGINT, SIGTERM or
+// SIGHUP, kills the registered groups, removes the registered folders and
+// exits with 128 + the signal. The work runs on a thread that waits for the
+// signals (sigwait), never inside a signal handler.
+#include <string>
+#include <sys/types.h>
+
+namespace mcunet::cleanup {
+
+int addProcessGroup(pid_t group);
+int addDirectory(const std::string& dir);
+void remove(int token);
+
+// Call at the start of main(), before any thread starts. Children started
+// with runProcess or VirtualBoard get the default signal mask back.
+void installSignalCleanup();
+// In a forked child before exec: the default signal mask (no blocked signals).
+void resetSignalMaskInChild();
+
+}  // namespace mcunet::cleanup
