@@ -1,6 +1,7 @@
 #include "cli/args.h"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <type_traits>
 
@@ -56,13 +57,16 @@ T parseOption(const std::string& name, const std::string& text, T min, T max, co
         value = parse(text, &used);
         if (used != text.size()) throw std::invalid_argument(text);
     } catch (const std::exception&) {
-        throw Error("--" + name + ": \"" + text + "\" is not " + kind);
+        throw Error("--" + name + ": \"" + text.substr(0, 40) + "\" is not " + kind);
     }
     if constexpr (std::is_floating_point_v<T>)
         if (!std::isfinite(value)) throw Error("--" + name + ": \"" + text + "\" is not " + kind);
-    if (value < min || value > max)
-        throw Error("--" + name + ": " + text + " is out of range (" + std::to_string(min) + " to " +
-                    std::to_string(max) + ")");
+    if (value < min || value > max) {
+        // Bounds as people write them: 1 to 65536, 0.05 to 4, not 1.000000.
+        char range[96];
+        std::snprintf(range, sizeof range, "%.10g to %.10g", double(min), double(max));
+        throw Error("--" + name + ": " + text.substr(0, 40) + " is out of range (" + range + ")");
+    }
     return value;
 }
 

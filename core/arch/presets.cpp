@@ -118,8 +118,10 @@ Architecture preset(const std::string& name) {
     static const std::regex family(R"(^(mbv2|proxyless)-w([0-9]+(\.[0-9]+)?)-r([0-9]+)$)");
     std::smatch m;
     if (std::regex_match(name, m, family)) {
+        if (m[4].str().size() > 5 || m[2].str().size() > 8)
+            throw Error("preset " + name.substr(0, 60) + ": resolution or width is out of range (resolution 8 to 1024, width 0.05 to 4.0)");
         const double width = std::stod(m[2].str());
-        const long resolution = m[4].str().size() > 5 ? 0 : std::stol(m[4].str());
+        const long resolution = std::stol(m[4].str());
         Architecture a = m[1].str() == "mbv2" ? mobileNetV2(width, static_cast<int>(resolution))
                                               : proxylessMobile(width, static_cast<int>(resolution));
         a.name = name;

@@ -3,6 +3,7 @@
 #include "common/atomic_file.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +54,9 @@ const json& field(const json& object, const std::string& key, const std::string&
 
 std::int64_t integer(const json& object, const std::string& key, const std::string& path) {
     const json& value = field(object, key, path);
+    // An unsigned value above INT64_MAX would wrap to a negative number.
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+        throw Error(join(path, key) + ": " + value.dump() + " is out of range");
     if (value.is_number_integer()) return value.get<std::int64_t>();
     if (value.is_number_float()) {
         double d = value.get<double>();

@@ -225,6 +225,9 @@ private slots:
         // Issue 14.7/12: bounded reads, and the message says what the path is.
         QTest::newRow("device as a file") << QStringList{"cost", "/dev/zero", "--board", "virtual-m7"} << "larger than 16 MB";
         QTest::newRow("directory as a file") << QStringList{"cost", "/tmp", "--board", "virtual-m7"} << "is a directory";
+        // Issue 14.12: messages say what the user typed.
+        QTest::newRow("preset resolution overflow") << QStringList{"preset", "mbv2-w0.5-r99999999999999999999"} << "resolution or width is out of range";
+        QTest::newRow("range as typed") << QStringList{"space", "--board", "virtual-m7", "--sram", "0.5"} << "is out of range (1 to 65536)";
         QTest::newRow("boards extra") << QStringList{"boards", "extra"} << "unexpected argument \"extra\"";
         QTest::newRow("presets a b") << QStringList{"presets", "a", "b"} << "unexpected argument \"a\"";
         QTest::newRow("help extra") << QStringList{"--help", "extra"} << "unexpected argument \"extra\"";
@@ -352,6 +355,13 @@ private slots:
         r = mcunet({"cost", file, "--board", "virtual-m7"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(".kernel: 9"), r.err.constData());
+        // Issue 14.12: an integer above INT64_MAX is reported as written.
+        QVERIFY(g.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        g.write(QByteArray(text).replace("\"resolution\": 80", "\"resolution\": 9223372036854775808"));
+        g.close();
+        r = mcunet({"cost", file, "--board", "virtual-m7"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("resolution: 9223372036854775808 is out of range"), r.err.constData());
         // Issue 14.10: numbers no double holds are a message, not an internal error.
         for (const QByteArray& huge : {QByteArray("1e309"), QByteArray(100000, '9')}) {
             QVERIFY(g.open(QIODevice::WriteOnly | QIODevice::Truncate));
