@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+#include <QDateTime>
 
 #include <fstream>
 
@@ -129,6 +130,38 @@ private slots:
         QVERIFY(!window.document()->isModified());
         QVERIFY(!QFile::exists(autosave));
         QCOMPARE(script.errors, 0);
+    }
+
+    // Issue 14.6: a corrupt autosave (newer than the project, truncated):
+    // accepting recovery says why it failed, sets the autosave aside, opens
+    // the project itself, and the prompt does not come back.
+    void corruptAutosaveIsSetAside() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("p.mcuproj");
+        ProjectDocument doc(board::Catalog::builtIn());
+        QString error;
+        QVERIFY2(doc.save(path, &error), qPrintable(error));
+        const QString autosave = QString::fromStdString(project::autosavePath(path.toStdString()));
+        QFile f(autosave);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"schema_version\": 2, \"na");
+        f.close();
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime));
+        f.close();
+        QVERIFY(project::hasNewerAutosave(path.toStdString()));
+        MainWindow window(board::Catalog::builtIn());
+        Script script;
+        window.setPrompts(script.prompts());
+        QVERIFY(window.openProject(path));
+        QCOMPARE(window.document()->filePath(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(script.errors, 1);
+        QVERIFY2(script.lastError.contains("set aside"), qPrintable(script.lastError));
+        QVERIFY(!QFile::exists(autosave));
+        QCOMPARE(QDir(dir.path()).entryList({"*.corrupt-*"}).size(), 1);  // kept, not deleted
+        QVERIFY(!project::hasNewerAutosave(path.toStdString()));
+        QVERIFY(window.openProject(path));  // no prompt, no error the second time
+        QCOMPARE(script.errors, 1);
     }
 
     void undoRedoEveryEdit() {

@@ -4,6 +4,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -164,6 +165,15 @@ void MainWindow::updateTitle() {
     setWindowModified(document_->isModified());
 }
 
+QString MainWindow::setAside(const QString& file) {
+    const QString aside = file + QStringLiteral(".corrupt-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    if (!QFile::rename(file, aside)) {
+        QFile::remove(file);
+        return tr("(removed: it could not be renamed)");
+    }
+    return aside;
+}
+
 void MainWindow::reportError(const QString& title, const QString& message) {
     statusBar()->showMessage(message, 10000);
     if (prompts_.error) prompts_.error(title, message);
@@ -176,13 +186,21 @@ bool MainWindow::openProject(const QString& path) {
     if (QFileInfo::exists(path) && project::hasNewerAutosave(projectPath)) {
         const QString autosave = QString::fromStdString(project::autosavePath(projectPath));
         if (prompts_.recover && prompts_.recover(autosave)) {
-            ok = document_->recover(path, autosave, &error);
-            if (ok) statusBar()->showMessage(tr("Recovered unsaved work from %1").arg(autosave), 8000);
+            QString recoverError;
+            ok = document_->recover(path, autosave, &recoverError);
+            if (ok) {
+                statusBar()->showMessage(tr("Recovered unsaved work from %1").arg(autosave), 8000);
+            } else {
+                // A corrupt autosave is set aside (never deleted, never offered
+                // again) and the saved project opens.
+                reportError(tr("Cannot recover"), tr("%1\n\nThe autosave was set aside as %2; the saved project opens instead.")
+                                                      .arg(recoverError, QDir::toNativeSeparators(setAside(autosave))));
+            }
         } else {
             QFile::remove(autosave);
         }
     }
-    if (!ok && error.isEmpty()) ok = document_->load(path, &error);
+    if (!ok) ok = document_->load(path, &error);
     if (!ok) {
         reportError(tr("Cannot open project"), error);
         return false;
@@ -203,7 +221,9 @@ void MainWindow::newProject() {
     const QString untitled = ProjectDocument::untitledAutosaveFile();
     if (QFileInfo::exists(untitled) && prompts_.recover && prompts_.recover(untitled)) {
         QString error;
-        if (!document_->recover(QString(), untitled, &error)) reportError(tr("Cannot recover"), error);
+        if (!document_->recover(QString(), untitled, &error))
+            reportError(tr("Cannot recover"), tr("%1\n\nThe autosave was set aside as %2.")
+                                                  .arg(error, QDir::toNativeSeparators(setAside(untitled))));
     }
 }
 

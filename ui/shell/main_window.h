@@ -69,6 +69,8 @@ private:
     bool maybeSave();
     void updateTitle();
     void reportError(const QString& title, const QString& message);
+    // Renames a file that cannot be used to FILE.corrupt-<time>; returns the new name.
+    QString setAside(const QString& file);
     void readSettings();
     void writeSettings();
 
