@@ -1,5 +1,9 @@
 #include "cost/cost.h"
 
+#include <algorithm>
+
+#include "common/error.h"
+
 namespace mcunet::cost {
 
 using graph::OpKind;
@@ -89,6 +93,16 @@ std::int64_t totalFlashBytes(const graph::Graph& g, const board::Board& b) {
     std::int64_t bytes = b.runtimeFlashBytes;
     for (const graph::Op& op : g.ops()) bytes += opFlashBytes(g, op);
     return bytes;
+}
+
+void checkBuildable(const graph::Graph& g, const std::string& name) {
+    std::int64_t weights = 0, largest = 0;
+    for (const graph::Op& op : g.ops()) weights += opParams(g, op);
+    for (const graph::Tensor& t : g.tensors()) largest = std::max(largest, t.bytes());
+    if (weights > kMaxBuildableBytes || largest > kMaxBuildableBytes)
+        throw Error(name + ": needs " + std::to_string(weights >> 20) + " MB of weights and " + std::to_string(largest >> 20) +
+                    " MB for its largest tensor, more than any microcontroller has (limit " +
+                    std::to_string(kMaxBuildableBytes >> 20) + " MB); no code or weights are made for it");
 }
 
 }  // namespace mcunet::cost

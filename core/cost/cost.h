@@ -46,6 +46,15 @@ double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::
 ModelCost estimate(const graph::Graph& g, const board::Board& b);
 // MACs and Flash only (no per-layer list, no latency): the search's fast path.
 std::int64_t totalMacs(const graph::Graph& g);
+
+// The most a network we generate, quantize or train may need: no
+// microcontroller has more (the largest boards have 2 MB of Flash and 1 MB of
+// SRAM), and a network past it would only exhaust the host's memory.
+inline constexpr std::int64_t kMaxBuildableBytes = std::int64_t(64) << 20;
+// Throws mcunet::Error saying how much the network needs when its weights or
+// its largest tensor exceed kMaxBuildableBytes (checked before anything is
+// allocated for it).
+void checkBuildable(const graph::Graph& g, const std::string& name);
 std::int64_t totalFlashBytes(const graph::Graph& g, const board::Board& b);
 
 }  // namespace mcunet::cost

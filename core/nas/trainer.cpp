@@ -10,6 +10,7 @@
 #include "arch/architecture_json.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "cost/cost.h"
 #include "graph/build.h"
 #include "nas/checkpoint.h"
 #include "nas/networks.h"
@@ -204,6 +205,10 @@ public:
             throw Error("batch: " + std::to_string(s.batch) + " is larger than the " +
                         std::to_string(data.train.size()) + " training images");
         torch::manual_seed(s.seed);
+        cost::checkBuildable(graph::buildGraph(target.supernet ? space::largest(*target.supernet, target.architecture.resolution,
+                                                                                 target.architecture.width)
+                                                               : target.architecture),
+                             target.architecture.name);
         if (target.supernet) {
             trainee_.supernet = Supernet(*target.supernet, target.architecture.resolution, target.architecture.width);
             trainee_.supernet->checkMember(target.architecture);

@@ -5,12 +5,14 @@
 #include <random>
 
 #include "common/error.h"
+#include "cost/cost.h"
 
 namespace mcunet::quant {
 
 using graph::OpKind;
 
 FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
+    cost::checkBuildable(g, "network");
     FloatModel m{g, {}};
     m.ops.resize(g.ops().size());
     std::mt19937_64 rng(seed);

@@ -333,6 +333,35 @@ private slots:
         QVERIFY2(!running(out), "a child is still running");
     }
 
+    // Issue 14.7: an architecture at every documented maximum is refused,
+    // saying why, before anything is allocated for its weights.
+    void largestArchitectureIsRefusedQuickly() {
+        QTemporaryDir dir;
+        QJsonObject block{{"kernel", 7}, {"expand", 8}};
+        QJsonArray blocks, stages;
+        for (int i = 0; i < 16; ++i) blocks.append(block);
+        for (int i = 0; i < 12; ++i) stages.append(QJsonObject{{"channels", 8192}, {"stride", i < 9 ? 2 : 1}, {"blocks", blocks}});
+        const QJsonObject a{{"format", "mcunet-architecture"}, {"schema_version", 1}, {"name", "huge"},
+                            {"resolution", 1024}, {"width_multiplier", 4.0}, {"input_channels", 16}, {"num_classes", 100000},
+                            {"stem", QJsonObject{{"channels", 4096}, {"kernel", 7}, {"stride", 2}}},
+                            {"first_block", QJsonObject{{"channels", 4096}, {"kernel", 7}}}, {"stages", stages},
+                            {"feature_mix", QJsonObject{{"channels", 8192}, {"scale_with_width", true}}}};
+        QFile f(dir.filePath("huge.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(a).toJson());
+        f.close();
+        QElapsedTimer t;
+        t.start();
+        for (const QStringList& args : {QStringList{"codegen", f.fileName(), "--seed", "1", "--board", "virtual-m7", "--out", dir.filePath("g")},
+                                        QStringList{"export-tflite", f.fileName(), "--seed", "1", "--out", dir.filePath("h.tflite")}}) {
+            const Result r = mcunet(args);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("more than any microcontroller has"), r.err.constData());
+        }
+        QVERIFY2(t.elapsed() < 20000, qPrintable(QString::number(t.elapsed())));
+        QVERIFY(!QFile::exists(dir.filePath("g")));
+    }
+
     void invalidArchitectureFiles() {
         QTemporaryDir dir;
         const QString truncated = dir.filePath("t.json");
