@@ -22,6 +22,7 @@
 #include "cli/args.h"
 #include "cli/train_commands.h"
 #include "quant/model_dir.h"
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "codegen/build.h"
 #include "codegen/codegen.h"
@@ -123,16 +124,6 @@ ModelSource modelFrom(const Args& args, const std::string& command) {
     m.model = quant::quantizeSeeded(graph::buildGraph(m.architecture), m.seed);
     m.weights = "seeded random (seed " + std::to_string(m.seed) + ")";
     return m;
-}
-
-// A fresh private folder for a command's work (mkdtemp): never a predictable
-// shared path, so two runs never collide.
-std::string freshTempDir(const std::string& what) {
-    std::string pattern = (std::filesystem::temp_directory_path() / ("mcunet-" + what + "-XXXXXX")).string();
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    if (!::mkdtemp(name.data())) throw Error(what + ": cannot create a temporary folder");
-    return std::string(name.data());
 }
 
 // The board named by --board; `virtualOnly` names the action real boards
@@ -485,7 +476,7 @@ int runCommand(const std::vector<std::string>& argv) {
     if (modelDir) {
         // A trained model: generate it into a private folder first.
         const quant::TrainedModel t = quant::loadTrainedModel(*modelDir);
-        project = freshTempDir("run");
+        project = atomic_file::makeTempDirectory("run");
         codegen::Options options;
         options.modelName = t.architecture.name;
         codegen::generate(t.int8, memory::plan(t.int8.graph, memory::Planner::Ours), project, options);
@@ -653,7 +644,7 @@ int deployCommand(const std::vector<std::string>& argv) {
     const memory::Planner planner = memory::parsePlanner(args.option("planner").value_or("ours"));
     const std::uint64_t seed = source.seed;
     const int runs = static_cast<int>(args.integer("runs", 2, 1, 1000));
-    const std::string dir = args.option("out") ? *args.option("out") : freshTempDir("deploy");
+    const std::string dir = args.option("out") ? *args.option("out") : atomic_file::makeTempDirectory("deploy");
     const quant::QuantizedModel& model = source.model;
     const graph::Graph& g = model.graph;
     const memory::Plan plan = memory::plan(model.graph, planner);

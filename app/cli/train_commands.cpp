@@ -13,6 +13,7 @@
 
 #include "board/board.h"
 #include "cli/args.h"
+#include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/process.h"
@@ -113,11 +114,7 @@ int evalCommand(const std::vector<std::string>& argv) {
     std::vector<std::vector<std::int8_t>> ref;
     timed("int8-reference", test, [&] { ref = eval::runInterpreter(m.int8, test, threads); return eval::predictions(ref); });
     int hostDiff = -1, boardDiff = -1;
-    const std::string work = (fs::temp_directory_path() / "mcunet-eval-XXXXXX").string();
-    std::vector<char> name(work.begin(), work.end());
-    name.push_back('\0');
-    if (!::mkdtemp(name.data())) throw Error("eval: cannot create a temporary folder");
-    const std::string workDir(name.data());
+    const std::string workDir = atomic_file::makeTempDirectory("eval");
     struct Cleanup {
         std::string d;
         int token;

@@ -14,15 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-json settingsRecord(const nas::TrainSettings& s) {
-    return {{"epochs", s.epochs}, {"batch", s.batch}, {"threads", s.threads},
-            {"optimizer", s.optimizer == nas::OptimizerKind::Sgd ? "sgd" : "adamw"},
-            {"learning_rate", s.learningRate}, {"momentum", s.momentum}, {"weight_decay", s.weightDecay},
-            {"label_smoothing", s.labelSmoothing}, {"schedule", "cosine"}, {"seed", s.seed},
-            {"crop_padding", s.augmentation.cropPadding}, {"horizontal_flip", s.augmentation.horizontalFlip},
-            {"max_steps_per_epoch", s.maxStepsPerEpoch}};
-}
-
 void printConfusion(const quant::Accuracy& a, const std::vector<std::string>& classes) {
     std::printf("\nconfusion (%s; rows: true class, columns: predicted)\n%14s", a.engine.c_str(), "");
     for (std::size_t c = 0; c < classes.size(); ++c) std::printf(" %5zu", c);
@@ -58,7 +49,7 @@ int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, c
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     json history = json::array();
     for (const nas::EpochReport& r : outcome.history) history.push_back(nas::epochToJson(r));
-    m.training = {{"data", dataRecord}, {"settings", settingsRecord(settings)}, {"history", history},
+    m.training = {{"data", dataRecord}, {"settings", nas::toJson(settings)}, {"history", history},
                   {"validation_accuracy", outcome.validationAccuracy}, {"seconds", seconds}};
     quant::saveTrainedModel(m, outDir, {{checkpoint, "checkpoint.pt"}});
     std::error_code ec;

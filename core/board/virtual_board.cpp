@@ -1,5 +1,6 @@
 #include "board/virtual_board.h"
 
+#include "common/atomic_file.h"
 #include "common/cleanup.h"
 
 #include <fcntl.h>
@@ -58,9 +59,7 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     const std::string qemu = findProgram(options.qemu);
     if (qemu.empty()) throw Error("virtual board: " + options.qemu + " not found (install qemu-system-arm)");
     readElf(elf);  // refuses a file that is not an ARM ELF before QEMU does, with a clearer message
-    std::string pattern = (fs::temp_directory_path() / "mcunet-qemu-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw Error("virtual board: cannot create a temporary directory");
-    tempDir_ = pattern;
+    tempDir_ = atomic_file::makeTempDirectory("qemu");
     cleanupToken_ = cleanup::addDirectory(tempDir_);  // removed even if a signal ends us
     logPath_ = tempDir_ + "/qemu.log";
     const int port = freeLoopbackPort();

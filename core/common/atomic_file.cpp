@@ -79,6 +79,12 @@ void writeText(const std::string& path, const std::string& bytes) {
     });
 }
 
+std::string makeTempDirectory(const std::string& what) {
+    std::string pattern = (fs::temp_directory_path() / ("mcunet-" + what + "-XXXXXX")).string();
+    if (!::mkdtemp(pattern.data())) throw Error(what + ": cannot create a temporary folder in " + pattern + ": " + errnoText());
+    return pattern;
+}
+
 std::string makeTempDirectoryBeside(const std::string& path) {
     fs::path p(path);
     std::string pattern = p.string();

@@ -18,6 +18,11 @@ void replace(const std::string& path, const std::function<void(const std::string
 // replace() with the given bytes.
 void writeText(const std::string& path, const std::string& bytes);
 
+// A fresh private folder in the temporary directory ($TMPDIR or /tmp),
+// `mcunet-<what>-XXXXXX` (mkdtemp): never a predictable shared path, so two
+// runs never collide and a name read from a file never picks the place.
+std::string makeTempDirectory(const std::string& what);
+
 // A fresh directory beside `path` (`<path>.tmp-XXXXXX`, mkdtemp) to fill and
 // then commit with commitDirectory().
 std::string makeTempDirectoryBeside(const std::string& path);

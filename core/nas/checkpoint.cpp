@@ -35,6 +35,15 @@ space::SearchSpace spaceFromJson(const json& j) {
     return s;
 }
 
+json toJson(const TrainSettings& s) {
+    return {{"epochs", s.epochs}, {"batch", s.batch}, {"threads", s.threads},
+            {"optimizer", s.optimizer == OptimizerKind::Sgd ? "sgd" : "adamw"}, {"learning_rate", s.learningRate},
+            {"momentum", s.momentum}, {"weight_decay", s.weightDecay}, {"label_smoothing", s.labelSmoothing},
+            {"schedule", "cosine"}, {"seed", s.seed}, {"crop_padding", s.augmentation.cropPadding},
+            {"horizontal_flip", s.augmentation.horizontalFlip}, {"max_steps_per_epoch", s.maxStepsPerEpoch},
+            {"random_subnets", s.randomSubnets}, {"warmup_share", s.warmupShare}};
+}
+
 json epochToJson(const EpochReport& r) {
     json j = {{"epoch", r.epoch}, {"epochs", r.epochs}, {"train_loss", r.trainLoss}, {"train_accuracy", r.trainAccuracy},
               {"validation_accuracy", r.validationAccuracy}, {"seconds", r.seconds}, {"images_per_second", r.imagesPerSecond}};

@@ -387,14 +387,14 @@ private:
         return trainee_.net;
     }
 
+    // What a resume must match: the settings (threads may change), the data
+    // size and the number of ranks.
     nlohmann::json settingsJson() const {
-        return {{"epochs", s_.epochs}, {"batch", s_.batch}, {"seed", s_.seed},
-                {"optimizer", s_.optimizer == OptimizerKind::Sgd ? "sgd" : "adamw"},
-                {"learning_rate", s_.learningRate}, {"momentum", s_.momentum}, {"weight_decay", s_.weightDecay},
-                {"label_smoothing", s_.labelSmoothing}, {"crop_padding", s_.augmentation.cropPadding},
-                {"flip", s_.augmentation.horizontalFlip}, {"max_steps_per_epoch", s_.maxStepsPerEpoch},
-                {"random_subnets", s_.randomSubnets}, {"warmup_share", s_.warmupShare},
-                {"train_images", data_.train.size()}, {"ranks", collective_ ? collective_->size() : 1}};
+        nlohmann::json j = toJson(s_);
+        j.erase("threads");
+        j["train_images"] = data_.train.size();
+        j["ranks"] = collective_ ? collective_->size() : 1;
+        return j;
     }
 
     void save() {

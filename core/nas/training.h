@@ -72,6 +72,10 @@ struct EpochReport {
     double imagesPerSecond = 0;
 };
 
+// The settings as JSON (the model directory's training record; checkpoints
+// keep them to refuse a resume with other flags).
+nlohmann::json toJson(const TrainSettings& s);
+
 // The record of one epoch as JSON (progress lines, checkpoints, model.json).
 nlohmann::json epochToJson(const EpochReport& r);
 
