@@ -12,6 +12,7 @@ PACKAGES=(
   ccache            # compiler cache: cheap rebuilds and CI runs
   pkg-config        # finds libraries without CMake configs
   nlohmann-json3-dev  # JSON for architecture, board, plan and CLI output
+  libcli11-dev      # CLI11 (header-only): command lines of mcunet and mcunet-train
   qt6-base-dev      # Qt 6 (Qt Test for the suite; Widgets for the studio)
   qt6-svg-dev       # the studio: SVG export of every chart (QSvgGenerator)
   libqcustomplot-dev  # the studio's charts (QCustomPlot header and CMake config)
@@ -31,6 +32,9 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin  # Open MPI: data-parallel training (mpirun -np N mcunet train)
   zlib1g-dev              # zlib: reading the gzip-compressed IDX files in place
   dataset-fashion-mnist   # Fashion-MNIST IDX files: the default demo data and the training tests' data
+  libusb-1.0-0-dev        # libusb-1.0: USB discovery, hot-plug and DfuSe flashing of real boards (core/device)
+  umockdev libumockdev-dev  # emulated USB devices beneath libusb for the core/device tests (umockdev-wrapper)
+  dfu-util                # cross-checks the tests' DfuSe simulator; flashes DFU boards by hand too
 )
 
 missing=()

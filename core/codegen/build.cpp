@@ -24,6 +24,9 @@ namespace {
 std::vector<fs::path> sources(const fs::path& dir, const std::string& prefix, bool withRunner) {
     std::vector<fs::path> files = {dir / (prefix + ".c"), dir / (prefix + "_weights.c")};
     if (withRunner) files.push_back(dir / (prefix + "_host.c"));
+    std::error_code ec;
+    if (!fs::is_directory(dir / "kernels", ec))
+        throw Error(dir.string() + ": not a generated project (kernels/ missing: generate it again with mcunet codegen)");
     for (const auto& entry : fs::directory_iterator(dir / "kernels"))
         if (entry.path().extension() == ".c") files.push_back(entry.path());
     for (const auto& f : files)

@@ -21,6 +21,10 @@ struct Options {
     // benchmarks: they run out of place only, so the plan must do nothing in
     // place, i.e. come from the tflm planner).
     bool referenceKernels = false;
+    // Layer-specialized kernels (mcunet_fast.h) for every layer where they
+    // are provably exact; false keeps the general kernels everywhere (tests
+    // and benchmarks compare the two).
+    bool fastKernels = true;
 };
 
 struct Generated {

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "mcunet_fast.h"
 #include "mcunet_simd.h"
 
 /* col[j] = x[j] + offset, in dot-product order. */
@@ -67,42 +68,11 @@ static inline void mcu_dot2(const int16_t *c0, const int16_t *c1, const int8_t *
     *acc1 = a1;
 }
 
-/* Two columns against two weight rows: four accumulators, each weight and
- * column word loaded once for two MACs pairs (2 pixels x 2 output channels). */
+/* Two columns against two weight rows: four accumulators (2 pixels x 2
+ * output channels); the layer-specialized kernels' dot product. */
 static inline void mcu_dot2x2(const int16_t *c0, const int16_t *c1, const int8_t *wa, const int8_t *wb, int32_t n,
                               int32_t acc[4]) {
-    int32_t a0 = acc[0], a1 = acc[1], b0 = acc[2], b1 = acc[3];
-    int32_t j = 0;
-#if MCU_HAS_DSP
-    for (; j + 4 <= n; j += 4) {
-        const uint32_t x0lo = mcu_load32(c0 + j), x0hi = mcu_load32(c0 + j + 2);
-        const uint32_t x1lo = mcu_load32(c1 + j), x1hi = mcu_load32(c1 + j + 2);
-        uint32_t w4 = mcu_load32(wa + j);
-        uint32_t w02 = mcu_sxtb16(w4), w13 = mcu_sxtb16(mcu_ror8(w4));
-        a0 = mcu_smlad(x0lo, w02, a0);
-        a0 = mcu_smlad(x0hi, w13, a0);
-        a1 = mcu_smlad(x1lo, w02, a1);
-        a1 = mcu_smlad(x1hi, w13, a1);
-        w4 = mcu_load32(wb + j);
-        w02 = mcu_sxtb16(w4);
-        w13 = mcu_sxtb16(mcu_ror8(w4));
-        b0 = mcu_smlad(x0lo, w02, b0);
-        b0 = mcu_smlad(x0hi, w13, b0);
-        b1 = mcu_smlad(x1lo, w02, b1);
-        b1 = mcu_smlad(x1hi, w13, b1);
-    }
-#endif
-    for (; j < n; ++j) {
-        const int32_t x0 = c0[j], x1 = c1[j];
-        a0 += x0 * wa[j];
-        a1 += x1 * wa[j];
-        b0 += x0 * wb[j];
-        b1 += x1 * wb[j];
-    }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = b0;
-    acc[3] = b1;
+    mcu_fast_dot2x2(c0, c1, wa, wb, n, acc);
 }
 
 #endif /* MCUNET_DOT_H */
