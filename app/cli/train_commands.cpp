@@ -1,5 +1,5 @@
-#include "cli/train_commands.h"
-
+// `mcunet train` (checks its flags, then hands over to mcunet-train, the only
+// program that loads libtorch) and `mcunet eval` (accuracy on every engine).
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -8,11 +8,14 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "board/board.h"
-#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/options.h"
+#include "cli/train_options.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/error.h"
@@ -25,6 +28,10 @@ namespace mcunet::cli {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+
+// Path of mcunet-train: $MCUNET_TRAIN, beside this program (or its train/
+// folder in a build tree), then PATH. Empty when not found.
 std::string trainProgramPath() {
     if (const char* env = std::getenv("MCUNET_TRAIN"); env && *env) return env;
     std::error_code ec;
@@ -36,7 +43,9 @@ std::string trainProgramPath() {
     return findProgram("mcunet-train");
 }
 
-int trainCommand(const std::vector<std::string>& argv) {
+// Replaces this process with mcunet-train (signals and exit codes pass
+// through unchanged).
+int execTrain(const std::vector<std::string>& argv) {
     const std::string exe = trainProgramPath();
     if (exe.empty())
         throw Error("mcunet-train was not found beside mcunet or on PATH (it is built with libtorch: see README)");
@@ -50,8 +59,6 @@ int trainCommand(const std::vector<std::string>& argv) {
     ::execv(exe.c_str(), cargs.data());
     throw Error("cannot start " + exe + ": " + std::strerror(errno));
 }
-
-namespace {
 
 struct EvalRow {
     quant::Accuracy accuracy;
@@ -72,36 +79,47 @@ void printRows(const std::vector<EvalRow>& rows) {
         std::printf("%-22s %8d %8.2f%% %9.1f\n", r.accuracy.engine.c_str(), r.accuracy.images, 100 * r.accuracy.value(), r.seconds);
 }
 
-}  // namespace
+struct EvalOptions {
+    std::optional<std::string> model, data, board;
+    std::optional<double> sramKb, flashKb;
+    const CLI::Option *sramOption = nullptr, *flashOption = nullptr;  // for their text as typed
+    int images = 0, boardImages = 200, threads = 2;
+    std::uint64_t seed = defaults::kSeed;
+    bool noHost = false, json = false;
+};
 
-int evalCommand(const std::vector<std::string>& argv) {
-    Args args(argv, {"json", "no-host"}, {"model", "data", "board", "sram", "flash", "images", "board-images", "threads", "seed"});
-    if (!args.positional().empty()) throw Error("eval: unexpected argument \"" + args.positional()[0] + "\"");
-    const auto modelDir = args.option("model");
-    const auto source = args.option("data");
-    if (!modelDir || !source) throw Error("eval: needs --model DIR and --data DIR|fashion-mnist");
-    const quant::TrainedModel m = quant::loadTrainedModel(*modelDir);
+int evalCommand(const EvalOptions& o) {
+    if (!o.model || !o.data) throw Error("needs --model DIR and --data DIR|fashion-mnist");
+    const std::string modelDir = *o.model, source = *o.data;
+    const quant::TrainedModel m = quant::loadTrainedModel(modelDir);
     std::optional<board::Board> b;
-    if (auto id = args.option("board")) {
-        b = board::Catalog::builtIn().byId(*id);
+    if (o.board) {
+        b = board::Catalog::builtIn().byId(*o.board);
         // Smaller limits than the board's: the firmware's linker script enforces them.
-        b->sramBytes = static_cast<std::int64_t>(args.number("sram", double(b->sramBytes) / 1024.0, 1, double(b->sramBytes) / 1024.0) * 1024.0);
-        b->flashBytes = static_cast<std::int64_t>(args.number("flash", double(b->flashBytes) / 1024.0, 1, double(b->flashBytes) / 1024.0) * 1024.0);
-    } else if (args.option("sram") || args.option("flash")) {
-        throw Error("eval: --sram and --flash go with --board");
+        auto limit = [](const std::optional<double>& kb, const CLI::Option* given, std::int64_t& bytes) {
+            if (!kb) return;
+            if (*kb * 1024.0 > double(bytes))
+                throw Error(given->get_name() + ": " + given->as<std::string>() + " is out of range (1 to " +
+                            numberText(double(bytes) / 1024.0) + ", the board's)");
+            bytes = static_cast<std::int64_t>(*kb * 1024.0);
+        };
+        limit(o.sramKb, o.sramOption, b->sramBytes);
+        limit(o.flashKb, o.flashOption, b->flashBytes);
+    } else if (o.sramKb || o.flashKb) {
+        throw Error("--sram and --flash go with --board");
     }
-    const int threads = static_cast<int>(args.integer("threads", 2, 1, 256));
-    const auto seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
+    const int threads = o.threads;
+    const std::uint64_t seed = o.seed;
     data::DataSpec spec;
-    spec.source = *source;
+    spec.source = source;
     spec.resolution = m.architecture.resolution;
     spec.channels = m.architecture.inputChannels;
     spec.seed = seed;
     spec.trainPerClass = 1;  // only the test images are used
     data::Datasets d = data::open(spec);
     if (d.test.classes != m.classes)
-        throw Error(*source + ": its classes differ from the model's (" + std::to_string(m.classes.size()) + " classes in " + *modelDir + ")");
-    const int limit = static_cast<int>(args.integer("images", 0, 0, INT32_MAX));
+        throw Error(source + ": its classes differ from the model's (" + std::to_string(m.classes.size()) + " classes in " + modelDir + ")");
+    const int limit = o.images;
     data::ImageSet test = limit > 0 && limit < d.test.size() ? boardSubset(d.test, limit, seed) : d.test;
     const int classes = m.architecture.numClasses;
     std::vector<EvalRow> rows;
@@ -124,14 +142,14 @@ int evalCommand(const std::vector<std::string>& argv) {
             cleanup::remove(token);
         }
     } removeWork{workDir, cleanup::addDirectory(workDir)};
-    if (!args.flag("no-host")) {
+    if (!o.noHost) {
         std::vector<std::vector<std::int8_t>> host;
         timed("int8-host-c", test, [&] { host = eval::runHostC(m.int8, test, workDir + "/host"); return eval::predictions(host); });
         hostDiff = eval::firstDifference(ref, host);
     }
     int boardImages = 0;
     if (b) {
-        const data::ImageSet few = boardSubset(d.test, static_cast<int>(args.integer("board-images", 200, 1, 100000)), seed);
+        const data::ImageSet few = boardSubset(d.test, o.boardImages, seed);
         boardImages = few.size();
         const auto fewRef = eval::runInterpreter(m.int8, few, threads);
         std::vector<std::vector<std::int8_t>> onBoard;
@@ -139,8 +157,8 @@ int evalCommand(const std::vector<std::string>& argv) {
         boardDiff = eval::firstDifference(fewRef, onBoard);
     }
     const bool identical = hostDiff < 0 && boardDiff < 0;
-    if (args.flag("json")) {
-        json out = {{"model", *modelDir}, {"data", *source}, {"engines", json::array()}, {"int8_outputs_identical", identical},
+    if (o.json) {
+        json out = {{"model", modelDir}, {"data", source}, {"engines", json::array()}, {"int8_outputs_identical", identical},
                     {"board_images", boardImages}};
         for (const EvalRow& r : rows) {
             json j = quant::toJson(r.accuracy);
@@ -149,16 +167,47 @@ int evalCommand(const std::vector<std::string>& argv) {
         }
         std::cout << out.dump(2) << "\n";
     } else {
-        std::printf("%s on %s\n\n", m.architecture.name.c_str(), source->c_str());
+        std::printf("%s on %s\n\n", m.architecture.name.c_str(), source.c_str());
         printRows(rows);
         std::printf("\nint8 outputs %s across the interpreter%s%s (image by image)\n", identical ? "identical" : "DIFFER",
-                    args.flag("no-host") ? "" : ", host C", b ? (", " + b->id + " (" + std::to_string(boardImages) + " images)").c_str() : "");
+                    o.noHost ? "" : ", host C", b ? (", " + b->id + " (" + std::to_string(boardImages) + " images)").c_str() : "");
     }
     if (!identical) {
         std::fprintf(stderr, "eval: int8 outputs differ (host C at image %d, board at image %d)\n", hostDiff, boardDiff);
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv) {
+    auto o = std::make_shared<TrainOptions>();
+    defineTrainOptions(app, *o);
+    app.footer("Runs in mcunet-train (the program that loads libtorch); under mpirun -np N it trains data-parallel.\n"
+               "docs/training.md: the flags, the progress lines, checkpoints and exit codes.");
+    return [o, argv] {
+        checkTrainOptions(*o);  // before libtorch loads: a typo costs nothing
+        return execTrain(argv);
+    };
+}
+
+Runner defineEval(CLI::App& app) {
+    auto o = std::make_shared<EvalOptions>();
+    app.add_option("--model", o->model, "a trained model directory (mcunet train)")->type_name("DIR");
+    app.add_option("--data", o->data, "fashion-mnist, or a folder with one subfolder per class")->type_name("DIR");
+    app.add_option("--board", o->board, "also run the model on this board (virtual boards: QEMU)")->type_name("ID");
+    o->sramOption = addNumber(app, "--sram", o->sramKb, 1.0, defaults::kMaxSramKb, "with --board: SRAM limit in kB, at most the board's",
+                              "the board's");
+    o->flashOption = addNumber(app, "--flash", o->flashKb, 1.0, defaults::kMaxFlashKb,
+                               "with --board: Flash limit in kB, at most the board's", "the board's");
+    addNumber(app, "--images", o->images, 0, INT32_MAX, "class-balanced test images for every engine", "0: all");
+    addNumber(app, "--board-images", o->boardImages, 1, 100000, "class-balanced test images for the board");
+    addNumber(app, "--threads", o->threads, 1, 256, "threads of the float and int8 engines");
+    addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "seed of the image subsets");
+    app.add_flag("--no-host", o->noHost, "skip the generated C on the host")->disable_flag_override();
+    addJsonFlag(app, o->json);
+    return [o] { return evalCommand(*o); };
 }
 
 }  // namespace mcunet::cli

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         if (!args.empty() && args[0] == "train") args.erase(args.begin());
         return mcunet::train::trainCommand(args, collective.get());
     } catch (const mcunet::Error& e) {
-        if (!collective || collective->rank() == 0) std::cerr << "mcunet train: " << e.what() << "\n";
+        if (!collective || collective->rank() == 0) std::cerr << "mcunet train: error: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "mcunet train: internal error: " << e.what() << "\n";

@@ -18,7 +18,8 @@
 #include "arch/architecture_json.h"
 #include "arch/presets.h"
 #include "board/board.h"
-#include "cli/args.h"
+#include "cli/options.h"
+#include "cli/train_options.h"
 #include "common/error.h"
 #include "cost/cost.h"
 #include "eval/accuracy.h"
@@ -35,15 +36,6 @@ namespace {
 
 std::atomic<bool> gStop{false};
 extern "C" void onSignal(int) { gStop.store(true); }
-
-const char* kUsage =
-    "usage: mcunet train --data DIR|fashion-mnist (--arch ARCH.json | --preset NAME | --supernet) --out DIR\n"
-    "                    [--board ID [--sram KB] [--flash KB]] [--resolution R] [--channels 1|3] [--width W]\n"
-    "                    [--space mcunet|mbv2] [--subnet ARCH.json] [--epochs N] [--batch B] [--threads T]\n"
-    "                    [--optimizer sgd|adamw] [--lr X] [--weight-decay X] [--label-smoothing X] [--seed S]\n"
-    "                    [--crop-padding P] [--no-flip] [--validation F] [--train-per-class N]\n"
-    "                    [--test-per-class N] [--calibration-images N] [--max-steps N]\n"
-    "                    [--checkpoint-steps N] [--init CHECKPOINT|MODEL_DIR] [--resume] [--json]\n";
 
 struct Plan {
     nas::TrainTarget target;
@@ -96,41 +88,36 @@ private:
     bool json_, silent_, tty_;
 };
 
-arch::Architecture architectureOf(const cli::Args& args) {
-    const int given = int(args.option("arch").has_value()) + int(args.option("preset").has_value()) + int(args.flag("supernet"));
-    if (given != 1) throw Error("train: give exactly one of --arch ARCH.json, --preset NAME, --supernet");
+space::SearchSpace searchSpaceOf(const cli::TrainOptions& o) {
+    return o.spaceOrDefault() == "mbv2" ? space::mobileNetV2Space() : space::mcunetSpace();
+}
+
+arch::Architecture architectureOf(const cli::TrainOptions& o) {
     arch::Architecture a;
-    if (auto f = args.option("arch")) a = arch::loadArchitecture(*f);
-    else if (auto p = args.option("preset")) a = arch::preset(*p);
-    else {
-        const std::string name = args.option("space").value_or("mcunet");
-        if (name != "mcunet" && name != "mbv2") throw Error("--space: \"" + name + "\" is not mcunet or mbv2");
-        const space::SearchSpace s = name == "mcunet" ? space::mcunetSpace() : space::mobileNetV2Space();
-        a = space::largest(s, static_cast<int>(args.integer("resolution", 96, 32, 512)), args.number("width", 0.5, 0.1, 2.0));
-    }
-    if (args.option("resolution")) a.resolution = static_cast<int>(args.integer("resolution", a.resolution, 32, 512));
-    if (args.option("width") && !args.flag("supernet")) a.width = args.number("width", a.width, 0.1, 2.0);
-    if (args.option("channels")) a.inputChannels = static_cast<int>(args.integer("channels", a.inputChannels, 1, 3));
-    if (a.inputChannels == 2) throw Error("--channels: 2 is not supported (1 or 3)");
+    if (o.arch) a = arch::loadArchitecture(*o.arch);
+    else if (o.preset) a = arch::preset(*o.preset);
+    else a = space::largest(searchSpaceOf(o), o.resolution.value_or(cli::TrainOptions::kSupernetResolution),
+                             o.width.value_or(cli::TrainOptions::kSupernetWidth));
+    if (o.resolution) a.resolution = *o.resolution;
+    if (o.width && !o.supernet) a.width = *o.width;
+    if (o.channels) a.inputChannels = *o.channels;
     return a;
 }
 
-nas::TrainSettings settingsOf(const cli::Args& args) {
+nas::TrainSettings settingsOf(const cli::TrainOptions& o) {
     nas::TrainSettings s;
-    s.epochs = static_cast<int>(args.integer("epochs", 10, 1, 100000));
-    s.batch = static_cast<int>(args.integer("batch", 64, 1, 65536));
-    s.threads = static_cast<int>(args.integer("threads", std::max(1u, std::thread::hardware_concurrency()), 1, 256));
-    const std::string opt = args.option("optimizer").value_or("sgd");
-    if (opt != "sgd" && opt != "adamw") throw Error("--optimizer: \"" + opt + "\" is not sgd or adamw");
-    s.optimizer = opt == "sgd" ? nas::OptimizerKind::Sgd : nas::OptimizerKind::AdamW;
-    s.learningRate = args.number("lr", opt == "sgd" ? 0.05 : 0.002, 1e-7, 10);
-    s.weightDecay = args.number("weight-decay", opt == "sgd" ? 4e-5 : 0.05, 0, 1);
-    s.labelSmoothing = args.number("label-smoothing", 0.1, 0, 0.9);
-    s.seed = static_cast<std::uint64_t>(args.integer("seed", 1, 0, INT64_MAX));
-    s.augmentation.cropPadding = static_cast<int>(args.integer("crop-padding", 2, 0, 64));
-    s.augmentation.horizontalFlip = !args.flag("no-flip");
-    s.maxStepsPerEpoch = static_cast<int>(args.integer("max-steps", 0, 0, INT32_MAX));
-    s.checkpointEverySteps = static_cast<int>(args.integer("checkpoint-steps", 0, 0, INT32_MAX));
+    s.epochs = o.epochs;
+    s.batch = o.batch;
+    s.threads = o.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    s.optimizer = o.optimizer == "adamw" ? nas::OptimizerKind::AdamW : nas::OptimizerKind::Sgd;
+    s.learningRate = o.learningRateOrDefault();
+    s.weightDecay = o.weightDecayOrDefault();
+    s.labelSmoothing = o.labelSmoothing;
+    s.seed = o.seed;
+    s.augmentation.cropPadding = o.cropPadding;
+    s.augmentation.horizontalFlip = !o.noFlip;
+    s.maxStepsPerEpoch = o.maxSteps;
+    s.checkpointEverySteps = o.checkpointSteps;
     return s;
 }
 
@@ -146,46 +133,34 @@ void checkFits(const Plan& p, const arch::Architecture& a) {
                     std::to_string(p.flashLimit) + "); choose a smaller network, resolution or width");
 }
 
-Plan planFrom(const std::vector<std::string>& argv) {
-    const cli::Args args(argv, {"supernet", "resume", "json", "no-flip"},
-                         {"data", "arch", "preset", "space", "subnet", "board", "sram", "flash", "resolution", "width",
-                          "channels", "epochs", "batch", "threads", "optimizer", "lr", "weight-decay", "label-smoothing",
-                          "seed", "crop-padding", "validation", "train-per-class", "test-per-class",
-                          "calibration-images", "max-steps", "checkpoint-steps", "init", "out"});
-    if (!args.positional().empty()) throw Error("train: unexpected argument \"" + args.positional()[0] + "\"\n" + kUsage);
+Plan planFrom(const cli::TrainOptions& o) {
+    cli::checkTrainOptions(o);
     Plan p;
-    const auto data = args.option("data");
-    if (!data) throw Error(std::string("train: needs --data DIR|fashion-mnist\n") + kUsage);
-    const auto out = args.option("out");
-    if (!out || out->empty()) throw Error(std::string("train: needs --out DIR (the model directory to write)\n") + kUsage);
-    p.out = *out;
-    arch::Architecture a = architectureOf(args);
-    p.settings = settingsOf(args);
-    p.resume = args.flag("resume");
-    p.json = args.flag("json");
-    p.calibrationImages = static_cast<int>(args.integer("calibration-images", 200, 1, 100000));
-    if (auto id = args.option("board")) {
-        p.board = board::Catalog::builtIn().byId(*id);
-        p.sramLimit = static_cast<std::int64_t>(args.number("sram", double(p.board->sramBytes) / 1024.0, 1, 65536) * 1024.0);
-        p.flashLimit = static_cast<std::int64_t>(args.number("flash", double(p.board->flashBytes) / 1024.0, 1, 262144) * 1024.0);
+    p.out = *o.out;
+    arch::Architecture a = architectureOf(o);
+    p.settings = settingsOf(o);
+    p.resume = o.resume;
+    p.json = o.json;
+    p.calibrationImages = o.calibrationImages;
+    if (o.board) {
+        p.board = board::Catalog::builtIn().byId(*o.board);
+        p.sramLimit = static_cast<std::int64_t>(o.sramKb.value_or(double(p.board->sramBytes) / 1024.0) * 1024.0);
+        p.flashLimit = static_cast<std::int64_t>(o.flashKb.value_or(double(p.board->flashBytes) / 1024.0) * 1024.0);
     }
-    p.dataSpec.source = *data;
+    p.dataSpec.source = *o.data;
     p.dataSpec.resolution = a.resolution;
     p.dataSpec.channels = a.inputChannels;
-    p.dataSpec.validationFraction = args.number("validation", 0.1, 0.01, 0.5);
+    p.dataSpec.validationFraction = o.validation;
     p.dataSpec.seed = p.settings.seed;
-    p.dataSpec.trainPerClass = static_cast<int>(args.integer("train-per-class", 0, 0, INT32_MAX));
-    p.dataSpec.testPerClass = static_cast<int>(args.integer("test-per-class", 0, 0, INT32_MAX));
-    if (args.flag("supernet")) {
-        const std::string name = args.option("space").value_or("mcunet");
-        p.target.supernet = name == "mcunet" ? space::mcunetSpace() : space::mobileNetV2Space();
+    p.dataSpec.trainPerClass = o.trainPerClass;
+    p.dataSpec.testPerClass = o.testPerClass;
+    if (o.supernet) {
+        p.target.supernet = searchSpaceOf(o);
         p.target.supernet->inputChannels = a.inputChannels;
-    } else if (args.option("space") || args.option("subnet")) {
-        throw Error("--space and --subnet go with --supernet");
     }
     p.target.architecture = a;
-    if (auto s = args.option("subnet")) p.target.architecture = arch::loadArchitecture(*s);
-    if (auto init = args.option("init"))
+    if (o.subnet) p.target.architecture = arch::loadArchitecture(*o.subnet);
+    if (const auto& init = o.init)
         p.target.initFrom = fs::is_directory(*init) ? (fs::path(*init) / "checkpoint.pt").string() : *init;
     std::error_code ec;
     if (fs::exists(fs::symlink_status(p.out, ec)) && !quant::isTrainedModelDirectory(p.out))
@@ -223,12 +198,18 @@ json dataRecord(const Plan& p, const data::Datasets& d) {
 }  // namespace
 
 int trainCommand(const std::vector<std::string>& argv, nas::Collective* collective) {
-    if (!argv.empty() && (argv[0] == "--help" || argv[0] == "-h" || argv[0] == "help")) {
-        std::cout << kUsage;
+    const auto started = std::chrono::steady_clock::now();
+    cli::TrainOptions options;
+    CLI::App app("mcunet train: train a network or a supernet on a dataset, then write its model directory "
+                 "(float and int8 weights, accuracy).", "mcunet train");
+    cli::configureApp(app);
+    cli::defineTrainOptions(app, options);
+    if (!argv.empty() && argv[0] == "help") {  // `mcunet-train help`, as before
+        std::cout << app.help();
         return 0;
     }
-    const auto started = std::chrono::steady_clock::now();
-    Plan p = planFrom(argv);
+    if (!cli::parseArguments(app, argv)) return 0;  // --help
+    Plan p = planFrom(options);
     const bool rank0 = !collective || collective->rank() == 0;
     Output out(p.json, !rank0);
     out.event({{"event", "message"}, {"text", "loading " + p.dataSpec.source + " at " + std::to_string(p.dataSpec.resolution) + "x" +

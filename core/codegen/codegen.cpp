@@ -159,7 +159,7 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& plan,
             site.haveScratch = haveScratch;
             if (const std::optional<FastLayer> fast = fastLayer(site, w)) {
                 if (hasWeights) {
-                    writeArray(weights, "int8_t", L + "_w", w);
+                    writeArray(weights, "int8_t", L + "_w", fast->weights.empty() ? w : fast->weights);
                     writeArray(weights, "int32_t", L + "_ch", fast->channels);
                     shapes << "extern const int8_t " << L << "_w[];\nextern const int32_t " << L << "_ch[];\n";
                 }

@@ -1,5 +1,7 @@
 #include "codegen/fast_layers.h"
 
+#include <algorithm>
+
 #include "mcunet_fast.h"
 
 namespace mcunet::codegen {
@@ -93,10 +95,14 @@ std::optional<FastLayer> conv2d(const LayerSite& s, const std::vector<std::int8_
     if (s.inPlace || !s.haveScratch) return std::nullopt;
     const quant::OpQuant& q = s.model->ops[std::size_t(s.op)];
     const auto tin = s.model->tensors[std::size_t(op.inputs[0])], tout = s.model->tensors[std::size_t(op.output)];
-    auto channels = prepareChannels(q, w, os.c, op.kernel * op.kernel * is.c, -tin.zeroPoint, tout.zeroPoint);
+    const int n = op.kernel * op.kernel * is.c, np = mcu_fast_conv2d_row(op.kernel, is.c);
+    auto channels = prepareChannels(q, w, os.c, n, -tin.zeroPoint, tout.zeroPoint);
     if (!channels) return std::nullopt;
     FastLayer f;
     f.channels = std::move(*channels);
+    f.weights.assign(std::size_t(os.c) * np, 0);  // rows padded with zeros
+    for (int oc = 0; oc < os.c; ++oc)
+        std::copy_n(w.begin() + std::ptrdiff_t(oc) * n, n, f.weights.begin() + std::ptrdiff_t(oc) * np);
     f.call = "mcu_fast_conv2d(" +
              cArgs({s.input, s.output, num(is.h), num(is.w), num(is.c), num(os.h), num(os.w), num(os.c), num(op.kernel),
                     num(op.stride), num(op.padTop), num(op.padLeft), s.symbol + "_w", channelsOf(s), s.scratch16,

@@ -34,6 +34,7 @@ struct FastLayer {
     std::string call;                   // the C statement in the invoke function
     std::string variant;                // e.g. "fast_pointwise_inplace_backward"
     std::vector<std::int32_t> channels; // mcu_channel_t fields, 4 per output channel (empty for add)
+    std::vector<std::int8_t> weights;   // when the kernel wants another layout (else empty: the usual one)
 };
 
 // The fast kernel for this layer, or nothing (the general kernel stays).

@@ -40,7 +40,8 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             // overwrite (in place) as q15; general conv im2col as TinyEngine;
             // in-place depthwise keeps one padded input channel only (the
             // output goes straight back into the tensor, see DESIGN.md 5).
-            if (op.kind == OpKind::Conv2D) s.im2col = 2 * k2 * in.c * 2;
+            // (Conv rows are padded to a multiple of 4 values: no scalar tail.)
+            if (op.kind == OpKind::Conv2D) s.im2col = 2 * ((k2 * in.c + 3) / 4 * 4) * 2;
             if (op.kind == OpKind::PointwiseConv2D) s.im2col = 2 * in.c * 2;
             // (+4: the SIMD path reads rows a word at a time, up to 3 bytes past the last.)
             if (op.kind == OpKind::DepthwiseConv2D)

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/architecture.h"
+#include "common/defaults.h"
 #include "data/dataset.h"
 #include "quant/model.h"
 #include "space/search_space.h"
@@ -23,8 +24,8 @@ namespace mcunet::nas {
 enum class OptimizerKind { Sgd, AdamW };
 
 struct TrainSettings {
-    int epochs = 10;
-    int batch = 64;                 // global batch (split over ranks when distributed)
+    int epochs = defaults::kTrainEpochs;
+    int batch = defaults::kTrainBatch;                 // global batch (split over ranks when distributed)
     int threads = 2;                // torch intra-op threads
     OptimizerKind optimizer = OptimizerKind::Sgd;
     double learningRate = 0.05;     // peak; cosine decay to 0 over all steps
@@ -32,7 +33,7 @@ struct TrainSettings {
     double weightDecay = 4e-5;      // conv and classifier weights only, never BatchNorm or bias
     double labelSmoothing = 0.1;
     data::Augmentation augmentation;
-    std::uint64_t seed = 1;
+    std::uint64_t seed = defaults::kSeed;
     int maxStepsPerEpoch = 0;       // > 0: at most this many steps per epoch (tests, quick runs)
     int checkpointEverySteps = 0;   // > 0: also checkpoint every N steps (besides every epoch)
     // Supernet only.

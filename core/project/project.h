@@ -15,6 +15,7 @@
 
 #include "arch/architecture.h"
 #include "board/board.h"
+#include "common/defaults.h"
 #include "space/optimizer.h"
 
 namespace mcunet::project {
@@ -36,8 +37,8 @@ struct Target {
 // architecture's num_classes).
 struct SpaceSettings {
     space::Grid grid = space::defaultGrid();
-    int samplesPerSpace = 1000;
-    std::uint64_t seed = 1;
+    int samplesPerSpace = defaults::kSamplesPerSpace;
+    std::uint64_t seed = defaults::kSeed;
     bool operator==(const SpaceSettings& o) const {
         return grid.resolutions == o.grid.resolutions && grid.widths == o.grid.widths &&
                samplesPerSpace == o.samplesPerSpace && seed == o.seed;
@@ -61,7 +62,7 @@ struct Project {
     Target target;
     arch::Architecture architecture;
     SpaceSettings space;
-    std::string planner = "ours";  // planner shown in Design and Deploy: tflm, tinyengine, ours
+    std::string planner = defaults::kPlanner;  // planner shown in Design and Deploy: tflm, tinyengine, ours
     std::optional<SpaceChoice> lastSpaceChoice;
     // The model directory `mcunet train` wrote for this project (empty: not
     // trained). Absolute, or relative to the project file's folder; Deploy

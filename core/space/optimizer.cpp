@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <mutex>
 #include <thread>
@@ -42,12 +43,27 @@ double toNumber(const std::string& s, const std::string& what) {
     }
 }
 
-std::vector<double> axis(const std::string& text, const std::string& what) {
+std::string shortNumber(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.10g", v);
+    return text;
+}
+
+// An axis value as typed, within [min, max]: the message quotes the text
+// ("width 50"), never a value computed from it.
+double inRange(const std::string& typed, const std::string& what, double min, double max) {
+    const double v = toNumber(typed, what);
+    if (v < min || v > max)
+        throw Error("--grid: " + what + " " + typed + " is out of range (" + shortNumber(min) + " to " + shortNumber(max) + ")");
+    return v;
+}
+
+std::vector<double> axis(const std::string& text, const std::string& what, double min, double max) {
     std::vector<double> values;
     if (text.find(':') != std::string::npos) {
         const auto p = split(text, ':');
         if (p.size() != 3) throw Error("--grid: \"" + text + "\" is not FROM:TO:STEP (" + what + ")");
-        const double from = toNumber(p[0], what), to = toNumber(p[1], what), step = toNumber(p[2], what);
+        const double from = inRange(p[0], what, min, max), to = inRange(p[1], what, min, max), step = toNumber(p[2], what);
         if (step <= 0 || to < from) throw Error("--grid: \"" + text + "\" is an empty range (" + what + ")");
         for (int i = 0;; ++i) {
             const double v = from + i * step;
@@ -56,7 +72,7 @@ std::vector<double> axis(const std::string& text, const std::string& what) {
             if (values.size() > 1000) throw Error("--grid: too many values (" + what + ")");
         }
     } else {
-        for (const auto& part : split(text, ',')) values.push_back(toNumber(part, what));
+        for (const auto& part : split(text, ',')) values.push_back(inRange(part, what, min, max));
     }
     if (values.empty()) throw Error("--grid: no " + what);
     return values;
@@ -69,15 +85,12 @@ Grid parseGrid(const std::string& text) {
     if (halves.size() != 2)
         throw Error("--grid: \"" + text + "\" is not RESOLUTIONS/WIDTHS (e.g. 48:224:16/0.2:1.0:0.1)");
     Grid g;
-    for (double r : axis(halves[0], "resolutions")) {
-        if (r != std::floor(r) || r < 8 || r > 1024)
-            throw Error("--grid: resolution " + halves[0] + " must be whole numbers from 8 to 1024");
+    for (double r : axis(halves[0], "resolution", defaults::kMinGridResolution, defaults::kMaxGridResolution)) {
+        if (r != std::floor(r)) throw Error("--grid: resolutions " + halves[0] + " must be whole numbers");
         g.resolutions.push_back(static_cast<int>(r));
     }
-    for (double w : axis(halves[1], "widths")) {
-        if (w < 0.05 || w > 4.0) throw Error("--grid: width " + std::to_string(w) + " is out of range (0.05 to 4.0)");
+    for (double w : axis(halves[1], "width", defaults::kMinGridWidth, defaults::kMaxGridWidth))
         g.widths.push_back(w);
-    }
     return g;
 }
 

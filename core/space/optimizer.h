@@ -13,6 +13,7 @@
 
 #include "arch/architecture.h"
 #include "board/board.h"
+#include "common/defaults.h"
 #include "space/search_space.h"
 
 namespace mcunet::space {
@@ -35,14 +36,14 @@ struct Constraints {
 
 struct OptimizerOptions {
     Grid grid = defaultGrid();
-    int samplesPerSpace = 1000;
-    std::uint64_t seed = 1;
+    int samplesPerSpace = defaults::kSamplesPerSpace;
+    std::uint64_t seed = defaults::kSeed;
     int threads = 0;  // 0: all cores
     // A space competes only if at least this share of its samples fit: the
     // mean MACs of a handful of fitting samples is noise, and a search there
     // would mostly draw networks that do not fit. (If no space reaches it, the
     // best space with any fitting sample is chosen.)
-    double minSatisfyingShare = 0.05;
+    double minSatisfyingShare = defaults::kMinSatisfyingSharePercent / 100.0;
     // Called on the calling thread about every 50 ms with (done, total)
     // architectures; return false to cancel.
     std::function<bool(std::int64_t, std::int64_t)> progress;

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <QDir>
+#include <QFileInfo>
 #include <QThread>
 
 #include <signal.h>
@@ -231,6 +232,33 @@ private slots:
         QTest::newRow("boards extra") << QStringList{"boards", "extra"} << "unexpected argument \"extra\"";
         QTest::newRow("presets a b") << QStringList{"presets", "a", "b"} << "unexpected argument \"a\"";
         QTest::newRow("help extra") << QStringList{"--help", "extra"} << "unexpected argument \"extra\"";
+        // Issue 14.14: CLI11 parses every command line; errors stay ours.
+        QTest::newRow("samples 0") << QStringList{"space", "--board", "virtual-m7", "--samples", "0"}
+                                   << "--samples: 0 is out of range (1 to 1000000)";
+        QTest::newRow("real range printed as written") << QStringList{"space", "--board", "virtual-m7", "--min-share", "200"}
+                                                       << "--min-share: 200 is out of range (0 to 100)";
+        QTest::newRow("value missing") << QStringList{"space", "--board", "virtual-m7", "--samples"} << "--samples needs a value";
+        QTest::newRow("flag with a value") << QStringList{"boards", "--json=yes"} << "--json takes no value";
+        QTest::newRow("second command") << QStringList{"boards", "presets"} << "unexpected argument \"presets\"";
+        QTest::newRow("unknown option before a file") << QStringList{"cost", "--colour", "a.json", "--board", "virtual-m7"}
+                                                      << "unknown option --colour";
+        QTest::newRow("profile runs 0") << QStringList{"profile", "--board", "virtual-m7", "--runs", "0"}
+                                        << "--runs: 0 is out of range (1 to 1000)";
+        QTest::newRow("seed out of range") << QStringList{"codegen", "--preset", "mcunet-vww1", "--seed", "-1"}
+                                           << "--seed: -1 is out of range (0 to 9223372036854775807)";
+        // mcunet checks train's flags itself (same definition as mcunet-train) before libtorch loads.
+        QTest::newRow("train unknown option") << QStringList{"train", "--data", "fashion-mnist", "--epoch", "3"} << "unknown option --epoch";
+        QTest::newRow("train batch 0") << QStringList{"train", "--data", "fashion-mnist", "--preset", "mcunet-vww1", "--out", "/nonexistent/m",
+                                                      "--batch", "0"}
+                                       << "--batch: 0 is out of range (1 to 65536)";
+        QTest::newRow("train two networks") << QStringList{"train", "--data", "fashion-mnist", "--preset", "mcunet-vww1", "--supernet",
+                                                           "--out", "/nonexistent/m"}
+                                            << "exactly one";
+        // Issue 14.12: the grid's numbers as typed (it said "width 4.100000").
+        QTest::newRow("grid width as typed") << QStringList{"space", "--board", "virtual-m7", "--grid", "96:176:16/0.3:50:0.1"}
+                                             << "--grid: width 50 is out of range (0.05 to 4)";
+        QTest::newRow("grid resolution as typed") << QStringList{"space", "--board", "virtual-m7", "--grid", "96:4000:16/0.3"}
+                                                  << "--grid: resolution 4000 is out of range (8 to 1024)";
     }
     void badInputExitsWithTwo() {
         QFETCH(QStringList, args);
@@ -238,6 +266,157 @@ private slots:
         const Result r = mcunet(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
+        QVERIFY2(!r.err.contains("internal error") && !r.err.contains("4.100000"), r.err.constData());
+        QVERIFY2(r.err.startsWith("mcunet") && r.err.left(r.err.indexOf('\n')).contains(": error: "), r.err.constData());
+    }
+
+    // Issue 14.14: every command has its own --help listing its options with
+    // their defaults (from the definitions the studio shares: common/defaults.h).
+    void helpListsOptionsAndDefaults_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("mentions");
+        QTest::newRow("mcunet --help") << QStringList{"--help"}
+                                       << QStringList{"boards", "presets", "preset", "cost", "space", "train", "eval", "codegen", "run",
+                                                      "export-tflite", "build", "flash", "profile", "deploy"};
+        QTest::newRow("mcunet help") << QStringList{"help"} << QStringList{"deploy"};
+        QTest::newRow("boards") << QStringList{"boards", "--help"} << QStringList{"Usage: mcunet boards", "--json"};
+        QTest::newRow("cost") << QStringList{"cost", "--help"} << QStringList{"ARCH.json", "--preset", "--board", "--planner", "default ours"};
+        QTest::newRow("space") << QStringList{"space", "-h"}
+                               << QStringList{"--samples N", "(1 to 1000000; default 1000)", "--seed", "default 1)", "--sram X",
+                                              "(1 to 65536; default the board's)", "default 48:224:16/0.2:1:0.1", "--min-share"};
+        QTest::newRow("codegen") << QStringList{"codegen", "--help"} << QStringList{"--model DIR", "--seed N", "--out DIR", "--planner"};
+        QTest::newRow("run") << QStringList{"run", "--help"} << QStringList{"DIR", "--input FILE", "--runs N", "default 1)"};
+        QTest::newRow("profile") << QStringList{"profile", "--help"} << QStringList{"--runs N", "(1 to 1000; default 2)", "--input"};
+        QTest::newRow("deploy") << QStringList{"deploy", "--help"} << QStringList{"--profile", "--runs N", "default 2)", "--out DIR"};
+        QTest::newRow("train") << QStringList{"train", "--help"}
+                               << QStringList{"--data DIR", "--epochs N", "(1 to 100000; default 10)", "--batch N", "default 64)",
+                                              "--optimizer", "default sgd", "--lr X", "--resume", "--json"};
+        QTest::newRow("eval") << QStringList{"eval", "--help"} << QStringList{"--model DIR", "--board-images N", "default 200)", "--no-host"};
+        QTest::newRow("export-tflite") << QStringList{"export-tflite", "--help"} << QStringList{"--out FILE"};
+        QTest::newRow("build") << QStringList{"build", "--help"} << QStringList{"DIR", "--board ID"};
+        QTest::newRow("flash") << QStringList{"flash", "--help"} << QStringList{"DIR|ELF", "--board ID"};
+        QTest::newRow("preset") << QStringList{"preset", "--help"} << QStringList{"NAME", "--out FILE"};
+        QTest::newRow("presets") << QStringList{"presets", "--help"} << QStringList{"--json"};
+    }
+    void helpListsOptionsAndDefaults() {
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, mentions);
+        const Result r = mcunet(args);
+        QCOMPARE(r.code, 0);
+        const QString out = QString::fromUtf8(r.out);
+        for (const QString& m : mentions) QVERIFY2(out.contains(m), qPrintable(m + " not in:\n" + out));
+        QVERIFY2(r.err.isEmpty(), r.err.constData());
+    }
+
+    // Issue 14.10/12: a generated project with a part missing or a plan.json
+    // of the wrong shape is refused, naming the file and the field, before
+    // any host or cross build starts (no build folder appears).
+    void damagedGeneratedProjects_data() {
+        QTest::addColumn<QString>("damage");   // what is done to a fresh project
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("no kernels/") << "rm kernels" << "not a generated project (kernels/ missing)";
+        QTest::newRow("no plan.json") << "rm plan.json" << "not a generated project (plan.json missing)";
+        QTest::newRow("no model.c") << "rm model.c" << "not a generated project (model.c missing)";
+        QTest::newRow("no firmware/") << "rm firmware" << "missing)";
+        QTest::newRow("arena_bytes a string") << "plan arena_bytes \"x\"" << "plan.json: plan.arena_bytes: expected an integer";
+        QTest::newRow("weight_flash_bytes negative") << "plan weight_flash_bytes -5" << "plan.json: plan.weight_flash_bytes: -5 is negative";
+        QTest::newRow("layers an object") << "plan layers {}" << "plan.json: plan.layers: expected an array";
+        QTest::newRow("layer macs a string") << "plan layers [{\"name\": \"a\", \"op\": \"conv2d\", \"macs\": \"many\"}]"
+                                             << "plan.json: plan.layers[0].macs: expected an integer";
+        QTest::newRow("input shape of 2") << "plan input {\"shape\": [80, 80]}" << "plan.json: plan.input.shape: expected 3 dimensions";
+        QTest::newRow("format") << "plan format \"other\"" << "plan.json: plan.format: \"other\" is not mcunet-plan";
+        QTest::newRow("not an object") << "plan-text [1, 2]" << "plan.json: plan: expected an object";
+    }
+    void damagedGeneratedProjects() {
+        QFETCH(QString, damage);
+        QFETCH(QString, mentions);
+        QTemporaryDir dir, state;
+        const QString project = dir.filePath("gen");
+        QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7", "--out", project}).code, 0);
+        const QStringList words = damage.split(' ');
+        if (words[0] == "rm") {
+            QVERIFY(QFileInfo(project + "/" + words[1]).isDir() ? QDir(project + "/" + words[1]).removeRecursively()
+                                                                  : QFile::remove(project + "/" + words[1]));
+        } else {
+            QFile f(project + "/plan.json");
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QJsonObject plan = QJsonDocument::fromJson(f.readAll()).object();
+            f.close();
+            QByteArray text;
+            if (words[0] == "plan-text") {
+                text = damage.section(' ', 1).toUtf8();
+            } else {
+                const QByteArray value = damage.section(' ', 2).toUtf8();
+                plan[words[1]] = QJsonDocument::fromJson("[" + value + "]").array().at(0);
+                text = QJsonDocument(plan).toJson();
+            }
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(text);
+            f.close();
+        }
+        QFile input(dir.filePath("in.bin"));
+        QVERIFY(input.open(QIODevice::WriteOnly));
+        input.write(QByteArray(80 * 80 * 3, '\x10'));
+        input.close();
+        const QList<QStringList> commands = {{"run", project, "--input", input.fileName()},
+                                             {"build", project, "--board", "virtual-m7"},
+                                             {"flash", project, "--board", "virtual-m7"}};
+        for (const QStringList& args : commands) {
+            if (words[0] == "rm" && words[1] == "firmware" && args[0] == "run") continue;  // the host build needs no firmware
+            const Result r = mcunet(args, state.path());
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.startsWith(("mcunet " + args[0] + ": error: ").toUtf8()), r.err.constData());
+            QVERIFY2(r.err.contains(mentions.toUtf8()) && !r.err.contains("internal error"), r.err.constData());
+        }
+        QVERIFY2(!QFileInfo::exists(project + "/build-host") && !QFileInfo::exists(project + "/build-virtual-m7"),
+                 "a build started before the project was checked");
+    }
+
+    // Issue 14.10: the record `flash` keeps (XDG_STATE_HOME/mcunet-studio/BOARD.json)
+    // with a field missing or of the wrong type: exit 2 naming the file and the field.
+    void damagedFlashedState_data() {
+        QTest::addColumn<QByteArray>("record");  // @ELF: an existing file, @PLAN: a plan.json
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("elf a number") << QByteArray(R"({"board": "virtual-m7", "elf": 5, "plan": "@PLAN"})") << "elf: expected a string";
+        QTest::newRow("elf missing") << QByteArray(R"({"board": "virtual-m7", "plan": "@PLAN"})") << "elf: missing";
+        QTest::newRow("elf empty") << QByteArray(R"({"board": "virtual-m7", "elf": "", "plan": "@PLAN"})") << "elf: empty";
+        QTest::newRow("elf gone") << QByteArray(R"({"board": "virtual-m7", "elf": "/nonexistent/f.elf", "plan": "@PLAN"})")
+                                  << "elf: /nonexistent/f.elf: no such file";
+        QTest::newRow("plan a number") << QByteArray(R"({"board": "virtual-m7", "elf": "@ELF", "plan": 7})") << "plan: expected a string or null";
+        QTest::newRow("board a list") << QByteArray(R"({"board": [], "elf": "@ELF", "plan": "@PLAN"})") << "board: expected a string";
+        QTest::newRow("another board") << QByteArray(R"({"board": "virtual-m4", "elf": "@ELF", "plan": "@PLAN"})") << "board: \"virtual-m4\" is not virtual-m7";
+        QTest::newRow("arena_bytes a string") << QByteArray(R"({"board": "virtual-m7", "elf": "@ELF", "plan": "@PLAN", "arena_bytes": "x"})")
+                                              << "arena_bytes: expected an integer";
+        QTest::newRow("an array") << QByteArray("[1]") << "expected an object";
+        QTest::newRow("not JSON") << QByteArray("{\"elf\": ") << "not valid JSON";
+    }
+    void damagedFlashedState() {
+        QFETCH(QByteArray, record);
+        QFETCH(QString, mentions);
+        QTemporaryDir state;
+        QVERIFY(QDir(state.path()).mkpath("mcunet-studio"));
+        const QString elf = state.filePath("firmware.elf"), plan = state.filePath("plan.json");
+        for (const QString& f : {elf, plan}) {
+            QFile file(f);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("{}");
+        }
+        const QString path = state.filePath("mcunet-studio/virtual-m7.json");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(record).replace("@ELF", elf.toUtf8()).replace("@PLAN", plan.toUtf8()));
+        f.close();
+        const Result r = mcunet({"profile", "--board", "virtual-m7", "--runs", "1"}, state.path());
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.startsWith("mcunet profile: error: " + path.toUtf8()), r.err.constData());
+        QVERIFY2(r.err.contains(mentions.toUtf8()) && !r.err.contains("internal error"), r.err.constData());
+        // A flashed plan.json of the wrong shape is refused before QEMU starts.
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(QByteArray(R"({"board": "virtual-m7", "elf": "@ELF", "plan": "@PLAN"})").replace("@ELF", elf.toUtf8()).replace("@PLAN", plan.toUtf8()));
+        f.close();
+        const Result badPlan = mcunet({"profile", "--board", "virtual-m7", "--runs", "1"}, state.path());
+        QCOMPARE(badPlan.code, 2);
+        QVERIFY2(badPlan.err.contains(plan.toUtf8() + ": plan.format: missing"), badPlan.err.constData());
     }
 
     // Issue 14.1: a name is code we run (generated C comments and strings).

@@ -26,6 +26,7 @@
 #include "board/link.h"
 #include "board/profiler.h"
 #include "codegen/codegen.h"
+#include "common/defaults.h"
 #include "document/design_analysis.h"
 #include "quant/model.h"
 
@@ -40,7 +41,7 @@ struct GenerateRequest {
     std::shared_ptr<const DesignAnalysis> analysis;  // architecture, board, selected planner
     std::string directory;
     bool clearDirectory = false;  // the view's own temporary folder: start from an empty one
-    std::uint64_t seed = 1;       // weights (as `mcunet codegen --seed`) when not trained
+    std::uint64_t seed = defaults::kSeed;  // weights (as `mcunet codegen --seed`) when not trained
     // A trained model directory of this very architecture: its int8 weights
     // instead of seeded ones. Empty: seeded random weights.
     std::string trainedModel;
@@ -50,7 +51,7 @@ struct GeneratedProject {
     std::shared_ptr<const DesignAnalysis> analysis;  // what it was generated from
     std::shared_ptr<const quant::QuantizedModel> model;
     memory::Planner planner = memory::Planner::Ours;
-    std::uint64_t seed = 1;
+    std::uint64_t seed = defaults::kSeed;
     std::string trainedModel;         // the model directory whose weights it has; empty: seeded
     double trainedInt8Accuracy = -1;  // its recorded int8 test accuracy (-1: none)
     std::string directory;

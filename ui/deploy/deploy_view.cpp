@@ -1,3 +1,4 @@
+#include "common/defaults.h"
 #include "deploy/deploy_view.h"
 
 #include <algorithm>
@@ -90,8 +91,8 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     actions->addSpacing(12);
     actions->addWidget(new QLabel(tr("Runs")));
     runs_ = new QSpinBox;
-    runs_->setRange(1, 20);
-    runs_->setValue(2);
+    runs_->setRange(defaults::kMinProfileRuns, defaults::kMaxProfileRuns);
+    runs_->setValue(defaults::kProfileRuns);
     runs_->setToolTip(tr("Inferences per profile; each layer's count is the minimum over the runs"));
     actions->addWidget(runs_);
     actions->addStretch(1);
@@ -398,7 +399,7 @@ GenerateRequest DeployView::generateRequest() {
     r.analysis = document_->analysis();
     r.directory = outputDirectory().toStdString();
     r.clearDirectory = userDirectory_.isEmpty();  // our own folder only; never delete the user's files
-    r.seed = 1;
+    r.seed = defaults::kSeed;
     r.trainedModel = trainedModelForDeploy().toStdString();
     return r;
 }

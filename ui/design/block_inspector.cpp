@@ -1,3 +1,4 @@
+#include "common/defaults.h"
 #include "design/block_inspector.h"
 
 #include <QButtonGroup>
@@ -25,16 +26,16 @@ BlockInspector::BlockInspector(QWidget* parent) : QWidget(parent) {
     auto* nf = new QFormLayout(net);
     resolution_ = new QSpinBox;
     resolution_->setObjectName(QStringLiteral("resolution"));
-    resolution_->setRange(32, 512);
+    resolution_->setRange(defaults::kMinNetworkResolution, defaults::kMaxNetworkResolution);
     resolution_->setSingleStep(16);
     resolution_->setSuffix(tr(" px"));
     width_ = new QDoubleSpinBox;
     width_->setObjectName(QStringLiteral("width"));
-    width_->setRange(0.1, 2.0);
+    width_->setRange(defaults::kMinNetworkWidth, defaults::kMaxNetworkWidth);
     width_->setSingleStep(0.05);
     width_->setDecimals(2);
     classes_ = new QSpinBox;
-    classes_->setRange(1, 100000);
+    classes_->setRange(defaults::kMinClasses, defaults::kMaxClasses);
     preset_ = new QComboBox;
     preset_->addItem(tr("Start from a preset…"));
     for (const auto& p : arch::listPresets())

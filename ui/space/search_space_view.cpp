@@ -1,3 +1,4 @@
+#include "common/defaults.h"
 #include "space/search_space_view.h"
 
 #include <cmath>
@@ -66,8 +67,8 @@ SearchSpaceView::SearchSpaceView(ProjectDocument* document, QWidget* parent)
     r0_ = intSpin(32, 1024, 16);
     r1_ = intSpin(32, 1024, 16);
     rStep_ = intSpin(1, 512, 8);
-    w0_ = dblSpin(0.05, 4.0);
-    w1_ = dblSpin(0.05, 4.0);
+    w0_ = dblSpin(defaults::kMinGridWidth, defaults::kMaxGridWidth);
+    w1_ = dblSpin(defaults::kMinGridWidth, defaults::kMaxGridWidth);
     wStep_ = dblSpin(0.01, 2.0);
     auto* rw = new QGridLayout;
     rw->addWidget(new QLabel(tr("from")), 0, 1);

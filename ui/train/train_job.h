@@ -19,6 +19,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "common/defaults.h"
 #include "train/train_progress.h"
 
 class QTimer;
@@ -33,17 +34,17 @@ QString findMcunetCli();
 // Everything `mcunet train` is started with.
 struct TrainRequest {
     QString program;       // the mcunet CLI
-    QString data = QStringLiteral("fashion-mnist");  // or a folder of class subfolders
+    QString data = QString::fromLatin1(defaults::kTrainData);  // or a folder of class subfolders
     QString architecture;  // --arch FILE (architecture JSON)
     QString out;           // --out: the model directory to write
     QString board;         // --board ID (empty: no fit check)
     std::optional<double> sramKiB, flashKiB;  // the project's overrides
     int resolution = 0, channels = 0;         // 0: the architecture's own
-    int epochs = 10, batch = 64, threads = 0;  // threads 0: the child's default (all cores)
-    QString optimizer = QStringLiteral("sgd");
+    int epochs = defaults::kTrainEpochs, batch = defaults::kTrainBatch, threads = 0;  // threads 0: the child's default (all cores)
+    QString optimizer = QString::fromLatin1(defaults::kTrainOptimizer);
     int trainPerClass = 0, testPerClass = 0;  // 0: every image
     int maxSteps = 0;                         // per epoch; 0: all
-    long long seed = 1;
+    long long seed = defaults::kSeed;
 
     // The child's arguments, starting with "train"; --resume when continuing.
     QStringList arguments(bool resume) const;

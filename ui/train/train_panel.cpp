@@ -1,3 +1,4 @@
+#include "common/defaults.h"
 #include "train/train_panel.h"
 
 #include <QComboBox>
@@ -158,8 +159,8 @@ QWidget* TrainPanel::buildSettings() {
     dataRow->addWidget(data_, 1);
     dataRow->addWidget(folderButton_);
     f->addRow(tr("Data"), dataRow);
-    epochs_ = spin(1, 10000, 10);
-    batch_ = spin(1, 65536, 64);
+    epochs_ = spin(defaults::kMinTrainEpochs, defaults::kMaxTrainEpochs, defaults::kTrainEpochs);
+    batch_ = spin(defaults::kMinTrainBatch, defaults::kMaxTrainBatch, defaults::kTrainBatch);
     auto* runRow = new QHBoxLayout;
     runRow->addWidget(epochs_);
     runRow->addWidget(new QLabel(tr("batch")));

@@ -17,6 +17,7 @@
 
 #include <QWidget>
 
+#include "common/defaults.h"
 #include "train/train_job.h"
 #include "train/trained_model_info.h"
 
@@ -56,9 +57,9 @@ public:
 
     // Settings (what the form holds); tests and scripts set them directly.
     struct Settings {
-        QString data = QStringLiteral("fashion-mnist");
-        int epochs = 10, batch = 64, threads = 0;  // threads 0: all cores
-        QString optimizer = QStringLiteral("sgd");
+        QString data = QString::fromLatin1(defaults::kTrainData);
+        int epochs = defaults::kTrainEpochs, batch = defaults::kTrainBatch, threads = 0;  // threads 0: all cores
+        QString optimizer = QString::fromLatin1(defaults::kTrainOptimizer);
         int resolution = 0, channels = 0;  // 0: as designed
         int trainPerClass = 0, testPerClass = 0;  // 0: all
     };

@@ -137,7 +137,7 @@ MCU_FAST void mcu_fast_dot2x2(const int16_t *c0, const int16_t *c1, const int8_t
     int32_t j, tail = 0;
 #if MCU_HAS_DSP
     tail = n & ~3;
-    MCU_UNROLL(4)
+    MCU_UNROLL(2)
     for (j = 0; j < tail; j += 4) {
         const uint32_t x0lo = mcu_load32(c0 + j), x0hi = mcu_load32(c0 + j + 2);
         const uint32_t x1lo = mcu_load32(c1 + j), x1hi = mcu_load32(c1 + j + 2);
@@ -240,18 +240,25 @@ MCU_FAST void mcu_fast_pointwise(const int8_t *in, int8_t *out, const int32_t pi
     }
 }
 
-/* General convolution (weights OHWI [cout][k][k][cin]), out of place:
- * two output pixels at a time gathered into q15 columns (padding taps hold
- * the input zero point `zp`), then the same 2x2 GEMM as 1x1 layers.
- * scratch: 4 * k * k * cin bytes. */
+/* General convolution, out of place: two output pixels at a time gathered
+ * into q15 columns (padding taps hold the input zero point `zp`), then the
+ * same 2x2 GEMM as 1x1 layers. Rows are padded to np = k*k*cin rounded up
+ * to 4 so the GEMM has no scalar tail: weights [cout][np] (OHWI, then
+ * zeros), columns end in zeros.
+ * scratch: 4 * np bytes (mcu_fast_conv2d_scratch_bytes). */
+MCU_FAST int32_t mcu_fast_conv2d_row(const int32_t k, const int32_t cin) { return (k * k * cin + 3) & ~3; }
+MCU_FAST int32_t mcu_fast_conv2d_scratch_bytes(const int32_t k, const int32_t cin) {
+    return 4 * mcu_fast_conv2d_row(k, cin);
+}
+
 MCU_FAST void mcu_fast_im2col(const int8_t *in, const int32_t h, const int32_t w, const int32_t cin, const int32_t k,
                               const int32_t s, const int32_t pad_top, const int32_t pad_left, int32_t oy, int32_t ox,
                               const int32_t zp, int16_t *col) {
     /* Taps are written straight to their dot-product slot (mcu_fast_widen's
      * lane order with DSP); with constant k and cin the loops unroll and every
      * slot is a constant. */
-    const int32_t full = MCU_HAS_DSP ? (k * k * cin) & ~3 : 0;
-    int32_t ky, kx, c;
+    const int32_t n = k * k * cin, np = mcu_fast_conv2d_row(k, cin);
+    int32_t ky, kx, c, j;
     MCU_UNROLL(7)
     for (ky = 0; ky < k; ++ky) {
         const int32_t iy = oy * s - pad_top + ky;
@@ -262,12 +269,12 @@ MCU_FAST void mcu_fast_im2col(const int8_t *in, const int32_t h, const int32_t w
             const int8_t *src = in + (iy * w + ix) * cin;
             MCU_UNROLL(8)
             for (c = 0; c < cin; ++c) {
-                const int32_t j = (ky * k + kx) * cin + c;
-                const int32_t slot = j < full ? (j & ~3) | ((j & 1) << 1) | ((j & 2) >> 1) : j;
-                col[slot] = (int16_t)(inside ? src[c] : zp);
+                j = (ky * k + kx) * cin + c;
+                col[MCU_HAS_DSP ? (j & ~3) | ((j & 1) << 1) | ((j & 2) >> 1) : j] = (int16_t)(inside ? src[c] : zp);
             }
         }
     }
+    for (j = n; j < np; ++j) col[MCU_HAS_DSP ? (j & ~3) | ((j & 1) << 1) | ((j & 2) >> 1) : j] = 0;
 }
 
 MCU_FAST void mcu_fast_conv2d(const int8_t *in, int8_t *out, const int32_t h, const int32_t w, const int32_t cin,
@@ -275,17 +282,17 @@ MCU_FAST void mcu_fast_conv2d(const int8_t *in, int8_t *out, const int32_t h, co
                               const int32_t pad_top, const int32_t pad_left, const int8_t *wts,
                               const mcu_channel_t *ch, int16_t *scratch, const int32_t zp, const int32_t lo,
                               const int32_t hi) {
-    const int32_t n = k * k * cin, pixels = oh * ow;
-    int16_t *c0 = scratch, *c1 = scratch + n;
+    const int32_t np = mcu_fast_conv2d_row(k, cin), pixels = oh * ow;
+    int16_t *c0 = scratch, *c1 = scratch + np;
     int32_t p;
     for (p = 0; p + 1 < pixels; p += 2) {
         mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, p / ow, p % ow, zp, c0);
         mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, (p + 1) / ow, (p + 1) % ow, zp, c1);
-        mcu_fast_gemm_pair(c0, c1, n, wts, ch, out + p * cout, out + (p + 1) * cout, cout, lo, hi, 0);
+        mcu_fast_gemm_pair(c0, c1, np, wts, ch, out + p * cout, out + (p + 1) * cout, cout, lo, hi, 0);
     }
     if (p < pixels) {
         mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, p / ow, p % ow, zp, c0);
-        mcu_fast_gemm_pair(c0, c0, n, wts, ch, out + p * cout, out + p * cout, cout, lo, hi, 0);
+        mcu_fast_gemm_pair(c0, c0, np, wts, ch, out + p * cout, out + p * cout, cout, lo, hi, 0);
     }
 }
 

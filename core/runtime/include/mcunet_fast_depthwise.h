@@ -55,12 +55,14 @@ MCU_FAST uint32_t mcu_fast_pack2(int32_t lo, int32_t hi) {
     return (uint32_t)(uint16_t)(int16_t)lo | ((uint32_t)(uint16_t)(int16_t)hi << 16);
 }
 
-/* Row ky of a k x k kernel (k <= 7) as (w0,w2) (w1,w3) (w4,w6) (w5,0). */
+/* Row ky of a k x k kernel (k <= 7) as (w0,w2) (w1,w3) (w4,w6) (w5,0),
+ * every weight doubled: the dot products then give 2 acc, which the
+ * requantization takes as is (no doubling per output). */
 MCU_FAST void mcu_fast_dw_pack(const int8_t *wk, const int32_t k, uint32_t packed[7][4]) {
     int32_t ky, j;
     for (ky = 0; ky < k; ++ky) {
         int32_t t[8];
-        for (j = 0; j < 8; ++j) t[j] = j < k ? wk[ky * k + j] : 0;
+        for (j = 0; j < 8; ++j) t[j] = j < k ? 2 * wk[ky * k + j] : 0;
         packed[ky][0] = mcu_fast_pack2(t[0], t[2]);
         packed[ky][1] = mcu_fast_pack2(t[1], t[3]);
         packed[ky][2] = mcu_fast_pack2(t[4], t[6]);
@@ -160,10 +162,15 @@ MCU_FAST void mcu_fast_depthwise(const int8_t *in, int8_t *out, const int32_t h,
     int32_t cc, oy, ox;
     for (cc = 0; cc < c; ++cc) {
         const int8_t *wk = wts + cc * k * k;
-        const int32_t bias = ch[cc].bias, mult = ch[cc].mult, round = ch[cc].round, shift = ch[cc].shift;
+        const int32_t mult = ch[cc].mult, round = ch[cc].round, shift = ch[cc].shift;
 #if MCU_HAS_DSP
+        const int32_t bias = 2 * ch[cc].bias; /* doubled like the packed weights */
         uint32_t packed[7][4];
         mcu_fast_dw_pack(wk, k, packed);
+#define MCU_DW_REQUANT mcu_fast_requant2
+#else
+        const int32_t bias = ch[cc].bias;
+#define MCU_DW_REQUANT mcu_fast_requant
 #endif
         mcu_fast_plane(in, h, w, c, cc, pad_top, pad_left, bh, bw, (int8_t)zp, plane);
         for (oy = 0; oy < oh; ++oy) {
@@ -177,8 +184,8 @@ MCU_FAST void mcu_fast_depthwise(const int8_t *in, int8_t *out, const int32_t h,
                 acc0 = mcu_fast_dw_one_plain(row + ox * s, bw, k, wk, acc0);
                 acc1 = mcu_fast_dw_one_plain(row + ox * s + s, bw, k, wk, acc1);
 #endif
-                o[ox * c] = mcu_fast_clamp(mcu_fast_requant(acc0, mult, round, shift), lo, hi);
-                o[(ox + 1) * c] = mcu_fast_clamp(mcu_fast_requant(acc1, mult, round, shift), lo, hi);
+                o[ox * c] = mcu_fast_clamp(MCU_DW_REQUANT(acc0, mult, round, shift), lo, hi);
+                o[(ox + 1) * c] = mcu_fast_clamp(MCU_DW_REQUANT(acc1, mult, round, shift), lo, hi);
             }
             if (ox < ow) {
 #if MCU_HAS_DSP
@@ -186,9 +193,10 @@ MCU_FAST void mcu_fast_depthwise(const int8_t *in, int8_t *out, const int32_t h,
 #else
                 const int32_t acc = mcu_fast_dw_one_plain(row + ox * s, bw, k, wk, bias);
 #endif
-                o[ox * c] = mcu_fast_clamp(mcu_fast_requant(acc, mult, round, shift), lo, hi);
+                o[ox * c] = mcu_fast_clamp(MCU_DW_REQUANT(acc, mult, round, shift), lo, hi);
             }
         }
+#undef MCU_DW_REQUANT
     }
 }
 

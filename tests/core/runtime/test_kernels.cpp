@@ -191,9 +191,14 @@ private slots:
                             std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
                             mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                             p.shift.data(), expected.data(), &os, &win, &p.q);
-                            std::vector<std::int16_t> scratch(std::size_t(2) * k * k * cin + 2);
-                            mcu_fast_conv2d(in.data(), got.data(), h, w, cin, oh, ow, cout, k, s, pt, pl, wts.data(),
-                                            ch.data(), scratch.data(), -p.q.input_offset, p.q.act_min, p.q.act_max);
+                            const int n = k * k * cin, np = mcu_fast_conv2d_row(k, cin);
+                            std::vector<std::int8_t> padded(std::size_t(cout) * np, 0);
+                            for (int oc = 0; oc < cout; ++oc)
+                                std::copy_n(wts.begin() + oc * n, n, padded.begin() + oc * np);
+                            std::vector<std::int16_t> scratch(std::size_t(mcu_fast_conv2d_scratch_bytes(k, cin)) / 2);
+                            mcu_fast_conv2d(in.data(), got.data(), h, w, cin, oh, ow, cout, k, s, pt, pl,
+                                            padded.data(), ch.data(), scratch.data(), -p.q.input_offset, p.q.act_min,
+                                            p.q.act_max);
                             QVERIFY2(got == expected, qPrintable("fast conv2d " + shapeText(h, w, cin, k, s)));
                         }
         QVERIFY2(fast * 2 > total, qPrintable(QString("only %1 of %2 qualified").arg(fast).arg(total)));
