@@ -10,7 +10,7 @@ namespace mcunet::codegen {
 namespace fs = std::filesystem;
 
 std::vector<std::string> commonCFlags() {
-    return {"-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fno-strict-aliasing"};
+    return {"-std=c99", "-O3", "-Wall", "-Wextra", "-Werror", "-pedantic", "-fno-strict-aliasing"};
 }
 
 std::vector<std::string> cortexMFlags(const std::string& cpu) {

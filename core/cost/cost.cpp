@@ -40,10 +40,10 @@ std::int64_t opParams(const graph::Graph& g, const graph::Op& op) {
 
 std::int64_t opFlashBytes(const graph::Graph& g, const graph::Op& op) {
     const std::int64_t params = opParams(g, op);
-    if (params == 0) return 0;
+    if (params == 0) return op.kind == OpKind::Add ? kAddCodeBytes : 0;
     const std::int64_t outChannels = g.tensor(op.output).shape.c;
     const std::int64_t weights = params - outChannels;
-    return weights + 4 * outChannels + kRequantBytesPerChannel * outChannels;
+    return weights + 4 * outChannels + kRequantBytesPerChannel * outChannels + kKernelCodeBytesPerLayer;
 }
 
 double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::LatencyTable& t) {

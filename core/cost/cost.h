@@ -36,7 +36,14 @@ struct ModelCost {
     std::vector<LayerCost> layers;
 };
 
-inline constexpr int kRequantBytesPerChannel = 8;
+// Per output channel beside the int32 bias: the layer-specialized kernels'
+// multiplier, rounding constant and shift (mcu_channel_t, 12 bytes).
+inline constexpr int kRequantBytesPerChannel = 12;
+// Code: every layer gets its own specialized kernel (unrolled at -O3): about
+// 0.5-0.8 kB measured for convolutions (ELF, Cortex-M7), 1 kB allowed; an
+// add's loop is smaller.
+inline constexpr int kKernelCodeBytesPerLayer = 1024;
+inline constexpr int kAddCodeBytes = 256;
 
 std::int64_t opMacs(const graph::Graph& g, const graph::Op& op);
 std::int64_t opParams(const graph::Graph& g, const graph::Op& op);
