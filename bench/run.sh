@@ -12,4 +12,6 @@ echo
 echo
 ./build/bench/bench_virtual_board virtual-m7
 echo
+./build/bench/bench_virtual_board virtual-m4
+echo
 bash bench/train_speed.sh

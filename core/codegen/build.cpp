@@ -15,7 +15,7 @@ std::vector<std::string> commonCFlags() {
 
 std::vector<std::string> cortexMFlags(const std::string& cpu) {
     if (cpu == "cortex-m7") return {"-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"};
-    if (cpu == "cortex-m4") return {"-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"};
+    if (cpu == "cortex-m4") return {"-mcpu=cortex-m4", "-mtune=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"};
     throw Error("unsupported core \"" + cpu + "\" (cortex-m7 or cortex-m4)");
 }
 
