@@ -37,7 +37,13 @@ std::string errnoText() { return std::strerror(errno); }
 void replace(const std::string& path, const std::function<void(const std::string&)>& write) {
     if (path.empty()) throw Error("output path is empty");
     const fs::path target = resolveTarget(path);
-    if (fs::is_directory(target)) throw Error(path + ": is a directory, expected a file");
+    std::error_code ec;
+    const fs::file_status status = fs::status(target, ec);
+    if (fs::is_directory(status)) throw Error(path + ": is a directory, expected a file");
+    // A device, FIFO or socket is never replaced by a regular file (as root,
+    // renaming over /dev/full would succeed and remove the device).
+    if (fs::exists(status) && !fs::is_regular_file(status))
+        throw Error(path + ": not a regular file (a device, FIFO or socket); write to a file");
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string pattern = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     std::vector<char> name(pattern.begin(), pattern.end());

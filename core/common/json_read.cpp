@@ -132,7 +132,11 @@ json parse(const std::string& text, const std::string& source) {
 
 json parseFile(const std::string& filePath) {
     std::error_code ec;
-    if (std::filesystem::is_directory(filePath, ec)) throw Error(filePath + ": is a directory, expected a JSON file");
+    const std::filesystem::file_status status = std::filesystem::status(filePath, ec);
+    if (std::filesystem::is_directory(status)) throw Error(filePath + ": is a directory, expected a JSON file");
+    // A FIFO or socket would block the open or the read forever.
+    if (std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))
+        throw Error(filePath + ": not a regular file (a FIFO or socket), expected a JSON file");
     std::ifstream in(filePath, std::ios::binary);
     if (!in) throw Error(filePath + ": cannot open file");
     // Bounded: a device like /dev/zero or a huge file is refused, never read

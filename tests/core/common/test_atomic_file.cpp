@@ -101,6 +101,27 @@ private slots:
         }
     }
 
+    void devicesAndFifosAreNeverReplaced() {
+        // As root, renaming over /dev/full would succeed and remove the
+        // device (seen once): a destination that exists and is not a regular
+        // file is refused before anything is written.
+        QTemporaryDir dir;
+        const std::string fifo = dir.path().toStdString() + "/fifo";
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        for (const std::string& target : {fifo, std::string("/dev/full"), std::string("/dev/null")}) {
+            bool refused = false;
+            try {
+                atomic_file::writeText(target, "{}");
+            } catch (const Error& e) {
+                refused = std::string(e.what()).find("not a regular file") != std::string::npos;
+            }
+            QVERIFY2(refused, target.c_str());
+        }
+        struct stat st {};
+        QVERIFY(::stat("/dev/full", &st) == 0 && S_ISCHR(st.st_mode));
+        QVERIFY(std::filesystem::is_fifo(fifo));
+    }
+
     void directoriesCommitWhole() {
         QTemporaryDir dir;
         const std::string target = dir.filePath("model").toStdString();
