@@ -39,6 +39,8 @@ Runner defineDeploy(CLI::App& app);
 // after "train") to mcunet-train unchanged.
 Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv);
 Runner defineEval(CLI::App& app);
+// devices_command.cpp
+Runner defineDevices(CLI::App& app);
 
 // --- shared by the commands (command_options.cpp) ---
 

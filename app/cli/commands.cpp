@@ -39,6 +39,7 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"flash", "load the firmware onto the board (virtual: boots it)", defineFlash},
         {"profile", "run the flashed model: per-layer counts against the estimate", defineProfile},
         {"deploy", "codegen, build and flash (and profile) in one step", defineDeploy},
+        {"devices", "list the boards connected over USB", defineDevices},
     };
 }
 

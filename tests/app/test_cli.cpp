@@ -46,6 +46,17 @@ QJsonObject json(const Result& r) {
 class TestCli : public QObject {
     Q_OBJECT
 private slots:
+    void devicesListsUsbBoards() {
+        // No USB board is attached here: an empty list, exit 0 (the device
+        // layer itself is tested beneath libusb with umockdev, tests/core/device).
+        const Result r = mcunet({"devices", "--json"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(json(r).value("devices").isArray());
+        const Result text = mcunet({"devices"});
+        QCOMPARE(text.code, 0);
+        QVERIFY(text.out.contains("No board connected") || text.out.contains(":"));
+    }
+
     void boardsAndPresets() {
         const Result boards = mcunet({"boards", "--json"});
         QCOMPARE(boards.code, 0);
