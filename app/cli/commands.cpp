@@ -3,6 +3,7 @@
 // space_command.cpp, deploy_commands.cpp and train_commands.cpp.
 #include "cli/commands.h"
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -84,6 +85,11 @@ int run(const std::vector<std::string>& args) {
         return runners[command]();
     } catch (const Error& e) {
         std::cerr << "mcunet " << command << ": error: " << e.what() << "\n";
+        return 2;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // A folder or file the system refuses (read-only, full, in the way):
+        // the user's environment, so a message naming the path, not a crash.
+        std::cerr << "mcunet " << command << ": error: " << e.path1().string() << ": " << e.code().message() << "\n";
         return 2;
     }
 }

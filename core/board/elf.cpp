@@ -1,8 +1,10 @@
 #include "board/elf.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <utility>
 
 #include "common/error.h"
 
@@ -31,15 +33,46 @@ std::string cstr(const std::vector<char>& b, std::size_t at) {
 }  // namespace
 
 std::optional<std::uint32_t> ElfImage::symbolSize(const std::string& name) const {
-    for (const auto& [n, size] : symbols)
-        if (n == name) return size;
+    for (const ElfSymbol& s : symbols)
+        if (s.name == name) return s.size;
     return std::nullopt;
 }
 
+std::optional<std::uint32_t> ElfImage::symbolAddress(const std::string& name) const {
+    for (const ElfSymbol& s : symbols)
+        if (s.name == name) return s.address;
+    return std::nullopt;
+}
+
+const ElfSection* ElfImage::section(const std::string& name) const {
+    for (const ElfSection& s : sections)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+std::vector<std::uint32_t> ElfImage::words(std::uint32_t address, std::uint32_t count) const {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const std::uint64_t at = std::uint64_t(address) + 4u * i;
+        const ElfSection* holder = nullptr;
+        for (const ElfSection& s : sections)
+            if (s.alloc() && !s.nobits() && at >= s.address && at + 4 <= std::uint64_t(s.address) + s.size) holder = &s;
+        if (!holder) throw Error("ELF: no initialized section holds address " + std::to_string(at));
+        out.push_back(u32(file, holder->fileOffset + static_cast<std::size_t>(at - holder->address)));
+    }
+    return out;
+}
+
 ElfImage readElf(const std::string& path) {
+    // A regular file of bounded size: a FIFO would block, a device never end.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) throw Error(path + ": not a regular file, expected a firmware ELF");
+    constexpr std::uintmax_t kMaxElfBytes = std::uintmax_t(64) << 20;
+    if (std::filesystem::file_size(path, ec) > kMaxElfBytes || ec)
+        throw Error(path + ": larger than 64 MB, not a firmware ELF");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
-    const std::vector<char> b((std::istreambuf_iterator<char>(in)), {});
+    std::vector<char> b((std::istreambuf_iterator<char>(in)), {});
     if (b.size() < 52 || std::memcmp(b.data(), "\x7f" "ELF", 4) != 0) throw Error(path + ": not an ELF file");
     if (b[4] != 1 || b[5] != 1) throw Error(path + ": not a 32-bit little-endian ELF");
     if (u16(b, 18) != 40) throw Error(path + ": not an ARM ELF");
@@ -57,6 +90,7 @@ ElfImage readElf(const std::string& path) {
         s.type = u32(b, h + 4);
         s.flags = u32(b, h + 8);
         s.address = u32(b, h + 12);
+        s.fileOffset = u32(b, h + 16);
         s.size = u32(b, h + 20);
         if (s.type == 2) symtab = i;  // SHT_SYMTAB
         elf.sections.push_back(s);
@@ -66,8 +100,9 @@ ElfImage readElf(const std::string& path) {
         const std::uint32_t offset = u32(b, h + 16), size = u32(b, h + 20), link = u32(b, h + 24);
         const std::uint32_t names = u32(b, header(link) + 16);
         for (std::uint32_t at = offset; at + 16 <= offset + size; at += 16)
-            elf.symbols.emplace_back(cstr(b, names + u32(b, at)), u32(b, at + 8));
+            elf.symbols.push_back(ElfSymbol{cstr(b, names + u32(b, at)), u32(b, at + 4), u32(b, at + 8)});
     }
+    elf.file = std::move(b);
     return elf;
 }
 

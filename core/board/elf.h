@@ -1,6 +1,7 @@
 #pragma once
 // Reads what the studio needs from a 32-bit little-endian ARM ELF: its
-// sections (to size Flash and SRAM use) and symbol sizes (the arena).
+// sections (to size Flash and SRAM use, and to read the vector table) and its
+// symbols (the arena's size, the stack's end).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,14 +12,28 @@ namespace mcunet::board {
 struct ElfSection {
     std::string name;
     std::uint32_t address = 0, size = 0, flags = 0, type = 0;
+    std::uint32_t fileOffset = 0;
     bool alloc() const { return flags & 2u; }
     bool nobits() const { return type == 8u; }  // .bss-like: takes no file space
 };
 
+struct ElfSymbol {
+    std::string name;
+    std::uint32_t address = 0, size = 0;
+};
+
 struct ElfImage {
     std::vector<ElfSection> sections;
+    std::vector<ElfSymbol> symbols;
     std::optional<std::uint32_t> symbolSize(const std::string& name) const;
-    std::vector<std::pair<std::string, std::uint32_t>> symbols;  // name, size
+    std::optional<std::uint32_t> symbolAddress(const std::string& name) const;
+    const ElfSection* section(const std::string& name) const;
+    // `count` little-endian words at `address` from the sections that hold
+    // initialized data (what gets written to Flash); throws mcunet::Error
+    // when part of the range is in none of them.
+    std::vector<std::uint32_t> words(std::uint32_t address, std::uint32_t count) const;
+
+    std::vector<char> file;  // the whole file, for words()
 };
 
 // Throws mcunet::Error when the file is not a 32-bit little-endian ARM ELF.

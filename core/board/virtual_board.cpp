@@ -65,7 +65,7 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     const int port = freeLoopbackPort();
     const std::vector<std::string> argv = {
         qemu, "-M", board.qemuMachine, "-cpu", board.qemuCpu, "-display", "none", "-monitor", "none",
-        "-serial", "tcp:127.0.0.1:" + std::to_string(port) + ",server=on,wait=on",
+        "-serial", "tcp:127.0.0.1:" + std::to_string(port) + ",server=on,wait=on" + (options.tcpNoDelay ? ",nodelay=on" : ""),
         "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", fs::absolute(elf).string()};
     const pid_t parent = getpid();
     pid_ = fork();

@@ -15,6 +15,11 @@ namespace mcunet::board {
 struct VirtualBoardOptions {
     std::string qemu = "qemu-system-arm";
     int startTimeoutMs = 10000;
+    // QEMU's end of the UART socket with TCP_NODELAY (chardev nodelay=on; the
+    // host's end always has it). Without it every reply waits for Nagle's
+    // algorithm and delayed ACKs: a command round trip took 10-20x longer
+    // (docs/link-protocol.md). false only to measure that.
+    bool tcpNoDelay = true;
 };
 
 class VirtualBoard {

@@ -34,6 +34,15 @@ std::vector<fs::path> sources(const fs::path& dir, const std::string& prefix, bo
     return files;
 }
 
+// The build folder inside the project, or a message naming it (a read-only
+// project, a file in the way).
+void makeBuildDirectory(const fs::path& out) {
+    std::error_code ec;
+    fs::create_directories(out, ec);
+    if (ec) throw Error(out.string() + ": cannot create the build folder: " + ec.message() +
+                        " (copy the project somewhere writable)");
+}
+
 }  // namespace
 
 std::string buildHostRunner(const std::string& directory, const std::string& prefix, const std::string& compiler) {
@@ -42,7 +51,7 @@ std::string buildHostRunner(const std::string& directory, const std::string& pre
     const std::string cc = findProgram(compiler);
     if (cc.empty()) throw Error("host C compiler \"" + compiler + "\" not found");
     const fs::path out = dir / "build-host";
-    fs::create_directories(out);
+    makeBuildDirectory(out);
     std::vector<std::string> argv = {cc};
     for (const auto& f : commonCFlags()) argv.push_back(f);
     for (const auto& f : sources(dir, prefix, true)) argv.push_back(f.string());
@@ -59,7 +68,7 @@ std::vector<std::string> compileForCortexM(const std::string& directory, const s
     const std::string gcc = findProgram("arm-none-eabi-gcc");
     if (gcc.empty()) throw Error("arm-none-eabi-gcc not found (install gcc-arm-none-eabi)");
     const fs::path out = dir / ("build-" + cpu);
-    fs::create_directories(out);
+    makeBuildDirectory(out);
     std::vector<std::string> objects;
     for (const auto& src : sources(dir, prefix, false)) {
         std::vector<std::string> argv = {gcc};

@@ -145,6 +145,7 @@ private slots:
                 {"run", path, "--input", QString::fromStdString(dir("input.bin").string())},
                 {"run", project, "--input", path},
                 {"profile", "--board", "virtual-m7", "--input", path},
+                {"flash", path, "--board", "virtual-m7"},
             };
             for (const QStringList& args : commands) {
                 const Result r = run(args, 30);
@@ -152,6 +153,30 @@ private slots:
                 const QString problem = verdict(r, args);
                 QVERIFY2(problem.isEmpty(), qPrintable(problem));
             }
+        }
+    }
+
+    // run and build on a project in a read-only folder: a message naming the
+    // build folder (was "internal error: filesystem error"). Needs a
+    // read-only mount (root); skipped where mounting is not allowed.
+    void readOnlyProject() {
+        const fs::path mnt = dir("ro");
+        fs::create_directories(mnt);
+        auto sh = [](const std::string& cmd) { return QProcess::execute("sh", {"-c", QString::fromStdString(cmd)}); };
+        if (sh("mount -t tmpfs tmpfs '" + mnt.string() + "' 2>/dev/null") != 0) QSKIP("cannot mount a tmpfs here (not root)");
+        const int copied = sh("cp -r '" + dir("project").string() + "' '" + (mnt / "p").string() + "' && mount -o remount,ro '" +
+                              mnt.string() + "'");
+        const QString project = QString::fromStdString((mnt / "p").string());
+        const QList<QStringList> commands = {{"run", project, "--input", QString::fromStdString(dir("input.bin").string())},
+                                             {"build", project, "--board", "virtual-m7"}};
+        QList<Result> results;
+        if (copied == 0)
+            for (const QStringList& args : commands) results.append(run(args, 60));
+        sh("umount '" + mnt.string() + "'");
+        QCOMPARE(copied, 0);
+        for (int i = 0; i < commands.size(); ++i) {
+            QVERIFY2(results[i].code == 2, qPrintable(commands[i].join(' ') + ": " + results[i].err));
+            QVERIFY2(verdict(results[i], commands[i], "build-").isEmpty(), qPrintable(results[i].err));
         }
     }
 

@@ -1,7 +1,10 @@
 /* The board support layer the firmware needs: a byte link (UART), a
  * free-running counter, and a way to stop. One implementation per board
- * family: board_mps2.c for the QEMU virtual boards; real boards add theirs
- * (DWT cycle counter, USB CDC) behind the same functions. */
+ * family, chosen by the firmware build (core/board/firmware_build.cpp):
+ * board_mps2.c for the QEMU virtual boards (counts executed instructions),
+ * board_stm32f7.c with counter_dwt.c for STM32F746G-DISCO (counts cycles).
+ * Every other firmware file (main.c, link_device.c, mlperf.c, board_io.c,
+ * startup.c) is shared by all boards. */
 #ifndef MCUNET_BOARD_H
 #define MCUNET_BOARD_H
 
@@ -16,11 +19,14 @@ void board_puts(const char *s);
  * board_counter_kind) passed between two readings. */
 uint32_t board_counter_read(void);
 uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later);
-uint8_t board_counter_kind(void);
+uint8_t board_counter_kind(void); /* MCU_COUNTER_CYCLES or MCU_COUNTER_INSTRUCTIONS */
 /* Makes later counts independent of when in a tick the run starts (QEMU's
  * SysTick ticks every 40 instructions); a no-op where counts are cycles. */
 void board_counter_align(void);
-uint32_t board_time_us(void); /* microseconds since boot (virtual boards: virtual time) */ /* MCU_COUNTER_CYCLES or MCU_COUNTER_INSTRUCTIONS */
+uint32_t board_time_us(void); /* microseconds since boot (virtual boards: instruction time) */
+/* One line of printable ASCII without '[' or ']' saying what board_time_us
+ * and the counter measure; MLPerf's `profile%` prints it as m-timing-[...]. */
+const char *board_timing(void);
 const char *board_name(void);
 void board_exit(int code);
 

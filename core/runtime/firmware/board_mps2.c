@@ -81,6 +81,11 @@ uint32_t board_time_us(void) { return (uint32_t)(((uint64_t)board_counter_read()
 
 uint8_t board_counter_kind(void) { return MCU_COUNTER_INSTRUCTIONS; }
 
+const char *board_timing(void) {
+    return "instructions: virtual board, m-lap-us is instruction time (QEMU -icount shift=0: "
+           "1 executed instruction = 1 ns), not wall-clock time or cycles";
+}
+
 const char *board_name(void) { return MCUNET_BOARD_NAME; }
 
 void board_exit(int code) {

@@ -1,8 +1,8 @@
-/* Cycle counter for real Cortex-M4/M7 boards: the DWT's CYCCNT (QEMU does not
- * model it: it reads 0 there, which is why the virtual boards count
- * instructions with SysTick instead). A real board's layer provides
- * board_counter_* with these. */
-#include <stdint.h>
+/* DWT CYCCNT, the cycle counter of real Cortex-M4/M7 boards (counter_dwt.h).
+ * Registers: ARMv7-M Architecture Reference Manual C1.6.5 (DEMCR), C1.8.7
+ * (DWT_CTRL, DWT_CYCCNT); the lock access register is the Cortex-M7's
+ * (CoreSight, written with the unlock key; ignored where there is none). */
+#include "counter_dwt.h"
 
 #define DEMCR (*(volatile uint32_t *)0xE000EDFCu)
 #define DWT_LAR (*(volatile uint32_t *)0xE0001FB0u)
@@ -10,10 +10,10 @@
 #define DWT_CYCCNT (*(volatile uint32_t *)0xE0001004u)
 
 void dwt_counter_init(void) {
-    DEMCR |= 1u << 24; /* TRCENA */
+    DEMCR |= 1u << 24;     /* TRCENA: the DWT is powered */
     DWT_LAR = 0xC5ACCE55u; /* unlock (Cortex-M7) */
     DWT_CYCCNT = 0u;
-    DWT_CTRL |= 1u;
+    DWT_CTRL |= 1u; /* CYCCNTENA */
 }
 
 uint32_t dwt_counter_read(void) { return DWT_CYCCNT; }

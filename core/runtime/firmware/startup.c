@@ -1,5 +1,8 @@
-/* Reset and fault handlers and the vector table (placed at 0x0 by the linker
- * script: the core reads the initial stack pointer and reset address there). */
+/* Reset and fault handlers and the vector table, placed by the linker script
+ * at the start of Flash, where the core reads the initial stack pointer and
+ * the reset address: 0x0 on the QEMU virtual boards, 0x08000000 on
+ * STM32F746G-DISCO (its board layer also points VTOR there). Sixteen
+ * entries: the firmware enables no peripheral interrupt. */
 #include <stdint.h>
 #include <string.h>
 

@@ -4,10 +4,13 @@
 // detected, no wrong result is ever accepted, and retries recover.
 #include <QtTest>
 
+#include <cmath>
 #include <deque>
 #include <random>
 
 #include "board/link.h"
+#include "fault_injection.h"
+#include "mlperf_text.h"
 #include "mcunet_link.h"
 
 extern "C" {
@@ -18,26 +21,26 @@ void mlperf_feed(uint8_t byte);
 }
 
 using namespace mcunet;
+using namespace mcunet::test;
 
 namespace {
 
-enum class Fault { None, Corrupt, Truncate, Duplicate, Drop, Noise };
+using test::Fault;
 
 // The device runs synchronously inside write(); faults hit both directions.
 class FaultyChannel : public board::Transport {
 public:
-    FaultyChannel(unsigned seed, double faultRate, std::vector<Fault> kinds)
-        : rng_(seed), rate_(faultRate), kinds_(std::move(kinds)) {}
+    FaultyChannel(unsigned seed, double faultRate, std::vector<Fault> kinds) : damager_(seed, faultRate, std::move(kinds)) {}
 
     void write(const std::vector<std::uint8_t>& bytes) override {
-        for (std::uint8_t b : damage(bytes)) {
+        for (std::uint8_t b : damager_.damage(bytes)) {
             if (link_in_frame() || b == MCU_LINK_SYNC0) link_feed(b);
             else mlperf_feed(b);
         }
         std::uint8_t buffer[65536];
         std::vector<std::uint8_t> out;
         for (std::uint32_t n; (n = fake_board_take_output(buffer, sizeof buffer)) > 0;) out.insert(out.end(), buffer, buffer + n);
-        const auto damaged = damage(out);
+        const auto damaged = damager_.damage(out);
         pending_.insert(pending_.end(), damaged.begin(), damaged.end());
     }
     std::vector<std::uint8_t> read(int) override {
@@ -45,27 +48,10 @@ public:
         pending_.clear();
         return out;
     }
-    int faults = 0;
+    int faults() const { return damager_.faults; }
 
 private:
-    std::vector<std::uint8_t> damage(std::vector<std::uint8_t> bytes) {
-        if (bytes.empty() || kinds_.empty() || std::uniform_real_distribution<double>(0, 1)(rng_) >= rate_) return bytes;
-        ++faults;
-        const Fault f = kinds_[rng_() % kinds_.size()];
-        const std::size_t at = rng_() % bytes.size();
-        switch (f) {
-            case Fault::Corrupt: bytes[at] ^= static_cast<std::uint8_t>(1u << (rng_() % 8)); break;
-            case Fault::Truncate: bytes.resize(at); break;
-            case Fault::Duplicate: bytes.insert(bytes.end(), bytes.begin(), bytes.end()); break;
-            case Fault::Drop: bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at)); break;
-            case Fault::Noise: bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), {0xA5, 0x5A, 0x10, 0x00, 0x83}); break;
-            case Fault::None: break;
-        }
-        return bytes;
-    }
-    std::mt19937 rng_;
-    double rate_;
-    std::vector<Fault> kinds_;
+    test::Damager damager_;
     std::deque<std::uint8_t> pending_;
 };
 
@@ -116,6 +102,33 @@ private:
     bool errors_;
     board::FrameParser parser_;
     std::deque<std::uint8_t> pending_;
+};
+
+
+// MLPerf Tiny's text commands through a channel, as its runner sends them.
+class MlperfSession {
+public:
+    explicit MlperfSession(board::Transport& channel) : channel_(channel) {
+        // Whatever earlier tests left half-received (a frame, a command) is
+        // flushed the way a runner would: terminators until the prompt.
+        for (int i = 0; i < 3 && send("%").find("m-ready") == std::string::npos; ++i) {
+        }
+    }
+    std::string send(const std::string& text) {
+        channel_.write(std::vector<std::uint8_t>(text.begin(), text.end()));
+        const auto reply = channel_.read(0);
+        return std::string(reply.begin(), reply.end());
+    }
+    // db load N, then the data 31 bytes per command; the last reply.
+    std::string load(const std::vector<std::uint8_t>& input) {
+        send("db load " + std::to_string(input.size()) + "%");
+        std::string last;
+        for (const std::string& c : hexCommands(input)) last = send(c);
+        return last;
+    }
+
+private:
+    board::Transport& channel_;
 };
 
 }  // namespace
@@ -226,7 +239,7 @@ private slots:
             QCOMPARE(link.readOutput(MODEL_OUTPUT_BYTES), expectedOutput(input));
             const auto profile = link.readProfile(MODEL_LAYER_COUNT);
             for (int i = 0; i < MODEL_LAYER_COUNT; ++i) QCOMPARE(profile[static_cast<std::size_t>(i)], std::uint64_t(100 + i));
-            faults += channel.faults;
+            faults += channel.faults();
             retries += link.retriesUsed();
         }
         qInfo("%d faults injected, %d retries, every result correct", faults, retries);
@@ -245,55 +258,107 @@ private slots:
 
     void mlperfCommandsOnTheSameLink() {
         FaultyChannel channel(1, 0.0, {});
-        auto send = [&](const std::string& text) {
-            channel.write(std::vector<std::uint8_t>(text.begin(), text.end()));
-            const auto reply = channel.read(0);
-            return std::string(reply.begin(), reply.end());
-        };
-        // Whatever earlier tests left half-received (a frame, a command) is
-        // flushed the way a runner would: terminators until the prompt.
-        for (int i = 0; i < 3 && send("%").find("m-ready") == std::string::npos; ++i) {
-        }
-        QCOMPARE(QString::fromStdString(send("name%")), QString("m-name-dut-[mcunet-studio]\r\nm-ready\r\n"));
-        QVERIFY(send("profile%").find("m-model-[fake-model]\r\n") != std::string::npos);
-        QCOMPARE(QString::fromStdString(send("db load 4%")), QString("m-[Expecting 4 bytes]\r\nm-ready\r\n"));
-        QCOMPARE(QString::fromStdString(send("db 0102%")), QString("m-ready\r\n"));
-        QCOMPARE(QString::fromStdString(send("db 0304%")), QString("m-load-done\r\nm-ready\r\n"));
-        QCOMPARE(QString::fromStdString(send("db print%")), QString("m-buffer-01-02-03-04\r\nm-ready\r\n"));
+        MlperfSession m(channel);
+        QCOMPARE(QString::fromStdString(m.send("name%")), QString("m-name-dut-[mcunet-studio]\r\nm-ready\r\n"));
+        const std::string profile = m.send("profile%");
+        QVERIFY(profile.find("m-model-[fake-model]\r\n") != std::string::npos);  // the default: the model's name
+        QVERIFY2(profile.find("m-timing-[cycles: fake board, 1000 us per run]\r\n") != std::string::npos, profile.c_str());
+        QCOMPARE(QString::fromStdString(m.send("db load 4%")), QString("m-[Expecting 4 bytes]\r\nm-ready\r\n"));
+        QCOMPARE(QString::fromStdString(m.send("db 0102%")), QString("m-ready\r\n"));
+        QCOMPARE(QString::fromStdString(m.send("db 0304%")), QString("m-load-done\r\nm-ready\r\n"));
+        QCOMPARE(QString::fromStdString(m.send("db print%")), QString("m-buffer-01-02-03-04\r\nm-ready\r\n"));
         // The whole input as the runner sends it: 31 bytes per command.
         std::vector<std::uint8_t> input(MODEL_INPUT_BYTES, 0);
         input[0] = 1, input[1] = 2, input[2] = 3, input[3] = 4;
-        QVERIFY(send("db load " + std::to_string(MODEL_INPUT_BYTES) + "%").find("m-[Expecting 3000 bytes]") != std::string::npos);
-        std::string last;
-        for (std::size_t i = 0; i < input.size(); i += 31) {
-            std::string command = "db ";
-            for (std::size_t k = i; k < std::min(input.size(), i + 31); ++k) {
-                char hex[3];
-                std::snprintf(hex, sizeof hex, "%02x", input[k]);
-                command += hex;
-            }
-            last = send(command + "%");
-        }
-        QCOMPARE(QString::fromStdString(last), QString("m-load-done\r\nm-ready\r\n"));
-        const std::string infer = send("infer 2 1%");
+        QCOMPARE(QString::fromStdString(m.load(input)), QString("m-load-done\r\nm-ready\r\n"));
+        const std::string infer = m.send("infer 2 1%");
         QVERIFY(infer.find("m-warmup-start-1\r\nm-warmup-done\r\nm-infer-start-2\r\nm-lap-us-") != std::string::npos);
         QVERIFY(infer.find("m-infer-done\r\nm-results-[") != std::string::npos);
         QCOMPARE(fake_invocations, std::uint32_t(3));
-        // Results: (q - 2) * 0.5 with %0.3f; the input bytes sum to 10, so
-        // output o = 10 * (o + 1).
-        QVERIFY2(infer.find("m-results-[4.000,9.000,14.000,19.000,24.000,29.000,34.000,39.000,44.000,49.000]\r\nm-ready\r\n") !=
-                     std::string::npos,
-                 infer.c_str());
-        QVERIFY(send("results%").find("m-results-[4.000,9.000,") != std::string::npos);
-        send("db load 2%");
-        QVERIFY(send("db 0g%").find("e-[Invalid hex digit '0g']") != std::string::npos);
-        QVERIFY(send("db 012%").find("e-[Insufficent number of hex digits]") != std::string::npos);
-        QVERIFY(send("infer 0%").find("e-[Inference iterations must be >0]") != std::string::npos);
-        QVERIFY(send("db load 99999%").find("e-[Command 'db load' exceeds") != std::string::npos);
-        QCOMPARE(QString::fromStdString(send("bogus%")), QString("e-[Unknown command: bogus]\r\nm-ready\r\n"));
+        // Results: softmax of (q - 2) * 0.5; the input bytes sum to 10, so
+        // output o = 10 * (o + 1), logits 4, 9, ..., 49: three decimals
+        // (0.5 / 10 > 0.001).
+        const Results r = parseResults(infer);
+        QVERIFY2(r.found, infer.c_str());
+        QCOMPARE(r.decimals, 3);
+        std::vector<std::int8_t> output;
+        for (int o = 0; o < MODEL_OUTPUT_BYTES; ++o) output.push_back(static_cast<std::int8_t>(10 * (o + 1)));
+        const auto want = softmax(output, MODEL_OUTPUT_SCALE, MODEL_OUTPUT_ZERO_POINT);
+        QCOMPARE(r.values.size(), want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) QVERIFY2(std::fabs(r.values[i] - want[i]) <= 0.0015, infer.c_str());
+        QVERIFY(infer.find("0.993]\r\nm-ready\r\n") != std::string::npos);  // e^49 / sum
+        QCOMPARE(parseResults(m.send("results%")).values, r.values);
+        m.send("db load 2%");
+        QVERIFY(m.send("db 0g%").find("e-[Invalid hex digit '0g': the load is refused]") != std::string::npos);
+        m.send("db load 2%");
+        QVERIFY(m.send("db 012%").find("e-[Insufficent number of hex digits: the load is refused]") != std::string::npos);
+        QVERIFY(m.send("infer 0%").find("e-[Inference iterations must be >0]") != std::string::npos);
+        QVERIFY(m.send("infer 1 x%").find("e-[Inference warmup must be >=0]") != std::string::npos);
+        QVERIFY(m.send("db load 99999%").find("e-[Command 'db load' exceeds") != std::string::npos);
+        QVERIFY(m.send("db load 12x%").find("e-[Command 'db load': '12x' is not a byte count: the load is refused]") !=
+                std::string::npos);
+        QCOMPARE(QString::fromStdString(m.send("bogus]%")), QString("e-[Unknown command: bogus_]\r\nm-ready\r\n"));
         // The binary link still works after text commands.
         board::LinkClient link(channel, {50, 0});
         QCOMPARE(link.hello().layers, MODEL_LAYER_COUNT);
+    }
+
+    // Issue 13: a `db load` larger than the model input used to answer e-[...]
+    // and then take the following data silently, and `infer` ran on the
+    // stale input. A load is now all or nothing, and infer refuses anything
+    // but a complete load of the whole input.
+    void mlperfLoadIsAllOrNothing() {
+        FaultyChannel channel(1, 0.0, {});
+        MlperfSession m(channel);
+        std::vector<std::uint8_t> input(MODEL_INPUT_BYTES, 1);
+        auto refusedInfer = [&](const char* why) {
+            const std::uint32_t before = fake_invocations;
+            const std::string reply = m.send("infer 1 0%");
+            QVERIFY2(reply.find(why) != std::string::npos && reply.rfind("e-[", 0) == 0, reply.c_str());
+            QVERIFY2(reply.find("m-results") == std::string::npos && reply.find("m-infer-start") == std::string::npos, reply.c_str());
+            QCOMPARE(fake_invocations, before);  // nothing ran
+        };
+        // Too large: refused, and so is every data chunk of it.
+        QCOMPARE(QString::fromStdString(m.send("db load 3001%")),
+                 QString("e-[Command 'db load' exceeds the model input of 3000 bytes: the load and its data are refused]\r\n"
+                         "m-ready\r\n"));
+        const auto chunks = hexCommands(std::vector<std::uint8_t>(3001, 7));
+        QCOMPARE(chunks.size(), std::size_t(97));
+        for (const std::string& c : chunks)
+            QCOMPARE(QString::fromStdString(m.send(c)), QString("e-[db: data refused: the last 'db load' was refused]\r\nm-ready\r\n"));
+        refusedInfer("e-[infer: the last load was refused: load the input again]");
+        // Incomplete.
+        m.send("db load 3000%");
+        m.send(hexCommands(input)[0]);
+        refusedInfer("e-[infer: the last load is incomplete: 31 bytes received: no inference on stale input]");
+        // Complete: infer runs.
+        QCOMPARE(QString::fromStdString(m.load(input)), QString("m-load-done\r\nm-ready\r\n"));
+        const std::uint32_t before = fake_invocations;
+        QVERIFY(parseResults(m.send("infer 1 0%")).found);
+        QCOMPARE(fake_invocations, before + 1);
+        // Data past the announced size refuses the load.
+        QVERIFY(m.send("db 00%").find("e-[db: more data than the 3000 bytes of 'db load': the load is refused]") != std::string::npos);
+        refusedInfer("e-[infer: the last load was refused");
+        // A load smaller than the input leaves stale bytes: no inference.
+        m.send("db load 4%");
+        QVERIFY(m.send("db 01020304%").find("m-load-done") != std::string::npos);
+        refusedInfer("e-[infer: the last load set 4 bytes, the model's input has more: load all of it]");
+        // A bad chunk in the middle refuses the whole load and what follows.
+        m.send("db load 3000%");
+        m.send(hexCommands(input)[0]);
+        QVERIFY(m.send("db zz%").find("e-[Invalid hex digit 'zz': the load is refused]") != std::string::npos);
+        QVERIFY(m.send(hexCommands(input)[1]).find("e-[db: data refused") != std::string::npos);
+        refusedInfer("e-[infer: the last load was refused");
+        // A command too long for the buffer is never run cut short.
+        m.send("db load 3000%");
+        const std::string tooLong = m.send("db " + std::string(100, 'a') + "%");
+        QVERIFY2(tooLong.find("e-[Command longer than 80 characters ignored]\r\ne-[db: the load is refused]\r\nm-ready") !=
+                     std::string::npos,
+                 tooLong.c_str());
+        refusedInfer("e-[infer: the last load was refused");
+        // A fresh, complete load works again.
+        m.load(input);
+        QVERIFY(parseResults(m.send("infer 1 0%")).found);
     }
 };
 

@@ -52,6 +52,7 @@ uint32_t board_counter_elapsed(uint32_t earlier, uint32_t later) { return later 
 uint8_t board_counter_kind(void) { return MCU_COUNTER_CYCLES; }
 uint32_t board_time_us(void) { return clock_ticks; }
 const char *board_name(void) { return "fake-board"; }
+const char *board_timing(void) { return "cycles: fake board, 1000 us per run"; }
 void board_exit(int code) { (void)code; }
 
 uint32_t fake_board_take_output(uint8_t *buffer, uint32_t capacity) {
