@@ -2,6 +2,7 @@
 // `deploy`: from a model to C, to firmware, to the board and its profile.
 // Everything read from disk is checked before a build or QEMU starts
 // (cli/generated_project.h).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "board/firmware_build.h"
+#include "board/mlperf.h"
 #include "board/link.h"
 #include "board/profiler.h"
 #include "board/virtual_board.h"
@@ -205,14 +207,40 @@ void printBuild(const board::FirmwareBuild& b, const CheckedPlan& plan, const bo
 struct BoardTargetOptions {
     std::optional<std::string> target;  // DIR (build, flash) or ELF (flash)
     std::string board;
+    std::optional<std::string> mlperfTask;
     bool json = false;
 };
+
+// What the firmware reports to MLPerf Tiny's runner as m-model-[...]: the
+// task the user names, else the task whose input and output the model's
+// match (vww01 for 96x96x3 -> 2, ...), else the model's name (docs/mlperf.md).
+board::FirmwareOptions firmwareOptions(const std::optional<std::string>& task, const CheckedPlan& plan) {
+    board::FirmwareOptions f;
+    if (task) {
+        board::checkMlperfTaskId(*task);
+        f.mlperfTaskId = *task;
+        return f;
+    }
+    const json shape = plan.json.value("input", json::object()).value("shape", json::array());
+    const bool known = shape.is_array() && shape.size() == 3 &&
+                       std::all_of(shape.begin(), shape.end(), [](const json& v) { return v.is_number_integer(); });
+    if (known)
+        f.mlperfTaskId = board::mlperfTaskFor(shape[0].get<int>(), shape[1].get<int>(), shape[2].get<int>(), plan.outputBytes);
+    return f;
+}
+
+void addMlperfTaskOption(CLI::App& app, std::optional<std::string>& task) {
+    app.add_option("--mlperf-task", task,
+                   "the MLPerf Tiny task id the firmware reports (vww01, ic01, kws01, ad01, sww01 or a name of "
+                   "[a-z0-9_-]; default: the task the model's input and output match, else the model name)")
+        ->type_name("ID");
+}
 
 int buildCommand(const BoardTargetOptions& o) {
     if (!o.target) throw Error("needs the generated project's DIR");
     const board::Board b = boardFrom(o.board);
     const CheckedPlan plan = openGeneratedProject(*o.target, ProjectBuild::Firmware);
-    const board::FirmwareBuild fw = board::buildFirmware(*o.target, b);
+    const board::FirmwareBuild fw = board::buildFirmware(*o.target, b, firmwareOptions(o.mlperfTask, plan));
     if (o.json) std::cout << buildJson(fw, plan, b).dump(2) << "\n";
     else printBuild(fw, plan, b);
     return 0;
@@ -247,7 +275,7 @@ int flashCommand(const BoardTargetOptions& o) {
             plan = readPlan((fs::path(*o.target) / "plan.json").string());
         } else {
             plan = openGeneratedProject(*o.target, ProjectBuild::Firmware);
-            board::buildFirmware(*o.target, b);
+            board::buildFirmware(*o.target, b, firmwareOptions(o.mlperfTask, *plan));
         }
         elf = built.string();
     }
@@ -310,6 +338,7 @@ struct DeployOptions {
     std::string board, planner;
     std::optional<std::string> out;
     int runs = defaults::kProfileRuns;
+    std::optional<std::string> mlperfTask;
     bool profile = false, json = false;
 };
 
@@ -355,7 +384,7 @@ int deployCommand(const DeployOptions& o) {
     options.boardId = b.id;
     codegen::generate(model, plan, dir, options);
     const CheckedPlan planJson = openGeneratedProject(dir, ProjectBuild::Firmware);
-    const board::FirmwareBuild fw = board::buildFirmware(dir, b);
+    const board::FirmwareBuild fw = board::buildFirmware(dir, b, firmwareOptions(o.mlperfTask, planJson));
     flashVirtual(b, fw.elf, planJson);
     const cost::ModelCost c = cost::estimate(model.graph, b);
     json out = {{"architecture", a.name}, {"board", b.id}, {"directory", dir}, {"planner", memory::plannerName(planner)},
@@ -411,6 +440,7 @@ Runner defineBuild(CLI::App& app) {
     auto o = std::make_shared<BoardTargetOptions>();
     app.add_option("DIR", o->target, "a generated project (mcunet codegen)")->type_name("");
     addBoardOption(app, o->board);
+    addMlperfTaskOption(app, o->mlperfTask);
     addJsonFlag(app, o->json);
     return [o] { return buildCommand(*o); };
 }
@@ -419,6 +449,7 @@ Runner defineFlash(CLI::App& app) {
     auto o = std::make_shared<BoardTargetOptions>();
     app.add_option("DIR|ELF", o->target, "a generated project (built first if needed) or a firmware ELF")->type_name("");
     addBoardOption(app, o->board);
+    addMlperfTaskOption(app, o->mlperfTask);
     addJsonFlag(app, o->json);
     return [o] { return flashCommand(*o); };
 }
@@ -441,6 +472,7 @@ Runner defineDeploy(CLI::App& app) {
     addRunsOption(app, o->runs);
     app.add_option("--out", o->out, "the folder for the C project (default: a temporary folder)")->type_name("DIR");
     addPlannerOption(app, o->planner);
+    addMlperfTaskOption(app, o->mlperfTask);
     addJsonFlag(app, o->json);
     return [o] { return deployCommand(*o); };
 }

@@ -223,6 +223,10 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+        // The MLPerf task id reaches the firmware's C: only [a-z0-9_-].
+        QTest::newRow("bad mlperf task") << QStringList{"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7",
+                                                        "--mlperf-task", "a\"b*/"}
+                                         << "mlperf task id";
         QTest::newRow("unknown board") << QStringList{"space", "--board", "uno"} << "unknown board \"uno\"";
         QTest::newRow("unknown preset") << QStringList{"cost", "--preset", "resnet", "--board", "virtual-m7"} << "unknown preset";
         QTest::newRow("missing file") << QStringList{"cost", "/nonexistent/a.json", "--board", "virtual-m7"} << "cannot open";
