@@ -35,6 +35,8 @@ Runner defineBuild(CLI::App& app);
 Runner defineFlash(CLI::App& app);
 Runner defineProfile(CLI::App& app);
 Runner defineDeploy(CLI::App& app);
+// import_command.cpp
+Runner defineImport(CLI::App& app);
 // train_commands.cpp: `train` checks its flags, then hands `argv` (the words
 // after "train") to mcunet-train unchanged.
 Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv);

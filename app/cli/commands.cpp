@@ -1,6 +1,7 @@
 // `mcunet COMMAND [options]`: the command table, CLI11 parsing and the exit
 // codes. The commands themselves live in design_commands.cpp,
-// space_command.cpp, deploy_commands.cpp and train_commands.cpp.
+// space_command.cpp, deploy_commands.cpp, import_command.cpp and
+// train_commands.cpp.
 #include "cli/commands.h"
 
 #include <filesystem>
@@ -36,6 +37,7 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"codegen", "generate the C project (trained or seeded weights)", defineCodegen},
         {"run", "build for the host and print the output tensor", defineRun},
         {"export-tflite", "write the int8 model as a standard .tflite file", defineExportTflite},
+        {"import", "read a .tflite model: op coverage report, then its cost", defineImport},
         {"build", "cross-build the generated model and firmware (ELF sizes)", defineBuild},
         {"flash", "load the firmware onto the board (virtual: boots it)", defineFlash},
         {"profile", "run the flashed model: per-layer counts against the estimate", defineProfile},

@@ -1,0 +1,476 @@
+#include "interop/tflite_lowering.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <sstream>
+
+#include "common/error.h"
+#include "interop/tflite_names.h"
+#include "interop/tflite_operands.h"
+
+namespace mcunet::interop::tflite {
+
+namespace {
+
+struct Context {
+    explicit Context(const File& file) : f(file), consumers(file.tensors.size()) {
+        for (std::size_t i = 0; i < file.operators.size(); ++i)
+            for (int t : file.operators[i].inputs)
+                if (t >= 0) consumers[static_cast<std::size_t>(t)].push_back(static_cast<int>(i));
+    }
+    bool isGraphOutput(int t) const { return std::find(f.outputs.begin(), f.outputs.end(), t) != f.outputs.end(); }
+
+    const File& f;
+    std::vector<std::vector<int>> consumers;  // per tensor: the operators reading it
+};
+
+Lowered unsupported(const Reasons& why) {
+    Lowered l;
+    l.detail = why.text();
+    return l;
+}
+
+Lowered layer(graph::OpKind kind, std::vector<int> inputs, int output, std::string detail) {
+    Lowered l;
+    l.form = Lowered::Form::Layer;
+    l.kind = kind;
+    l.inputs = std::move(inputs);
+    l.output = output;
+    l.detail = std::move(detail);
+    return l;
+}
+
+// SAME padding's total along one axis; 0 means VALID gives the same output
+// with no padding, so the graph (which pads SAME) represents VALID exactly.
+int samePaddingTotal(int in, int kernel, int stride) {
+    return std::max((graph::sameOutputSize(in, stride) - 1) * stride + kernel - in, 0);
+}
+
+// Strides, dilation and padding of a conv-like op, against what the layer
+// graph holds: one stride for both axes, no dilation, SAME padding (VALID
+// where it pads nothing).
+void checkWindow(const Options& o, int kernel, graph::Shape in, Reasons& why) {
+    const bool strideInRange = o.strideH >= 1 && o.strideW >= 1 && o.strideH <= kMaxDimension && o.strideW <= kMaxDimension;
+    if (!strideInRange)
+        why.add("stride " + std::to_string(o.strideH) + "x" + std::to_string(o.strideW) +
+                " (must be positive and at most a dimension's limit)");
+    else if (o.strideH != o.strideW)
+        why.add("strides " + std::to_string(o.strideH) + "x" + std::to_string(o.strideW) +
+                " differ (the layer graph takes one stride for both axes)");
+    if (o.dilationH != 1 || o.dilationW != 1)
+        why.add("dilation " + std::to_string(o.dilationH) + "x" + std::to_string(o.dilationW) +
+                " (the layer graph has no dilated convolution)");
+    if (o.padding != static_cast<int>(Padding::Same) && o.padding != static_cast<int>(Padding::Valid))
+        why.add("padding code " + std::to_string(o.padding) + " is neither SAME nor VALID");
+    else if (o.padding == static_cast<int>(Padding::Valid) && strideInRange && o.strideH == o.strideW &&
+             (samePaddingTotal(in.h, kernel, o.strideH) > 0 || samePaddingTotal(in.w, kernel, o.strideW) > 0))
+        why.add("VALID padding of a " + std::to_string(kernel) + "x" + std::to_string(kernel) + " window on " +
+                hwcText(in) + " (the layer graph pads SAME; VALID only where SAME pads nothing)");
+}
+
+std::string weightsText(const Weights& w) {
+    return w.perChannel ? "int8 weights per channel" : "int8 weights per tensor";
+}
+
+// TF Lite depthwise weights [1][H][W][C*M] with one input channel are a
+// convolution's [M][H][W][1]: output channel m reads tap (y, x) at m.
+std::vector<std::int8_t> depthwiseAsConv(const std::vector<std::uint8_t>& dw, int k, int outChannels) {
+    std::vector<std::int8_t> out(dw.size());
+    for (int m = 0; m < outChannels; ++m)
+        for (int tap = 0; tap < k * k; ++tap)
+            out[std::size_t(m) * std::size_t(k * k) + std::size_t(tap)] =
+                static_cast<std::int8_t>(dw[std::size_t(tap) * std::size_t(outChannels) + std::size_t(m)]);
+    return out;
+}
+
+// TF Lite's int8 kernels assume their int32 arithmetic cannot overflow; a
+// file whose numbers break that (a corrupt or absurd one) is refused here
+// rather than computed with undefined results: per output channel, the bias
+// plus the largest possible sum of products (|input - zero point| <= 255)
+// must fit the int32 accumulator, and the requantization scale
+// s_in * s_w / s_out must stay below 2^30 (a left shift of at most 30).
+Lowered checkArithmetic(Lowered l, quant::TensorQuant in, quant::TensorQuant out) {
+    Reasons why;
+    const quant::OpQuant& q = l.quant;
+    const std::size_t channels = q.bias.size();
+    const std::size_t perChannel = channels ? q.weights.size() / channels : 0;
+    const bool depthwise = l.kind == graph::OpKind::DepthwiseConv2D;  // [k][k][C]: channel c at every C-th weight
+    for (std::size_t c = 0; c < channels; ++c) {
+        std::int64_t sum = 0;
+        for (std::size_t j = 0; j < perChannel; ++j)
+            sum += std::abs(int(q.weights[depthwise ? j * channels + c : c * perChannel + j]));
+        const std::int64_t worst = 255 * sum + std::abs(std::int64_t(q.bias[c]));
+        if (worst > INT32_MAX) {
+            why.add("output channel " + std::to_string(c) + ": bias and weights can overflow the int32 accumulator (" +
+                    std::to_string(worst) + ")");
+            break;
+        }
+    }
+    for (float ws : q.weightScales) {
+        const double real = double(in.scale) * double(ws) / double(out.scale);
+        if (!(real < 1073741824.0)) {
+            why.add("requantization scale s_in * s_w / s_out = " + std::to_string(real) + " is out of range");
+            break;
+        }
+    }
+    return why.empty() ? l : unsupported(why);
+}
+
+// CONV_2D and DEPTHWISE_CONV_2D.
+Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    const auto w = in.weights(1, 4, depthwise ? 3 : 0);
+    const Options& o = op.options;
+    if (!o.present) why.add(std::string("no ") + (depthwise ? "DepthwiseConv2DOptions" : "Conv2DOptions") + " in the file");
+    if (!x || !y || !w || !o.present) return unsupported(why);
+    // Weights: conv [Cout][kh][kw][Cin], depthwise [1][kh][kw][Cin*M].
+    const std::vector<int>& ws = w->tensor->shape;
+    const int k = ws[1], cin = x->hwc.c, cout = depthwise ? ws[3] : ws[0];
+    const int multiplier = depthwise && cout % cin == 0 ? cout / cin : 1;
+    if (depthwise && ws[0] != 1) why.add("depthwise weights of shape " + shapeText(ws) + " (expected [1,H,W,C])");
+    if (depthwise && cout % cin != 0)
+        why.add(std::to_string(cout) + " output channels from " + std::to_string(cin) + " input channels");
+    if (depthwise && multiplier != 1 && cin != 1)
+        why.add("depth multiplier " + std::to_string(multiplier) + " on " + std::to_string(cin) +
+                " input channels (the layer graph's depthwise conv keeps the channel count)");
+    if (!depthwise && ws[3] != cin)
+        why.add("weights for " + std::to_string(ws[3]) + " input channels on a " + std::to_string(cin) +
+                "-channel input (grouped convolution)");
+    if (ws[1] != ws[2])
+        why.add("kernel " + std::to_string(ws[1]) + "x" + std::to_string(ws[2]) +
+                " is not square (the layer graph takes square kernels)");
+    checkWindow(o, k, x->hwc, why);
+    const auto bias = in.bias(2, cout);
+    const auto act = graphActivation(o.activation, y->quant, true, why);
+    if (!why.empty()) return unsupported(why);
+    const graph::Shape expected{graph::sameOutputSize(x->hwc.h, o.strideH), graph::sameOutputSize(x->hwc.w, o.strideW),
+                                cout};
+    if (!(y->hwc == expected))
+        why.add("output " + hwcText(y->hwc) + " in the file, the op gives " + hwcText(expected) + " (inconsistent file)");
+    if (!bias || !why.empty()) return unsupported(why);
+
+    const bool asConv = depthwise && multiplier != 1;  // one input channel, M outputs: a convolution
+    const graph::OpKind kind = depthwise && !asConv ? graph::OpKind::DepthwiseConv2D
+                               : k == 1 && o.strideH == 1 ? graph::OpKind::PointwiseConv2D
+                                                          : graph::OpKind::Conv2D;
+    std::string detail = std::string(graph::opKindName(kind)) + " " + std::to_string(k) + "x" + std::to_string(k) +
+                         " stride " + std::to_string(o.strideH) + ", " + paddingName(o.padding) + ", " + act->text +
+                         ", " + weightsText(*w);
+    if (asConv)
+        detail += " (one input channel, depth multiplier " + std::to_string(multiplier) + ": the same as a convolution)";
+    Lowered l = layer(kind, {in.tensorIndex(0)}, op.outputs[0], detail);
+    l.kernel = k;
+    l.stride = o.strideH;
+    l.outChannels = cout;
+    l.activation = act->activation;
+    if (asConv) l.quant.weights = depthwiseAsConv(*w->data, k, cout);
+    else l.quant.weights.assign(w->data->begin(), w->data->end());  // our layouts are TF Lite's (quant/model.h)
+    l.quant.bias = *bias;
+    l.quant.weightScales = w->scales;
+    l.quant.activationMin = act->clamp.lo;
+    l.quant.activationMax = act->clamp.hi;
+    return checkArithmetic(std::move(l), x->quant, y->quant);
+}
+
+Lowered lowerConv2D(const Context& c, const Operator& op) { return lowerConvolution(c, op, false); }
+Lowered lowerDepthwise(const Context& c, const Operator& op) { return lowerConvolution(c, op, true); }
+
+Lowered lowerFullyConnected(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    const auto w = in.weights(1, 2, 0);  // [Cout][N]
+    const Options& o = op.options;  // absent: TF Lite's defaults (no activation, default layout)
+    if (o.weightsFormat != 0) why.add("shuffled weights (SHUFFLED4x16INT8 layout)");
+    if (!x || !y || !w) return unsupported(why);
+    const int cout = w->tensor->shape[0], n = w->tensor->shape[1];
+    if (w->perChannel && cout > 1)
+        why.add("int8 weights per channel (the layer graph's fully connected is per tensor)");
+    if (x->hwc.elements() != n)
+        why.add("the input has " + std::to_string(x->hwc.elements()) + " values, the weights take " + std::to_string(n));
+    if (!(y->hwc == graph::Shape{1, 1, cout}))
+        why.add("output " + hwcText(y->hwc) + " for " + std::to_string(cout) + " outputs (inconsistent file)");
+    const auto bias = in.bias(2, cout);
+    const auto act = graphActivation(o.activation, y->quant, true, why);
+    if (!bias || !why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::FullyConnected, {in.tensorIndex(0)}, op.outputs[0],
+                      "fully_connected " + std::to_string(n) + " -> " + std::to_string(cout) + ", " + act->text + ", " +
+                          weightsText(*w));
+    l.outChannels = cout;
+    l.activation = act->activation;
+    l.quant.weights.assign(w->data->begin(), w->data->end());
+    l.quant.bias = *bias;
+    l.quant.weightScales = {w->scales[0]};
+    l.quant.activationMin = act->clamp.lo;
+    l.quant.activationMax = act->clamp.hi;
+    return checkArithmetic(std::move(l), x->quant, y->quant);
+}
+
+Lowered lowerAdd(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    if (op.inputs.size() != 2) why.add(std::to_string(op.inputs.size()) + " inputs (ADD takes two)");
+    const auto a = in.input(0);
+    const auto b = in.input(1);
+    const auto y = in.output();
+    if (!a || !b || !y) return unsupported(why);
+    if (!(a->hwc == b->hwc) || !(a->hwc == y->hwc))
+        why.add("broadcasting add (" + hwcText(a->hwc) + " + " + hwcText(b->hwc) + " -> " + hwcText(y->hwc) +
+                "; the layer graph adds tensors of one shape)");
+    // TF Lite's int8 add: inputs rescaled to twice the larger input scale at
+    // 2^20, then one multiplier below 1 to the output scale.
+    const double twiceMax = 2.0 * std::max(double(a->quant.scale), double(b->quant.scale));
+    if (!(twiceMax / (double(1 << 20) * double(y->quant.scale)) < 0.999))
+        why.add("the output scale is too small for the inputs' (TF Lite's int8 add needs 2 * max(s_a, s_b) < 2^20 * s_out)");
+    const auto act = graphActivation(op.options.activation, y->quant, false, why);
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::Add, {in.tensorIndex(0), in.tensorIndex(1)}, op.outputs[0],
+                      "add " + hwcText(a->hwc) + ", " + act->text);
+    l.activation = act->activation;
+    l.quant.activationMin = act->clamp.lo;
+    l.quant.activationMax = act->clamp.hi;
+    return l;
+}
+
+// Whether a pooling window covers the whole input along one axis and
+// leaves one output: VALID needs the window to be the input; SAME centres a
+// larger window and averages only the input's elements.
+bool coversAxis(int in, int filter, int stride, int padding) {
+    if (padding == static_cast<int>(Padding::Valid)) return filter == in;
+    return filter >= in && stride >= in;
+}
+
+Lowered lowerAveragePool(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    const Options& o = op.options;
+    if (!o.present) why.add("no Pool2DOptions in the file");
+    if (!x || !y || !o.present) return unsupported(why);
+    const std::string window = std::to_string(o.filterH) + "x" + std::to_string(o.filterW) + " window, stride " +
+                               std::to_string(o.strideH) + "x" + std::to_string(o.strideW) + ", " +
+                               paddingName(o.padding) + " on " + hwcText(x->hwc);
+    const bool global = o.padding >= 0 && o.padding <= 1 && coversAxis(x->hwc.h, o.filterH, o.strideH, o.padding) &&
+                        coversAxis(x->hwc.w, o.filterW, o.strideW, o.padding);
+    if (!global) why.add(window + " is not a global pool (the layer graph's average pool is global only)");
+    else if (x->hwc.h * std::int64_t(x->hwc.w) > (std::int64_t(1) << 24) - 1)  // 128 x count within int32
+        why.add("a pool over " + std::to_string(x->hwc.h * std::int64_t(x->hwc.w)) +
+                " positions can overflow TF Lite's int32 sum");
+    else if (!(y->hwc == graph::Shape{1, 1, x->hwc.c}))
+        why.add("output " + hwcText(y->hwc) + " of a global pool (inconsistent file)");
+    if (x->quant.scale != y->quant.scale || x->quant.zeroPoint != y->quant.zeroPoint)
+        why.add("the output is quantized unlike the input (int8 AVERAGE_POOL_2D keeps its input's scale and zero point)");
+    const auto act = graphActivation(o.activation, y->quant, false, why);
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::AveragePool, {in.tensorIndex(0)}, op.outputs[0],
+                      "average_pool global (" + window + "), " + act->text);
+    l.kernel = std::max(x->hwc.h, x->hwc.w);
+    return l;
+}
+
+// A RESHAPE is imported only where it moves no data and changes nothing a
+// graph op reads: the same H x W x C, or a flatten that only FULLY_CONNECTED
+// ops read (they read their input flat anyway).
+Lowered lowerReshape(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    if (!x || !y) return unsupported(why);
+    if (x->quant.scale != y->quant.scale || x->quant.zeroPoint != y->quant.zeroPoint)
+        why.add("the output is quantized unlike the input (a reshape moves values, it does not rescale them)");
+    if (x->hwc.elements() != y->hwc.elements())
+        why.add(hwcText(x->hwc) + " -> " + hwcText(y->hwc) + " changes the element count (inconsistent file)");
+    if (!why.empty()) return unsupported(why);
+    const int out = op.outputs[0];
+    const std::string change = shapeText(c.f.tensors[static_cast<std::size_t>(in.tensorIndex(0))].shape) + " -> " +
+                               shapeText(c.f.tensors[static_cast<std::size_t>(out)].shape);
+    const auto& readers = c.consumers[static_cast<std::size_t>(out)];
+    const bool flattenForFc =
+        y->hwc.h == 1 && y->hwc.w == 1 && !readers.empty() && !c.isGraphOutput(out) &&
+        std::all_of(readers.begin(), readers.end(), [&](int r) {
+            return c.f.operators[static_cast<std::size_t>(r)].builtin == op::FULLY_CONNECTED;
+        });
+    Lowered l;
+    if (x->hwc == y->hwc) l.detail = "no-op: " + change + " keeps the layout " + hwcText(x->hwc);
+    else if (flattenForFc) l.detail = "no-op: " + change + " flattens for FULLY_CONNECTED, which reads its input flat";
+    else {
+        why.add(change + " changes the layout (the layer graph has no reshape yet; only no-op reshapes are imported: "
+                         "the same HxWxC, or a flatten read only by FULLY_CONNECTED)");
+        return unsupported(why);
+    }
+    l.form = Lowered::Form::Alias;
+    l.inputs = {in.tensorIndex(0)};
+    l.output = out;
+    return l;
+}
+
+// --- ops planned in issue 12 (point 2), not yet in the layer graph ---------
+
+const char* kNotYet = "not yet supported by the layer graph: ";
+
+std::string tensorBrief(const File& f, int t) {
+    if (t < 0) return "(missing)";
+    const Tensor& x = f.tensors[static_cast<std::size_t>(t)];
+    return typeName(x.type) + " " + shapeText(x.shape);
+}
+
+Lowered notYet(const std::string& reason) {
+    Lowered l;
+    l.detail = kNotYet + reason;
+    return l;
+}
+
+Lowered notYetSoftmax(const Context& c, const Operator& op) {
+    std::ostringstream beta;
+    beta << op.options.beta;
+    return notYet("no softmax op (beta " + beta.str() + ", " +
+                  tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) +
+                  "); it cannot be dropped: TF Lite's int8 softmax changes the output values and their quantization");
+}
+
+Lowered notYetQuantize(const Context& c, const Operator& op) {
+    const int in = op.inputs.empty() ? -1 : op.inputs[0];
+    const int out = op.outputs.empty() ? -1 : op.outputs[0];
+    const bool atInput = in >= 0 && std::find(c.f.inputs.begin(), c.f.inputs.end(), in) != c.f.inputs.end();
+    const bool atOutput = out >= 0 && c.isGraphOutput(out);
+    const std::string where = atInput ? " at the model input" : atOutput ? " at the model output" : " inside the model";
+    return notYet(opName(op.builtin) + " " + tensorBrief(c.f, in) + " -> " + tensorBrief(c.f, out) + where +
+                  " (the layer graph takes and gives int8 tensors; QUANTIZE/DEQUANTIZE at the edges are planned)");
+}
+
+Lowered notYetPad(const Context& c, const Operator& op) {
+    return notYet("explicit " + opName(op.builtin) + " of " + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) +
+                  " (the layer graph pads only inside SAME convolutions)");
+}
+
+Lowered notYetMean(const Context& c, const Operator& op) {
+    return notYet("no MEAN op (" + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) + ", keep_dims " +
+                  (op.options.keepDims ? "true" : "false") +
+                  "); over H and W it is a global average pool that also requantizes, which the graph's pool does not");
+}
+
+Lowered notYetMaxPool(const Context&, const Operator& op) {
+    const Options& o = op.options;
+    return notYet("no max pool (" + std::to_string(o.filterH) + "x" + std::to_string(o.filterW) + " window, stride " +
+                  std::to_string(o.strideH) + "x" + std::to_string(o.strideW) + ", " + paddingName(o.padding) + ")");
+}
+
+Lowered notYetConcatenation(const Context&, const Operator& op) {
+    return notYet("no concatenation (" + std::to_string(op.inputs.size()) + " inputs along axis " +
+                  std::to_string(op.options.axis) + ")");
+}
+
+Lowered notYetMul(const Context& c, const Operator& op) {
+    return notYet("no elementwise multiply (" + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) + " x " +
+                  tensorBrief(c.f, op.inputs.size() > 1 ? op.inputs[1] : -1) + ")");
+}
+
+// Every op the importer knows: a new graph op is one more entry here
+// (docs/tflite-import.md, "Adding an op").
+using LowerFn = Lowered (*)(const Context&, const Operator&);
+struct Entry {
+    int builtin;
+    LowerFn lower;
+};
+constexpr Entry kLowerings[] = {
+    {op::CONV_2D, lowerConv2D},
+    {op::DEPTHWISE_CONV_2D, lowerDepthwise},
+    {op::FULLY_CONNECTED, lowerFullyConnected},
+    {op::ADD, lowerAdd},
+    {op::AVERAGE_POOL_2D, lowerAveragePool},
+    {op::RESHAPE, lowerReshape},
+    {op::SOFTMAX, notYetSoftmax},
+    {op::QUANTIZE, notYetQuantize},
+    {op::DEQUANTIZE, notYetQuantize},
+    {op::PAD, notYetPad},
+    {op::PADV2, notYetPad},
+    {op::MEAN, notYetMean},
+    {op::MAX_POOL_2D, notYetMaxPool},
+    {op::CONCATENATION, notYetConcatenation},
+    {op::MUL, notYetMul},
+};
+
+Lowered lowerOther(const Operator& op) {
+    Lowered l;
+    switch (op.builtin) {
+        case op::CUSTOM:
+            l.detail = "custom op \"" + op.customCode + "\" (custom ops carry no definition an importer can use)";
+            break;
+        case op::RELU:
+        case op::RELU6:
+        case op::LOGISTIC:
+        case op::TANH:
+        case op::HARD_SWISH:
+            l.detail = "a standalone activation op (the layer graph fuses RELU6 into the op before it; it has no " +
+                       opName(op.builtin) + ")";
+            break;
+        default: l.detail = "not supported: the layer graph has no " + opName(op.builtin) + " (and issue 12 does not plan it)";
+    }
+    return l;
+}
+
+}  // namespace
+
+Analysis analyze(const File& f) {
+    const Context c(f);
+    Analysis a;
+    for (const Operator& op : f.operators) {
+        const auto entry = std::find_if(std::begin(kLowerings), std::end(kLowerings),
+                                        [&](const Entry& e) { return e.builtin == op.builtin; });
+        a.ops.push_back(entry != std::end(kLowerings) ? entry->lower(c, op) : lowerOther(op));
+    }
+    if (f.subgraphs > 1)
+        a.notes.push_back(std::to_string(f.subgraphs) + " subgraphs: only subgraph 0 (the main graph) is read");
+    if (f.inputs.size() != 1)
+        a.modelIssues.push_back(std::to_string(f.inputs.size()) + " model inputs (the layer graph takes one)");
+    if (f.outputs.size() != 1)
+        a.modelIssues.push_back(std::to_string(f.outputs.size()) + " model outputs (the layer graph gives one)");
+    for (int t : f.inputs) {
+        std::string why;
+        if (!activationTensor(f, t, why)) a.modelIssues.push_back("model input: " + why);
+    }
+    const bool computes = std::any_of(a.ops.begin(), a.ops.end(),
+                                      [](const Lowered& l) { return l.form == Lowered::Form::Layer; });
+    const bool allSupported = std::none_of(a.ops.begin(), a.ops.end(),
+                                           [](const Lowered& l) { return l.form == Lowered::Form::Unsupported; });
+    if (f.operators.empty()) a.modelIssues.push_back("no operators");
+    else if (!computes && allSupported) a.modelIssues.push_back("no operator computes anything (only no-op reshapes)");
+    return a;
+}
+
+void requireInt8(const File& f) {
+    for (std::size_t i = 0; i < f.operators.size(); ++i) {
+        const Operator& op = f.operators[i];
+        // QUANTIZE reads and DEQUANTIZE writes the float edges of an int8 model.
+        std::vector<int> tensors;
+        if (op.builtin != op::QUANTIZE) tensors.insert(tensors.end(), op.inputs.begin(), op.inputs.end());
+        if (op.builtin != op::DEQUANTIZE) tensors.insert(tensors.end(), op.outputs.begin(), op.outputs.end());
+        bool floatActivations = false, int8Weights = false;
+        for (int t : tensors) {
+            if (t < 0) continue;
+            const int type = f.tensors[static_cast<std::size_t>(t)].type;
+            if (isFloatType(type) && !f.isConstant(t)) floatActivations = true;
+            if (isFloatType(type) && f.isConstant(t) && (op.builtin == op::CONV_2D || op.builtin == op::DEPTHWISE_CONV_2D ||
+                                                          op.builtin == op::FULLY_CONNECTED))
+                floatActivations = true;  // float weights: a float op
+            if (type == type::INT8 && f.isConstant(t)) int8Weights = true;
+        }
+        if (!floatActivations) continue;
+        const std::string what = int8Weights ? "a dynamic-range quantized model (int8 weights, float activations)"
+                                             : "a float model";
+        throw Error(f.name + ": " + what + ": operator " + std::to_string(i) + " (" + opName(op.builtin) +
+                    ") computes in float. It must be quantized to int8 first: convert it with the TF Lite converter's "
+                    "full-integer quantization (converter.optimizations = [tf.lite.Optimize.DEFAULT], a "
+                    "representative_dataset, converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8], "
+                    "inference_input_type = inference_output_type = tf.int8)");
+    }
+}
+
+}  // namespace mcunet::interop::tflite
