@@ -59,7 +59,7 @@ public:
                         std::to_string(expected));
         need(std::size_t(n) * sizeof(T), what);
         std::vector<T> v(n);
-        std::memcpy(v.data(), data_.data() + pos_, std::size_t(n) * sizeof(T));
+        if (n != 0) std::memcpy(v.data(), data_.data() + pos_, std::size_t(n) * sizeof(T));  // v.data() may be null
         pos_ += std::size_t(n) * sizeof(T);
         return v;
     }
