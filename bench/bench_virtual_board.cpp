@@ -10,6 +10,7 @@
 // printed beside ours as a fixed column. Counts are executed instructions,
 // not cycles. Prints Markdown.
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -23,6 +24,7 @@
 #include "common/json_read.h"
 #include "cost/cost.h"
 #include "graph/build.h"
+#include "interop/tflite_import.h"
 #include "memory/plan.h"
 #include "quant/model.h"
 
@@ -59,10 +61,24 @@ Run runOn(const board::Board& b, const quant::QuantizedModel& m, const memory::P
 // the same models and weights: measured outside this repository (issue 11).
 double tflmInstructions(const std::string& model) {
     static const std::map<std::string, double> measured = {
-        {"mcunet-vww1", 46.9e6}, {"mbv2-w0.35-r144", 97.8e6}, {"mcunet-in3", 379.1e6}};
+        {"mcunet-vww1", 46.9e6}, {"mbv2-w0.35-r144", 97.8e6}, {"mcunet-in3", 379.1e6}, {"person_detect", 22717960}};
     const auto it = measured.find(model);
     return it == measured.end() ? 0 : it->second;
 }
+
+// The networks: our three presets with seeded weights, and TF Lite Micro's
+// person_detect imported from its .tflite when MCUNET_PERSON_DETECT names it.
+std::vector<std::pair<std::string, quant::QuantizedModel>> networks() {
+    std::vector<std::pair<std::string, quant::QuantizedModel>> out;
+    for (const char* name : {"mcunet-vww1", "mbv2-w0.35-r144", "mcunet-in3"})
+        out.emplace_back(name, quant::quantizeSeeded(graph::buildGraph(arch::preset(name)), 1));
+    if (const char* pd = std::getenv("MCUNET_PERSON_DETECT"); pd && fs::exists(pd))
+        out.emplace_back("person_detect", interop::loadTfliteModel(pd));
+    return out;
+}
+
+// TF Lite Micro's smallest arena for person_detect (CMSIS-NN build, measured apart).
+constexpr std::int64_t kTflmPersonDetectArena = 82316;
 
 struct KindTotals {
     std::int64_t macs = 0;
@@ -82,9 +98,10 @@ int main(int argc, char** argv) {
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     std::map<std::string, KindTotals> byKind;
     std::string sizes;
-    for (const char* name : {"mcunet-vww1", "mbv2-w0.35-r144", "mcunet-in3"}) {
-        const graph::Graph g = graph::buildGraph(arch::preset(name));
-        const quant::QuantizedModel m = quant::quantizeSeeded(g, 1);
+    std::string arenas;
+    for (const auto& [id, m] : networks()) {
+        const char* name = id.c_str();
+        const graph::Graph& g = m.graph;
         const auto input =
             quant::quantizeTensor(quant::randomInputs(g, 1, 5)[0], m.tensors[static_cast<std::size_t>(g.input())]);
         const memory::Plan ours = memory::plan(m.graph, memory::Planner::Ours);
@@ -117,6 +134,11 @@ int main(int argc, char** argv) {
                       (long long)fast.build.sramBytes, (long long)fast.build.arenaBytes, (long long)ours.arenaBytes,
                       (long long)ours.lowerBound);
         sizes += line;
+        std::snprintf(line, sizeof line, "| %s | %lld | %lld | %lld | %s |\n", name,
+                      (long long)memory::plan(m.graph, memory::Planner::TFLiteMicro).arenaBytes,
+                      (long long)memory::plan(m.graph, memory::Planner::TinyEngine).arenaBytes, (long long)ours.arenaBytes,
+                      id == "person_detect" ? std::to_string(kTflmPersonDetectArena).c_str() : "");
+        arenas += line;
     }
     std::printf("\n### By op kind (the three networks)\n\n| op | MACs | specialized | MACs/instr. | general | MACs/instr. | "
                 "general / specialized |\n|---|---|---|---|---|---|---|\n");
@@ -128,6 +150,9 @@ int main(int argc, char** argv) {
                 "| network | Flash, specialized (ELF) | Flash, general (ELF) | Flash (estimate) | SRAM (ELF: data+bss+stack) | "
                 "arena (ELF) | arena (plan) | live-bytes bound |\n|---|---|---|---|---|---|---|---|\n%s",
                 sizes.c_str());
+    std::printf("\n### Peak SRAM per planner (bytes)\n\n| network | tflm planner | tinyengine planner | ours | "
+                "TF Lite Micro's real arena (measured apart) |\n|---|---|---|---|---|\n%s",
+                arenas.c_str());
     fs::remove_all(root);
     return 0;
 }

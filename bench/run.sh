@@ -10,6 +10,8 @@ echo
 echo
 ./build/bench/bench_codegen
 echo
+# TF Lite Micro's person_detect, when the peer model is beside the project.
+if [ -f ../shared/models/person_detect.tflite ]; then export MCUNET_PERSON_DETECT=../shared/models/person_detect.tflite; fi
 ./build/bench/bench_virtual_board virtual-m7
 echo
 ./build/bench/bench_virtual_board virtual-m4

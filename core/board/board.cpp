@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "common/json_read.h"
+#include "graph/ops.h"
 
 #ifndef MCUNET_SOURCE_RESOURCE_DIR
 #define MCUNET_SOURCE_RESOURCE_DIR ""
@@ -19,8 +20,16 @@ using nlohmann::json;
 namespace jr = mcunet::json_read;
 
 static const char* kFormat = "mcunet-board";
-static const char* kOpKinds[] = {"conv2d", "depthwise_conv2d", "pointwise_conv2d", "fully_connected"};
-static const char* kElementKinds[] = {"add", "average_pool"};
+// The op table's names a latency table may list, per basis (graph/ops.h);
+// an op a board does not list is charged the op table's default.
+static std::vector<std::string> latencyKeys(bool perMac) {
+    int n = 0;
+    const graph::OpInfo* ops = graph::allOps(n);
+    std::vector<std::string> keys;
+    for (int i = 0; i < n; ++i)
+        if ((ops[i].costBasis == graph::CostBasis::PerMac) == perMac) keys.emplace_back(ops[i].name);
+    return keys;
+}
 
 static std::uint16_t hexId(const json& o, const std::string& key, const std::string& path) {
     std::string s = jr::string(o, key, path);
@@ -86,19 +95,19 @@ Board boardFromJson(const json& doc) {
     }
     const json& lat = jr::object(doc, "latency", "");
     jr::onlyKeys(lat, {"cycles_per_mac", "cycles_per_element", "cycles_per_layer"}, "latency");
-    const json& perMac = jr::object(lat, "cycles_per_mac", "latency");
-    for (const char* kind : kOpKinds) {
-        double v = jr::number(perMac, kind, "latency.cycles_per_mac");
-        if (v <= 0 || v > 1000)
-            throw Error(std::string("latency.cycles_per_mac.") + kind + ": out of range (0 to 1000]");
-        b.latency.cyclesPerMac[kind] = v;
-    }
-    const json& perElement = jr::object(lat, "cycles_per_element", "latency");
-    for (const char* kind : kElementKinds) {
-        double v = jr::number(perElement, kind, "latency.cycles_per_element");
-        if (v < 0 || v > 1000)
-            throw Error(std::string("latency.cycles_per_element.") + kind + ": out of range [0 to 1000]");
-        b.latency.cyclesPerElement[kind] = v;
+    for (const bool mac : {true, false}) {
+        const char* key = mac ? "cycles_per_mac" : "cycles_per_element";
+        const std::string where = std::string("latency.") + key;
+        const json& table = jr::object(lat, key, "latency");
+        const std::vector<std::string> known = latencyKeys(mac);
+        jr::onlyKeys(table, known, where);
+        for (const std::string& kind : known) {
+            if (!jr::has(table, kind)) continue;
+            const double v = jr::number(table, kind, where);
+            if (!(v >= 0 && v <= 1000) || (mac && v == 0))
+                throw Error(where + "." + kind + ": out of range (" + (mac ? "0" : "[0") + " to 1000]");
+            (mac ? b.latency.cyclesPerMac : b.latency.cyclesPerElement)[kind] = v;
+        }
     }
     b.latency.cyclesPerLayer = jr::number(lat, "cycles_per_layer", "latency");
     if (b.latency.cyclesPerLayer < 0) throw Error("latency.cycles_per_layer: negative");

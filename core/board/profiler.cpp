@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "graph/ops.h"
 #include "common/json_read.h"
 
 namespace mcunet::board {
@@ -59,17 +60,34 @@ void checkHelloAgainstPlan(const Hello& h, const json& plan) {
         fail("output bytes", h.outputBytes, tensorBytesFromPlan(plan, "output"));
 }
 
-double estimateCycles(const LayerInfo& l, const LatencyTable& t) {
-    double cycles = t.cyclesPerLayer;
-    if (l.op == "add" || l.op == "average_pool") {
-        auto it = t.cyclesPerElement.find(l.op);
-        if (it != t.cyclesPerElement.end())
-            cycles += it->second * double(l.op == "add" ? l.outputElements : l.inputElements);
-    } else {
-        auto it = t.cyclesPerMac.find(l.op);
-        if (it != t.cyclesPerMac.end()) cycles += it->second * double(l.macs);
+namespace {
+
+// The op table's entry for a layer of a plan.json (a name this build does not
+// know is charged per MAC, as the kernels that carry weights are).
+graph::CostBasis basisOf(const std::string& op, double* defaultCycles = nullptr) {
+    graph::OpKind kind;
+    if (!graph::opKindFromName(op, kind)) return graph::CostBasis::PerMac;
+    if (defaultCycles) *defaultCycles = graph::opInfo(kind).defaultCycles;
+    return graph::opInfo(kind).costBasis;
+}
+
+double costUnits(const LayerInfo& l, graph::CostBasis basis) {
+    switch (basis) {
+        case graph::CostBasis::PerMac: return double(l.macs);
+        case graph::CostBasis::PerOutputElement: return double(l.outputElements);
+        case graph::CostBasis::PerInputElement: return double(l.inputElements);
     }
-    return cycles;
+    return 0;
+}
+
+}  // namespace
+
+double estimateCycles(const LayerInfo& l, const LatencyTable& t) {
+    double fallback = 0;
+    const graph::CostBasis basis = basisOf(l.op, &fallback);
+    const auto& table = basis == graph::CostBasis::PerMac ? t.cyclesPerMac : t.cyclesPerElement;
+    auto it = table.find(l.op);
+    return t.cyclesPerLayer + (it != table.end() ? it->second : fallback) * costUnits(l, basis);
 }
 
 Profile profileModel(LinkClient& link, const std::vector<LayerInfo>& layers, const Board& board,
@@ -150,9 +168,7 @@ LatencyTable calibrate(const std::vector<Profile>& profiles, const LatencyTable&
     std::map<std::string, std::pair<double, double>> sums;  // kind -> (sum x*y, sum x*x)
     for (const Profile& p : profiles)
         for (const auto& l : p.layers) {
-            const bool perElement = l.layer.op == "add" || l.layer.op == "average_pool";
-            const double x = perElement ? double(l.layer.op == "add" ? l.layer.outputElements : l.layer.inputElements)
-                                        : double(l.layer.macs);
+            const double x = costUnits(l.layer, basisOf(l.layer.op));
             const double y = std::max(0.0, double(l.count) - prior.cyclesPerLayer);
             if (x <= 0) continue;
             sums[l.layer.op].first += x * y;
@@ -161,7 +177,7 @@ LatencyTable calibrate(const std::vector<Profile>& profiles, const LatencyTable&
     for (const auto& [kind, s] : sums) {
         if (s.second <= 0) continue;
         const double slope = std::max(1e-3, s.first / s.second);
-        if (kind == "add" || kind == "average_pool") t.cyclesPerElement[kind] = slope;
+        if (basisOf(kind) != graph::CostBasis::PerMac) t.cyclesPerElement[kind] = slope;
         else t.cyclesPerMac[kind] = slope;
     }
     return t;

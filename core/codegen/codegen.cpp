@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codegen/fast_layers.h"
+#include "codegen/layer_emit.h"
 #include "codegen/runtime_sources.h"
 #include "common/error.h"
 #include "common/json_read.h"
@@ -37,7 +38,9 @@ std::set<std::string> allKernelVariants() {
                                "add_inplace",
                                "avgpool",
                                "avgpool_inplace",
-                               "fully_connected"};
+                               "fully_connected",
+                               "softmax",
+                               "softmax_inplace"};
     for (int k : {3, 5, 7})
         for (int s : {1, 2})
             v.insert("depthwise_k" + std::to_string(k) + "s" + std::to_string(s));
@@ -50,17 +53,6 @@ namespace {
 bool validIdentifier(const std::string& s) {
     if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
     return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
-template <typename T>
-void writeArray(std::ostream& out, const char* type, const std::string& name, const std::vector<T>& values) {
-    out << "const " << type << " " << name << "[" << std::max<std::size_t>(values.size(), 1) << "] = {";
-    if (values.empty()) out << "0";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (i % 20 == 0) out << "\n    ";
-        out << static_cast<long long>(values[i]) << (i + 1 < values.size() ? "," : "");
-    }
-    out << "\n};\n";
 }
 
 void writeFile(const std::filesystem::path& path, const std::string& text) {
@@ -117,190 +109,43 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& plan,
     json planLayers = json::array();
     for (int i = 0; i < g.opCount(); ++i) {
         const graph::Op& op = g.op(i);
-        const quant::OpQuant& q = model.ops[static_cast<std::size_t>(i)];
         const graph::Shape is = g.tensor(op.inputs[0]).shape;
         const graph::Shape os = g.tensor(op.output).shape;
-        const quant::TensorQuant tin = model.tensors[static_cast<std::size_t>(op.inputs[0])];
-        const quant::TensorQuant tout = model.tensors[static_cast<std::size_t>(op.output)];
-        const std::string L = P + "_l" + std::to_string(i);
         const std::string A = P + "_arena";
-        const std::string in = A + " + " + std::to_string(offsetOf(op.inputs[0]));
-        const std::string out = A + " + " + std::to_string(offsetOf(op.output));
-        const bool inPlace = aliased(op.output, op.inputs[0]) ||
-                             (op.inputs.size() == 2 && aliased(op.output, op.inputs[1]));
+        LayerSite site;
+        site.graph = &g;
+        site.op = i;
+        site.model = &model;
+        site.symbol = P + "_l" + std::to_string(i);
+        site.input = A + " + " + std::to_string(offsetOf(op.inputs[0]));
+        site.input2 = op.inputs.size() == 2 ? A + " + " + std::to_string(offsetOf(op.inputs[1])) : "";
+        site.output = A + " + " + std::to_string(offsetOf(op.output));
+        site.inPlace = aliased(op.output, op.inputs[0]) || (op.inputs.size() == 2 && aliased(op.output, op.inputs[1]));
         const auto [scratchOffset, scratchBytes] = scratchOf(i);
         const std::int64_t needed = kernelScratchBytes(g, i);
-        const bool haveScratch = needed > 0 && scratchOffset >= 0 && scratchBytes >= needed;
-        const std::string scratch8 = haveScratch ? "(" + A + " + " + std::to_string(scratchOffset) + ")" : "0";
-        const std::string scratch16 = haveScratch ? "(int16_t *)(void *)(" + A + " + " + std::to_string(scratchOffset) + ")" : "0";
-        std::string variant;
-        layers << "    /* " << i << " " << safe_text::forComment(op.name) << ": " << graph::opKindName(op.kind) << " " << is.h << "x" << is.w
-               << "x" << is.c << " -> " << os.h << "x" << os.w << "x" << os.c << (inPlace ? ", in place" : "")
-               << " */\n    MCUNET_PROFILE_BEGIN(" << i << ");\n";
-        const bool hasWeights = op.kind != OpKind::Add && op.kind != OpKind::AveragePool;
-        std::vector<std::int8_t> w = q.weights;
-        if (op.kind == OpKind::DepthwiseConv2D) {  // [k][k][C] -> [C][k][k]
-            const std::size_t taps = std::size_t(op.kernel) * op.kernel;
-            for (std::size_t t = 0; t < taps; ++t)
-                for (int c = 0; c < os.c; ++c) w[std::size_t(c) * taps + t] = q.weights[t * std::size_t(os.c) + std::size_t(c)];
-        }
-        if (!options.referenceKernels && options.fastKernels) {
-            LayerSite site;
-            site.graph = &g;
-            site.op = i;
-            site.model = &model;
-            site.symbol = L;
-            site.input = in;
-            site.input2 = op.inputs.size() == 2 ? A + " + " + std::to_string(offsetOf(op.inputs[1])) : "";
-            site.output = out;
-            site.scratch8 = scratch8;
-            site.scratch16 = scratch16;
-            site.inPlace = inPlace;
-            site.haveScratch = haveScratch;
-            if (const std::optional<FastLayer> fast = fastLayer(site, w)) {
-                if (hasWeights) {
-                    writeArray(weights, "int8_t", L + "_w", fast->weights.empty() ? w : fast->weights);
-                    writeArray(weights, "int32_t", L + "_ch", fast->channels);
-                    shapes << "extern const int8_t " << L << "_w[];\nextern const int32_t " << L << "_ch[];\n";
-                }
-                layers << "    " << fast->call << "\n    MCUNET_PROFILE_END(" << i << ");\n";
-                result.kernelVariants.insert(fast->variant);
-                planLayers.push_back({{"index", i}, {"name", op.name}, {"op", graph::opKindName(op.kind)},
-                                      {"kernel_variant", fast->variant}, {"in_place", inPlace},
-                                      {"macs", cost::opMacs(g, op)}, {"input_elements", is.elements()},
-                                      {"output_elements", os.elements()},
-                                      {"scratch_offset", haveScratch ? scratchOffset : -1},
-                                      {"scratch_bytes", haveScratch ? needed : 0}});
-                continue;
-            }
-        }
-        if (hasWeights) {
-            writeArray(weights, "int8_t", L + "_w", w);
-            writeArray(weights, "int32_t", L + "_b", q.bias);
-            std::vector<std::int32_t> mult, shift;
-            for (const auto& m : q.multipliers) {
-                mult.push_back(m.value);
-                shift.push_back(m.shift);
-            }
-            writeArray(weights, "int32_t", L + "_m", mult);
-            writeArray(weights, "int32_t", L + "_s", shift);
-            shapes << "extern const int8_t " << L << "_w[];\nextern const int32_t " << L << "_b[], " << L << "_m[], "
-                   << L << "_s[];\n";
-            shapes << "static const mcu_quant_t " << L << "_q = {" << -tin.zeroPoint << ", " << tout.zeroPoint << ", "
-                   << q.activationMin << ", " << q.activationMax << "};\n";
-        }
-        if (options.referenceKernels) {
-            if (inPlace) throw Error("codegen: reference kernels run out of place only (use the tflm planner)");
-            if (op.kind == OpKind::Conv2D || op.kind == OpKind::DepthwiseConv2D || op.kind == OpKind::PointwiseConv2D) {
-                shapes << "static const mcu_shape_t " << L << "_in = {" << is.h << ", " << is.w << ", " << is.c << "}, "
-                       << L << "_out = {" << os.h << ", " << os.w << ", " << os.c << "};\n";
-                shapes << "static const mcu_window_t " << L << "_win = {" << op.kernel << ", " << op.stride << ", "
-                       << op.padTop << ", " << op.padLeft << "};\n";
-                const int kind = op.kind == OpKind::Conv2D ? 0 : op.kind == OpKind::DepthwiseConv2D ? 1 : 2;
-                layers << "    mcu_ref_conv_s8(" << kind << ", " << in << ", &" << L << "_in, " << L << "_w, " << L << "_b, " << L
-                       << "_m, " << L << "_s, " << out << ", &" << L << "_out, &" << L << "_win, &" << L << "_q);\n";
-            } else if (op.kind == OpKind::Add) {
-                const quant::TensorQuant tin2 = model.tensors[static_cast<std::size_t>(op.inputs[1])];
-                shapes << "static const mcu_add_params_t " << L << "_p = {" << -tin.zeroPoint << ", " << -tin2.zeroPoint
-                       << ", " << tout.zeroPoint << ", " << q.leftShift << ", " << q.input1.value << ", "
-                       << q.input1.shift << ", " << q.input2.value << ", " << q.input2.shift << ", " << q.output.value
-                       << ", " << q.output.shift << ", " << q.activationMin << ", " << q.activationMax << "};\n";
-                layers << "    mcu_ref_add_s8(" << in << ", " << A << " + " << offsetOf(op.inputs[1]) << ", " << out << ", "
-                       << os.elements() << ", &" << L << "_p);\n";
-            } else if (op.kind == OpKind::AveragePool) {
-                layers << "    mcu_ref_avgpool_s8(" << in << ", " << is.h * is.w << ", " << is.c << ", " << out << ");\n";
-            } else {
-                layers << "    mcu_ref_fully_connected_s8(" << in << ", " << is.elements() << ", " << L << "_w, " << L << "_b, "
-                       << q.multipliers.at(0).value << ", " << q.multipliers.at(0).shift << ", " << out << ", " << os.c
-                       << ", &" << L << "_q);\n";
-            }
-            layers << "    MCUNET_PROFILE_END(" << i << ");\n";
-            result.kernelVariants.insert("reference");
-            planLayers.push_back({{"index", i}, {"name", op.name}, {"op", graph::opKindName(op.kind)},
-                                  {"kernel_variant", "reference"}, {"in_place", false}, {"macs", cost::opMacs(g, op)},
-                                  {"input_elements", is.elements()}, {"output_elements", os.elements()},
-                                  {"scratch_offset", -1}, {"scratch_bytes", 0}});
-            continue;
-        }
-        switch (op.kind) {
-            case OpKind::Conv2D: {
-                if (!haveScratch) throw Error("codegen: " + op.name + ": the plan gives no im2col buffer");
-                shapes << "static const mcu_shape_t " << L << "_in = {" << is.h << ", " << is.w << ", " << is.c << "}, "
-                       << L << "_out = {" << os.h << ", " << os.w << ", " << os.c << "};\n";
-                shapes << "static const mcu_window_t " << L << "_win = {" << op.kernel << ", " << op.stride << ", "
-                       << op.padTop << ", " << op.padLeft << "};\n";
-                layers << "    mcu_conv2d_s8(" << in << ", &" << L << "_in, " << L << "_w, " << L << "_b, " << L << "_m, "
-                       << L << "_s, " << out << ", &" << L << "_out, &" << L << "_win, &" << L << "_q, " << scratch16
-                       << ");\n";
-                variant = "conv2d";
-                break;
-            }
-            case OpKind::PointwiseConv2D: {
-                if (op.stride != 1) throw Error("codegen: " + op.name + ": strided 1x1 convolutions are not supported");
-                if (inPlace && !haveScratch) throw Error("codegen: " + op.name + ": in place without scratch");
-                layers << "    mcu_pointwise_s8(" << in << ", " << is.h * is.w << ", " << is.c << ", " << L << "_w, " << L
-                       << "_b, " << L << "_m, " << L << "_s, " << out << ", " << os.c << ", &" << L << "_q, "
-                       << scratch16 << ");\n";
-                variant = !haveScratch ? "pointwise_direct"
-                          : !inPlace   ? "pointwise_copy"
-                          : os.c <= is.c ? "pointwise_inplace_forward"
-                                         : "pointwise_inplace_backward";
-                break;
-            }
-            case OpKind::DepthwiseConv2D: {
-                if (inPlace && !haveScratch) throw Error("codegen: " + op.name + ": in place without scratch");
-                shapes << "static const mcu_shape_t " << L << "_in = {" << is.h << ", " << is.w << ", " << is.c << "}, "
-                       << L << "_out = {" << os.h << ", " << os.w << ", " << os.c << "};\n";
-                const bool special = (op.kernel == 3 || op.kernel == 5 || op.kernel == 7) && op.stride <= 2;
-                const std::string args = std::string("(") + in + ", &" + L + "_in, " + L + "_w, " + L + "_b, " + L +
-                                         "_m, " + L + "_s, " + out + ", &" + L + "_out, " + std::to_string(op.padTop) +
-                                         ", " + std::to_string(op.padLeft) + ", &" + L + "_q, " + scratch8;
-                if (special && haveScratch) {
-                    const std::string ks = "k" + std::to_string(op.kernel) + "s" + std::to_string(op.stride);
-                    layers << "    mcu_depthwise_s8_" << ks << args << ");\n";
-                    variant = "depthwise_" + ks;
-                    if (inPlace) result.kernelVariants.insert("depthwise_inplace");
-                } else {
-                    layers << "    mcu_depthwise_s8" << args << ", " << op.kernel << ", " << op.stride << ");\n";
-                    variant = haveScratch ? "depthwise_generic" : "depthwise_direct";
-                    if (inPlace) result.kernelVariants.insert("depthwise_inplace");
-                }
-                break;
-            }
-            case OpKind::Add: {
-                const quant::TensorQuant tin2 = model.tensors[static_cast<std::size_t>(op.inputs[1])];
-                shapes << "static const mcu_add_params_t " << L << "_p = {" << -tin.zeroPoint << ", " << -tin2.zeroPoint
-                       << ", " << tout.zeroPoint << ", " << q.leftShift << ", " << q.input1.value << ", "
-                       << q.input1.shift << ", " << q.input2.value << ", " << q.input2.shift << ", " << q.output.value
-                       << ", " << q.output.shift << ", " << q.activationMin << ", " << q.activationMax << "};\n";
-                layers << "    mcu_add_s8(" << in << ", " << A << " + " << offsetOf(op.inputs[1]) << ", " << out << ", "
-                       << os.elements() << ", &" << L << "_p);\n";
-                variant = inPlace ? "add_inplace" : "add";
-                break;
-            }
-            case OpKind::AveragePool:
-                layers << "    mcu_avgpool_s8(" << in << ", " << is.h * is.w << ", " << is.c << ", " << out << ");\n";
-                variant = inPlace ? "avgpool_inplace" : "avgpool";
-                break;
-            case OpKind::FullyConnected:
-                layers << "    mcu_fully_connected_s8(" << in << ", " << is.elements() << ", " << L << "_w, " << L
-                       << "_b, " << q.multipliers.at(0).value << ", " << q.multipliers.at(0).shift << ", " << out << ", "
-                       << os.c << ", &" << L << "_q);\n";
-                variant = "fully_connected";
-                break;
-        }
-        layers << "    MCUNET_PROFILE_END(" << i << ");\n";
-        result.kernelVariants.insert(variant);
+        site.haveScratch = needed > 0 && scratchOffset >= 0 && scratchBytes >= needed;
+        site.scratch8 = site.haveScratch ? "(" + A + " + " + std::to_string(scratchOffset) + ")" : "0";
+        site.scratch16 = site.haveScratch ? "(int16_t *)(void *)(" + A + " + " + std::to_string(scratchOffset) + ")" : "0";
+        const LayerCode code = emitLayer(site, options);
+        const bool reference = options.referenceKernels;
+        weights << code.weights;
+        shapes << code.decls;
+        layers << "    /* " << i << " " << safe_text::forComment(op.name) << ": " << graph::opKindName(op.kind) << " "
+               << is.h << "x" << is.w << "x" << is.c << " -> " << os.h << "x" << os.w << "x" << os.c
+               << (site.inPlace ? ", in place" : "") << " */\n    MCUNET_PROFILE_BEGIN(" << i << ");\n    " << code.call
+               << "\n    MCUNET_PROFILE_END(" << i << ");\n";
+        result.kernelVariants.insert(code.variant);
+        for (const std::string& v : code.alsoVariants) result.kernelVariants.insert(v);
         planLayers.push_back({{"index", i},
                               {"name", op.name},
                               {"op", graph::opKindName(op.kind)},
-                              {"kernel_variant", variant},
-                              {"in_place", inPlace},
+                              {"kernel_variant", code.variant},
+                              {"in_place", site.inPlace && !reference},
                               {"macs", cost::opMacs(g, op)},
                               {"input_elements", is.elements()},
                               {"output_elements", os.elements()},
-                              {"scratch_offset", haveScratch ? scratchOffset : -1},
-                              {"scratch_bytes", haveScratch ? needed : 0}});
+                              {"scratch_offset", site.haveScratch && !reference ? scratchOffset : -1},
+                              {"scratch_bytes", site.haveScratch && !reference ? needed : 0}});
     }
 
     const graph::Tensor& input = g.tensor(g.input());

@@ -168,7 +168,8 @@ std::optional<FastLayer> fastLayer(const LayerSite& site, const std::vector<std:
         case OpKind::Conv2D: return conv2d(site, weights);
         case OpKind::Add: return add(site);
         case OpKind::FullyConnected: return fullyConnected(site, weights);
-        case OpKind::AveragePool: return std::nullopt;
+        case OpKind::AveragePool:
+        case OpKind::Softmax: return std::nullopt;
     }
     return std::nullopt;
 }

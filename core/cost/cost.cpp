@@ -3,60 +3,36 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "graph/ops.h"
 
 namespace mcunet::cost {
 
 using graph::OpKind;
 
-std::int64_t opMacs(const graph::Graph& g, const graph::Op& op) {
-    const graph::Shape& in = g.tensor(op.inputs[0]).shape;
-    const graph::Shape& out = g.tensor(op.output).shape;
-    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernel;
-    switch (op.kind) {
-        case OpKind::Conv2D: return out.elements() * k2 * in.c;
-        case OpKind::DepthwiseConv2D: return out.elements() * k2;
-        case OpKind::PointwiseConv2D: return out.elements() * in.c;
-        case OpKind::FullyConnected: return in.elements() * out.c;
-        case OpKind::Add:
-        case OpKind::AveragePool: return 0;
-    }
-    return 0;
-}
+std::int64_t opMacs(const graph::Graph& g, const graph::Op& op) { return graph::macCount(g, op); }
 
 std::int64_t opParams(const graph::Graph& g, const graph::Op& op) {
-    const graph::Shape& in = g.tensor(op.inputs[0]).shape;
-    const graph::Shape& out = g.tensor(op.output).shape;
-    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernel;
-    switch (op.kind) {
-        case OpKind::Conv2D: return k2 * in.c * out.c + out.c;
-        case OpKind::DepthwiseConv2D: return k2 * out.c + out.c;
-        case OpKind::PointwiseConv2D: return std::int64_t(in.c) * out.c + out.c;
-        case OpKind::FullyConnected: return in.elements() * out.c + out.c;
-        case OpKind::Add:
-        case OpKind::AveragePool: return 0;
-    }
-    return 0;
+    return graph::weightCount(g, op) + graph::biasCount(g, op);
 }
 
 std::int64_t opFlashBytes(const graph::Graph& g, const graph::Op& op) {
-    const std::int64_t params = opParams(g, op);
-    if (params == 0) return op.kind == OpKind::Add ? kAddCodeBytes : 0;
-    const std::int64_t outChannels = g.tensor(op.output).shape.c;
-    const std::int64_t weights = params - outChannels;
-    return weights + 4 * outChannels + kRequantBytesPerChannel * outChannels + kKernelCodeBytesPerLayer;
+    if (!graph::hasWeights(op.kind)) return op.kind == OpKind::Add ? kAddCodeBytes : 0;
+    const std::int64_t outChannels = graph::biasCount(g, op);
+    return graph::weightCount(g, op) + 4 * outChannels + kRequantBytesPerChannel * outChannels +
+           kKernelCodeBytesPerLayer;
 }
 
 double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::LatencyTable& t) {
-    const char* kind = graph::opKindName(op.kind);
+    const graph::OpInfo& info = graph::opInfo(op.kind);
     double cycles = t.cyclesPerLayer;
-    if (op.kind == OpKind::Add || op.kind == OpKind::AveragePool) {
-        auto it = t.cyclesPerElement.find(kind);
-        const std::int64_t elements = op.kind == OpKind::Add ? g.tensor(op.output).shape.elements()
-                                                             : g.tensor(op.inputs[0]).shape.elements();
-        if (it != t.cyclesPerElement.end()) cycles += it->second * double(elements);
+    // A board whose table does not list the op is charged the op table's default.
+    if (info.costBasis == graph::CostBasis::PerMac) {
+        auto it = t.cyclesPerMac.find(info.name);
+        cycles += (it != t.cyclesPerMac.end() ? it->second : info.defaultCycles) * double(graph::macCount(g, op));
     } else {
-        auto it = t.cyclesPerMac.find(kind);
-        if (it != t.cyclesPerMac.end()) cycles += it->second * double(opMacs(g, op));
+        auto it = t.cyclesPerElement.find(info.name);
+        cycles += (it != t.cyclesPerElement.end() ? it->second : info.defaultCycles) *
+                  double(graph::costElements(g, op));
     }
     return cycles;
 }

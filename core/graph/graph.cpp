@@ -6,18 +6,6 @@
 
 namespace mcunet::graph {
 
-const char* opKindName(OpKind kind) {
-    switch (kind) {
-        case OpKind::Conv2D: return "conv2d";
-        case OpKind::DepthwiseConv2D: return "depthwise_conv2d";
-        case OpKind::PointwiseConv2D: return "pointwise_conv2d";
-        case OpKind::Add: return "add";
-        case OpKind::AveragePool: return "average_pool";
-        case OpKind::FullyConnected: return "fully_connected";
-    }
-    return "?";
-}
-
 int sameOutputSize(int in, int stride) { return (in + stride - 1) / stride; }
 
 int samePaddingBefore(int in, int kernel, int stride) {
@@ -55,8 +43,8 @@ int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, in
         throw Error(name + ": kernel, stride and channels must be positive");
     if (kind == OpKind::DepthwiseConv2D && outChannels != in.shape.c)
         throw Error(name + ": a depthwise conv keeps the channel count");
-    if (kind == OpKind::PointwiseConv2D && kernel != 1)
-        throw Error(name + ": a pointwise conv has kernel 1");
+    if (kind == OpKind::PointwiseConv2D && (kernel != 1 || stride != 1))
+        throw Error(name + ": a pointwise conv has kernel 1 and stride 1 (a strided 1x1 is a conv2d)");
     if (kind != OpKind::Conv2D && kind != OpKind::DepthwiseConv2D && kind != OpKind::PointwiseConv2D)
         throw Error(name + ": not a convolution");
     Op op;
@@ -113,6 +101,20 @@ int Graph::addFullyConnected(std::string name, int input, int outFeatures) {
     op.name = name;
     op.inputs = {input};
     const Shape out{1, 1, outFeatures};
+    op.output = addTensor(std::move(name), out, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+int Graph::addSoftmax(std::string name, int input) {
+    const Tensor& in = checkedTensor(input, name);
+    if (in.shape.c > 4095)  // TF Lite's int8 softmax sums the exps of a row in Q12
+        throw Error(name + ": softmax over " + std::to_string(in.shape.c) + " values (at most 4095)");
+    Op op;
+    op.kind = OpKind::Softmax;
+    op.name = name;
+    op.inputs = {input};
+    const Shape out = in.shape;
     op.output = addTensor(std::move(name), out, opCount());
     ops_.push_back(std::move(op));
     return ops_.back().output;

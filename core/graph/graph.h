@@ -10,10 +10,12 @@
 
 namespace mcunet::graph {
 
-enum class OpKind { Conv2D, DepthwiseConv2D, PointwiseConv2D, Add, AveragePool, FullyConnected };
+// Every kind has an entry in the op table (graph/ops.h), in this order.
+enum class OpKind { Conv2D, DepthwiseConv2D, PointwiseConv2D, Add, AveragePool, FullyConnected, Softmax };
+inline constexpr int kOpKindCount = 7;
 enum class Activation { None, ReLU6 };
 
-const char* opKindName(OpKind kind);  // "conv2d", "depthwise_conv2d", ...
+const char* opKindName(OpKind kind);  // the op table's name: "conv2d", "depthwise_conv2d", ...
 
 struct Shape {
     int h = 1, w = 1, c = 1;
@@ -38,7 +40,7 @@ struct Tensor {
 struct Op {
     OpKind kind = OpKind::Conv2D;
     std::string name;
-    std::vector<int> inputs;  // tensor indices (Add: two; others: one)
+    std::vector<int> inputs;  // tensor indices (opInfo(kind).inputs of them)
     int output = -1;
     int kernel = 1;
     int stride = 1;
@@ -58,6 +60,8 @@ public:
     int addAdd(std::string name, int a, int b, int stage = -1, int block = -1);
     int addAveragePool(std::string name, int input);  // global average pool to 1x1xC
     int addFullyConnected(std::string name, int input, int outFeatures);
+    // Softmax over the channels of every pixel (TF Lite SOFTMAX, beta 1).
+    int addSoftmax(std::string name, int input);
     void setOutput(int tensor) { output_ = tensor; }
 
     const std::vector<Tensor>& tensors() const { return tensors_; }

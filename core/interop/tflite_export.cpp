@@ -25,13 +25,21 @@ public:
         if (it != activationIndex_.end()) return it->second;
         const graph::Tensor& tensor = m_.graph.tensor(t);
         const quant::TensorQuant q = m_.tensors[static_cast<std::size_t>(t)];
-        const std::vector<int> shape = tensor.shape.h == 1 && tensor.shape.w == 1 && tensor.producer >= 0 &&
-                                               m_.graph.op(tensor.producer).kind == OpKind::FullyConnected
-                                           ? std::vector<int>{1, tensor.shape.c}
-                                           : std::vector<int>{1, tensor.shape.h, tensor.shape.w, tensor.shape.c};
+        const std::vector<int> shape = flat(t) ? std::vector<int>{1, tensor.shape.c}
+                                               : std::vector<int>{1, tensor.shape.h, tensor.shape.w, tensor.shape.c};
         const int index = add(tensor.name, shape, tfl::TensorType_INT8, 0, {q.scale}, {q.zeroPoint}, 0);
         activationIndex_[t] = index;
         return index;
+    }
+
+    // Written as [1, C]: a fully connected layer's output, and a softmax of
+    // such a tensor (TF Lite's softmax keeps its input's shape).
+    bool flat(int t) const {
+        const graph::Tensor& tensor = m_.graph.tensor(t);
+        if (tensor.shape.h != 1 || tensor.shape.w != 1 || tensor.producer < 0) return false;
+        const graph::Op& producer = m_.graph.op(tensor.producer);
+        if (producer.kind == OpKind::FullyConnected) return true;
+        return producer.kind == OpKind::Softmax && flat(producer.inputs[0]);
     }
 
     int constant(const std::string& name, const std::vector<int>& shape, tfl::TensorType type, const void* data,
@@ -128,6 +136,12 @@ public:
                 const auto options = tfl::CreateFullyConnectedOptions(fb_, act);
                 this->op(tfl::BuiltinOperator_FULLY_CONNECTED, 4, {flat, w, b}, {activation(op.output)},
                          tfl::BuiltinOptions_FullyConnectedOptions, options.Union());
+                break;
+            }
+            case OpKind::Softmax: {
+                const auto options = tfl::CreateSoftmaxOptions(fb_, 1.0f);
+                this->op(tfl::BuiltinOperator_SOFTMAX, 1, {activation(op.inputs[0])}, {activation(op.output)},
+                         tfl::BuiltinOptions_SoftmaxOptions, options.Union());
                 break;
             }
         }

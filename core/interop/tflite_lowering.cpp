@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <sstream>
 
 #include "common/error.h"
+#include "graph/ops.h"
 #include "interop/tflite_names.h"
 #include "interop/tflite_operands.h"
 
@@ -311,6 +313,37 @@ Lowered lowerReshape(const Context& c, const Operator& op) {
     return l;
 }
 
+// TF Lite's int8 SOFTMAX over the last axis (the channels): its output is
+// quantized at 1/256 with zero point -128 by definition; beta other than 1
+// is not held by the layer graph.
+Lowered lowerSoftmax(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    if (!x || !y) return unsupported(why);
+    if (!(x->hwc == y->hwc)) why.add(hwcText(x->hwc) + " -> " + hwcText(y->hwc) + " (inconsistent file)");
+    const graph::OpInfo& info = graph::opInfo(graph::OpKind::Softmax);
+    if (y->quant.scale != info.fixedOutputScale || y->quant.zeroPoint != info.fixedOutputZeroPoint) {
+        std::ostringstream q;
+        q << "output scale " << y->quant.scale << ", zero point " << y->quant.zeroPoint
+          << " (TF Lite's int8 softmax writes scale 1/256, zero point -128)";
+        why.add(q.str());
+    }
+    if (op.options.beta != 1.0f) {
+        std::ostringstream b;
+        b << "beta " << op.options.beta << " (the layer graph's softmax has beta 1)";
+        why.add(b.str());
+    }
+    if (!(x->quant.scale > 0) || !std::isfinite(x->quant.scale)) why.add("the input scale must be positive");
+    if (x->hwc.c > 4095)
+        why.add("a row of " + std::to_string(x->hwc.c) +
+                " values (TF Lite's int8 softmax sums a row's exponentials in Q12: at most 4095 values, or it overflows)");
+    if (!why.empty()) return unsupported(why);
+    return layer(graph::OpKind::Softmax, {in.tensorIndex(0)}, op.outputs[0],
+                 "softmax over " + std::to_string(x->hwc.c) + " values per pixel of " + hwcText(x->hwc));
+}
+
 // --- ops planned in issue 12 (point 2), not yet in the layer graph ---------
 
 const char* kNotYet = "not yet supported by the layer graph: ";
@@ -325,14 +358,6 @@ Lowered notYet(const std::string& reason) {
     Lowered l;
     l.detail = kNotYet + reason;
     return l;
-}
-
-Lowered notYetSoftmax(const Context& c, const Operator& op) {
-    std::ostringstream beta;
-    beta << op.options.beta;
-    return notYet("no softmax op (beta " + beta.str() + ", " +
-                  tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) +
-                  "); it cannot be dropped: TF Lite's int8 softmax changes the output values and their quantization");
 }
 
 Lowered notYetQuantize(const Context& c, const Operator& op) {
@@ -386,7 +411,7 @@ constexpr Entry kLowerings[] = {
     {op::ADD, lowerAdd},
     {op::AVERAGE_POOL_2D, lowerAveragePool},
     {op::RESHAPE, lowerReshape},
-    {op::SOFTMAX, notYetSoftmax},
+    {op::SOFTMAX, lowerSoftmax},
     {op::QUANTIZE, notYetQuantize},
     {op::DEQUANTIZE, notYetQuantize},
     {op::PAD, notYetPad},

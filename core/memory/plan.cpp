@@ -1,5 +1,7 @@
 #include "memory/plan.h"
 
+#include "graph/ops.h"
+
 #include <algorithm>
 #include <functional>
 #include <numeric>
@@ -49,10 +51,8 @@ namespace {
 std::int64_t alignUp(std::int64_t v, std::int64_t a) { return (v + a - 1) / a * a; }
 
 bool supportsInPlace(Planner planner, OpKind kind) {
-    if (planner == Planner::TinyEngine) return kind == OpKind::DepthwiseConv2D;
-    if (planner == Planner::Ours)
-        return kind == OpKind::DepthwiseConv2D || kind == OpKind::PointwiseConv2D ||
-               kind == OpKind::Add || kind == OpKind::AveragePool;
+    if (planner == Planner::TinyEngine) return graph::opInfo(kind).inPlaceTinyEngine;
+    if (planner == Planner::Ours) return graph::opInfo(kind).inPlaceOurs;
     return false;
 }
 
@@ -93,7 +93,6 @@ Model buildModel(const graph::Graph& g, Planner planner, bool inPlace, bool addI
         for (int i = 0; i < n; ++i) {
             const graph::Op& op = g.op(i);
             if (!supportsInPlace(planner, op.kind)) continue;
-            if (op.kind == OpKind::PointwiseConv2D && op.stride != 1) continue;  // pixels would not line up
             int chosen = -1;
             for (int in : op.inputs) {
                 if (m.last[static_cast<std::size_t>(in)] != i || in == g.output()) continue;
@@ -177,7 +176,7 @@ Model buildModel(const graph::Graph& g, Planner planner, bool inPlace, bool addI
         // channel) of every conv and fully connected layer.
         std::int64_t p = 16 * std::int64_t(nt) + 64 * std::int64_t(n);
         for (const graph::Op& op : g.ops())
-            if (op.kind != OpKind::Add && op.kind != OpKind::AveragePool)
+            if (graph::hasWeights(op.kind))
                 p += 8 * std::int64_t(g.tensor(op.output).shape.c);
         m.persistent = alignUp(p, 16);
     }
@@ -467,7 +466,7 @@ std::int64_t unavoidableBytes(const graph::Graph& g, int i) {
         if (!operand && first <= i && last[static_cast<std::size_t>(t)] >= i) others += g.tensor(t).bytes();
     }
     std::int64_t own = g.tensor(op.output).bytes();
-    if (op.kind == OpKind::Add) {
+    if (op.inputs.size() > 1) {  // every input is read while the output is written
         own = 0;
         for (int in : op.inputs) own += g.tensor(in).bytes();
     } else {
@@ -507,8 +506,7 @@ std::vector<std::string> checkPlan(const graph::Graph& g, const Plan& p) {
         if (b.tensor != op.output || b.aliasOf != a.tensor) return false;
         if (std::find(op.inputs.begin(), op.inputs.end(), a.tensor) == op.inputs.end()) return false;
         if (last[static_cast<std::size_t>(a.tensor)] != i || a.offset != b.offset) return false;
-        return op.kind == OpKind::DepthwiseConv2D || (op.kind == OpKind::PointwiseConv2D && op.stride == 1) ||
-               op.kind == OpKind::Add || op.kind == OpKind::AveragePool;
+        return graph::opInfo(op.kind).inPlaceOurs || graph::opInfo(op.kind).inPlaceTinyEngine;
     };
     for (int i = 0; i < g.opCount(); ++i) {
         std::vector<const Placement*> live;

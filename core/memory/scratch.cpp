@@ -1,5 +1,7 @@
 #include "memory/scratch.h"
 
+#include "mcunet_kernels.h"
+
 namespace mcunet::memory {
 
 using graph::OpKind;
@@ -36,16 +38,21 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             }
             break;
         case Engine::Ours:
-            // Our kernels: 1x1 conv copies the two input pixels it is about to
-            // overwrite (in place) as q15; general conv im2col as TinyEngine;
-            // in-place depthwise keeps one padded input channel only (the
-            // output goes straight back into the tensor, see DESIGN.md 5).
-            // (Conv rows are padded to a multiple of 4 values: no scalar tail.)
-            if (op.kind == OpKind::Conv2D) s.im2col = 2 * ((k2 * in.c + 3) / 4 * 4) * 2;
-            if (op.kind == OpKind::PointwiseConv2D) s.im2col = 2 * in.c * 2;
-            // (+4: the SIMD path reads rows a word at a time, up to 3 bytes past the last.)
-            if (op.kind == OpKind::DepthwiseConv2D)
-                s.kernelBuffer = std::int64_t(in.h + op.kernel - 1) * (in.w + op.kernel - 1) + 4;
+            // Our kernels' own figures (mcunet_kernels.h, *_scratch_bytes):
+            // conv im2col, the in-place 1x1 copy of the pixels it overwrites,
+            // one padded channel for depthwise (in place: the output goes
+            // straight back into the tensor, see docs/memory-planning.md).
+            switch (op.kind) {
+                case OpKind::Conv2D: s.im2col = mcu_conv2d_s8_scratch_bytes(op.kernel, in.c); break;
+                case OpKind::PointwiseConv2D: s.im2col = mcu_pointwise_s8_scratch_bytes(in.c); break;
+                case OpKind::DepthwiseConv2D:
+                    s.kernelBuffer = mcu_depthwise_s8_scratch_bytes(in.h, in.w, op.kernel);
+                    break;
+                case OpKind::Add:
+                case OpKind::AveragePool:
+                case OpKind::FullyConnected:
+                case OpKind::Softmax: break;
+            }
             break;
     }
     return s;

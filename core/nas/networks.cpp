@@ -141,6 +141,9 @@ GraphNetImpl::GraphNetImpl(const graph::Graph& g) : graph_(g) {
                 classifier_ = register_module("classifier", torch::nn::Linear(cin, cout));
                 break;
             }
+            case graph::OpKind::Softmax:
+                if (op.output != graph_.output()) throw Error(op.name + ": training takes a softmax only as the last op");
+                break;
             case graph::OpKind::Add:
             case graph::OpKind::AveragePool:
                 break;
@@ -167,6 +170,7 @@ torch::Tensor GraphNetImpl::forward(const torch::Tensor& x) {
             case graph::OpKind::Add: y = in + t[static_cast<std::size_t>(op.inputs[1])]; break;
             case graph::OpKind::AveragePool: y = in.mean({2, 3}, true); break;
             case graph::OpKind::FullyConnected: y = classifier_(in.flatten(1)); break;
+            case graph::OpKind::Softmax: y = in; break;  // logits: the loss applies the softmax
         }
         if (op.activation == graph::Activation::ReLU6) y = clampRelu6(y);
         t[static_cast<std::size_t>(op.output)] = std::move(y);

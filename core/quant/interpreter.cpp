@@ -88,6 +88,11 @@ std::vector<std::vector<std::int8_t>> runReference(const QuantizedModel& m, cons
                 }
                 break;
             }
+            case OpKind::Softmax: {
+                const graph::Shape is = g.tensor(op.inputs[0]).shape;
+                softmaxS8(x.data(), is.h * is.w, is.c, q.softmax, y.data());
+                break;
+            }
             case OpKind::FullyConnected: {
                 const std::size_t n = x.size();
                 for (std::size_t o = 0; o < y.size(); ++o) {

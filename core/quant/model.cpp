@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "cost/cost.h"
+#include "graph/ops.h"
 
 namespace mcunet::quant {
 
@@ -18,17 +19,10 @@ FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
     for (int i = 0; i < g.opCount(); ++i) {
         const graph::Op& op = g.op(i);
-        const int cin = g.tensor(op.inputs[0]).shape.c;
         const int cout = g.tensor(op.output).shape.c;
-        std::size_t count = 0;
-        double fanIn = 1;
-        switch (op.kind) {
-            case OpKind::Conv2D: count = std::size_t(cout) * op.kernel * op.kernel * cin; fanIn = double(op.kernel) * op.kernel * cin; break;
-            case OpKind::DepthwiseConv2D: count = std::size_t(op.kernel) * op.kernel * cout; fanIn = double(op.kernel) * op.kernel; break;
-            case OpKind::PointwiseConv2D: count = std::size_t(cout) * cin; fanIn = cin; break;
-            case OpKind::FullyConnected: count = std::size_t(cout) * g.tensor(op.inputs[0]).shape.elements(); fanIn = double(g.tensor(op.inputs[0]).shape.elements()); break;
-            default: continue;
-        }
+        if (!graph::hasWeights(op.kind)) continue;
+        const auto count = static_cast<std::size_t>(graph::weightCount(g, op));
+        const double fanIn = double(count) / double(cout);  // weights per output channel
         // Projections without activation get a smaller gain so residual sums stay tame.
         const double gain = op.activation == graph::Activation::ReLU6 ? std::sqrt(2.0) : 0.7;
         std::normal_distribution<float> w(0.0f, static_cast<float>(gain / std::sqrt(fanIn)));
@@ -87,6 +81,16 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
             case OpKind::Add: {
                 const std::vector<float>& x2 = t[static_cast<std::size_t>(op.inputs[1])];
                 for (std::size_t e = 0; e < y.size(); ++e) y[e] = act(x[e] + x2[e]);
+                break;
+            }
+            case OpKind::Softmax: {
+                const std::size_t row = static_cast<std::size_t>(is.c);
+                for (std::size_t r = 0; r + row <= x.size(); r += row) {
+                    const float mx = *std::max_element(x.begin() + std::ptrdiff_t(r), x.begin() + std::ptrdiff_t(r + row));
+                    double sum = 0;
+                    for (std::size_t e = r; e < r + row; ++e) sum += std::exp(double(x[e] - mx));
+                    for (std::size_t e = r; e < r + row; ++e) y[e] = static_cast<float>(std::exp(double(x[e] - mx)) / sum);
+                }
                 break;
             }
             case OpKind::AveragePool: {
@@ -186,10 +190,14 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
     q.tensors.resize(g.tensors().size());
     for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(lo[t], hi[t]);
     if (fixedInput) q.tensors[static_cast<std::size_t>(g.input())] = *fixedInput;
-    // Average pool keeps its input's quantization (TF Lite AVERAGE_POOL_2D).
-    for (const graph::Op& op : g.ops())
-        if (op.kind == OpKind::AveragePool)
-            q.tensors[static_cast<std::size_t>(op.output)] = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+    // Ops whose output quantization TF Lite fixes: average pool keeps its
+    // input's, softmax writes 1/256 with zero point -128.
+    for (const graph::Op& op : g.ops()) {
+        const graph::OpInfo& info = graph::opInfo(op.kind);
+        TensorQuant& out = q.tensors[static_cast<std::size_t>(op.output)];
+        if (info.outputKeepsInputQuant) out = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+        if (info.fixedOutputQuant) out = TensorQuant{info.fixedOutputScale, info.fixedOutputZeroPoint};
+    }
     for (std::size_t t = 0; t < q.tensors.size(); ++t) {
         q.graph.mutableTensor(static_cast<int>(t)).quant.scales = {q.tensors[t].scale};
         q.graph.mutableTensor(static_cast<int>(t)).quant.zeroPoints = {q.tensors[t].zeroPoint};
@@ -204,13 +212,12 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
             oq.activationMin = std::max(-128, out.zeroPoint);
             oq.activationMax = std::min(127, quantizeValue(6.0f, out));
         }
-        if (op.kind == OpKind::Add) continue;
-        if (op.kind == OpKind::AveragePool) continue;
+        if (!graph::hasWeights(op.kind)) continue;
         const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
         const int cout = g.tensor(op.output).shape.c;
-        const bool perTensor = op.kind == OpKind::FullyConnected;
+        const bool perTensor = graph::opInfo(op.kind).perTensorWeights;
         const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
-        const bool dw = op.kind == OpKind::DepthwiseConv2D;
+        const bool dw = graph::opInfo(op.kind).weights == graph::WeightLayout::KKC;
         auto weightIndex = [&](int c, std::size_t j) {  // j-th weight of output channel c
             return dw ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
         };
@@ -254,16 +261,31 @@ void deriveRequantization(QuantizedModel& q) {
         const TensorQuant in = q.tensors[static_cast<std::size_t>(op.inputs[0])];
         const TensorQuant out = q.tensors[static_cast<std::size_t>(op.output)];
         oq.multipliers.clear();
-        if (op.kind == OpKind::Add) {
-            const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
-            const double twiceMax = 2.0 * std::max(double(in.scale), double(in2.scale));
-            oq.input1 = quantizeMultiplier(double(in.scale) / twiceMax);
-            oq.input2 = quantizeMultiplier(double(in2.scale) / twiceMax);
-            oq.output = quantizeMultiplier(twiceMax / (double(1 << oq.leftShift) * double(out.scale)));
-            continue;
+        switch (op.kind) {
+            case OpKind::Add: {
+                const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
+                const double twiceMax = 2.0 * std::max(double(in.scale), double(in2.scale));
+                oq.input1 = quantizeMultiplier(double(in.scale) / twiceMax);
+                oq.input2 = quantizeMultiplier(double(in2.scale) / twiceMax);
+                oq.output = quantizeMultiplier(twiceMax / (double(1 << oq.leftShift) * double(out.scale)));
+                break;
+            }
+            case OpKind::Softmax: oq.softmax = prepareSoftmax(1.0, double(in.scale)); break;
+            case OpKind::FullyConnected:
+                // TF Lite's per-tensor multiplier multiplies the two scales in
+                // float, then divides in double (GetQuantizedConvolutionMultipler).
+                for (float ws : oq.weightScales)
+                    oq.multipliers.push_back(quantizeMultiplier(double(in.scale * ws) / double(out.scale)));
+                break;
+            case OpKind::Conv2D:
+            case OpKind::DepthwiseConv2D:
+            case OpKind::PointwiseConv2D:
+                // Per channel: the product in double (PopulateConvolutionQuantizationParams).
+                for (float ws : oq.weightScales)
+                    oq.multipliers.push_back(quantizeMultiplier(double(in.scale) * double(ws) / double(out.scale)));
+                break;
+            case OpKind::AveragePool: break;
         }
-        for (float ws : oq.weightScales)
-            oq.multipliers.push_back(quantizeMultiplier(double(in.scale) * double(ws) / double(out.scale)));
     }
 }
 

@@ -15,6 +15,7 @@
 
 #include "graph/graph.h"
 #include "quant/fixed_point.h"
+#include "quant/softmax.h"
 
 namespace mcunet::quant {
 
@@ -50,6 +51,8 @@ struct OpQuant {
     // Add only (TF Lite's int8 add).
     int leftShift = 20;
     Multiplier input1, input2, output;
+    // Softmax only (TF Lite's int8 softmax, derived from the input scale).
+    SoftmaxParams softmax;
 };
 
 struct QuantizedModel {

@@ -1,5 +1,7 @@
 #include "quant/model_dir.h"
 
+#include "graph/ops.h"
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -93,20 +95,9 @@ std::string readCapped(const std::string& path, std::uintmax_t cap) {
     return data;
 }
 
-// Weight and bias counts an op of the graph carries (0, 0 for add and pool).
+// Weight and bias counts an op of the graph carries (the op table's).
 std::pair<std::size_t, std::size_t> weightCounts(const graph::Graph& g, const graph::Op& op) {
-    const std::size_t cin = std::size_t(g.tensor(op.inputs[0]).shape.c);
-    const std::size_t cout = std::size_t(g.tensor(op.output).shape.c);
-    const std::size_t k = std::size_t(op.kernel);
-    switch (op.kind) {
-        case graph::OpKind::Conv2D: return {cout * k * k * cin, cout};
-        case graph::OpKind::DepthwiseConv2D: return {k * k * cout, cout};
-        case graph::OpKind::PointwiseConv2D: return {cout * cin, cout};
-        case graph::OpKind::FullyConnected: return {cout * std::size_t(g.tensor(op.inputs[0]).shape.elements()), cout};
-        case graph::OpKind::Add:
-        case graph::OpKind::AveragePool: return {0, 0};
-    }
-    return {0, 0};
+    return {static_cast<std::size_t>(graph::weightCount(g, op)), static_cast<std::size_t>(graph::biasCount(g, op))};
 }
 
 std::string floatBytes(const FloatModel& m) {
@@ -179,7 +170,7 @@ QuantizedModel readInt8(const std::string& path, const graph::Graph& g) {
         OpQuant o;
         o.weights = r.getArray<std::int8_t>(op.name + " weights", nw);
         o.bias = r.getArray<std::int32_t>(op.name + " bias", nb);
-        const std::size_t scales = nw == 0 ? 0 : op.kind == graph::OpKind::FullyConnected ? 1 : nb;
+        const std::size_t scales = nw == 0 ? 0 : graph::opInfo(op.kind).perTensorWeights ? 1 : nb;
         o.weightScales = r.getArray<float>(op.name + " weight scales", scales);
         for (float s : o.weightScales)
             if (!std::isfinite(s) || s <= 0) throw Error(path + ": " + op.name + ": weight scales must be positive");

@@ -74,18 +74,17 @@ private slots:
                  text.out.constData());
     }
 
-    void personDetectStopsAtItsReport() {
+    void personDetectImports() {
         const QString path = QStringLiteral(MCUNET_SHARED_MODELS "/person_detect.tflite");
         if (!QFile::exists(path))
             QSKIP("../shared/models/person_detect.tflite is absent (peer model outside the project): nothing to import");
         const Result r = runCli({"import", path});
-        QCOMPARE(r.code, 2);
-        QVERIFY2(r.out.contains("SOFTMAX") && r.out.contains("NOT SUPPORTED: not yet supported by the layer graph"),
-                 r.out.constData());
-        QVERIFY2(r.err.contains("blocked by SOFTMAX"), r.err.constData());
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("SOFTMAX") && r.out.contains("every operator is supported"), r.out.constData());
         const Result j = runCli({"import", path, "--json"});
-        QCOMPARE(j.code, 2);
-        QCOMPARE(json(j)["coverage"].toObject()["operators_supported"].toInt(), 30);
+        QCOMPARE(j.code, 0);
+        QCOMPARE(json(j)["coverage"].toObject()["operators_supported"].toInt(), 31);
+        QVERIFY(json(j)["supported"].toBool());
     }
 
     void brokenFilesAreExitCodeTwo() {

@@ -85,7 +85,8 @@ private slots:
         QTest::newRow("core") << "/core" << "\"z80\"" << "core";
         QTest::newRow("usb id") << "/usb/0/vid" << "\"48\"" << "usb[0].vid";
         QTest::newRow("latency") << "/latency/cycles_per_mac/conv2d" << "-1" << "cycles_per_mac.conv2d";
-        QTest::newRow("missing latency kind") << "/latency/cycles_per_mac" << "{}" << "cycles_per_mac.conv2d: missing";
+        QTest::newRow("unknown latency kind") << "/latency/cycles_per_mac/conv3d" << "1.5" << "cycles_per_mac.conv3d: unknown field";
+        QTest::newRow("element op listed per MAC") << "/latency/cycles_per_mac/add" << "1.5" << "cycles_per_mac.add: unknown field";
         QTest::newRow("id") << "/id" << "\"Bad Id\"" << "id";
         QTest::newRow("runtime") << "/runtime_flash_bytes" << "99999999" << "runtime_flash_bytes";
     }

@@ -1,10 +1,14 @@
 // core/cost: the published MACs and parameter counts, Flash and latency.
 #include <QtTest>
 
+#include <set>
+
 #include "arch/presets.h"
 #include "board/board.h"
+#include "common/error.h"
 #include "cost/cost.h"
 #include "graph/build.h"
+#include "graph/ops.h"
 
 using namespace mcunet;
 
@@ -90,6 +94,41 @@ private slots:
         QCOMPARE(cost::opParams(g, g.op(0)), std::int64_t(9 * 8 * 16 + 16));
         QCOMPARE(cost::opParams(g, g.op(1)), std::int64_t(25 * 16 + 16));
         QCOMPARE(cost::opParams(g, g.op(4)), std::int64_t(4 * 3 + 3));
+    }
+
+    // The op table: one entry per kind, names unique and found back, and a
+    // board whose latency table leaves an op out is charged the table's default.
+    void opTable() {
+        int n = 0;
+        const graph::OpInfo* ops = graph::allOps(n);
+        QCOMPARE(n, graph::kOpKindCount);
+        std::set<std::string> names;
+        for (int i = 0; i < n; ++i) {
+            QCOMPARE(int(ops[i].kind), i);
+            QVERIFY(names.insert(ops[i].name).second);
+            graph::OpKind back;
+            QVERIFY(graph::opKindFromName(ops[i].name, back));
+            QCOMPARE(back, ops[i].kind);
+            QCOMPARE(std::string(graph::opKindName(ops[i].kind)), std::string(ops[i].name));
+            QVERIFY(ops[i].defaultCycles > 0);
+            QVERIFY(ops[i].inputs >= 1);
+        }
+        graph::OpKind unknown;
+        QVERIFY(!graph::opKindFromName("conv3d", unknown));
+
+        graph::Graph g;
+        int x = g.addInput("in", {1, 1, 10});
+        x = g.addSoftmax("s", x);
+        g.setOutput(x);
+        QCOMPARE(cost::opMacs(g, g.op(0)), std::int64_t(0));
+        QCOMPARE(cost::opParams(g, g.op(0)), std::int64_t(0));
+        board::Board b = board::Catalog::builtIn().byId("virtual-m7");
+        QVERIFY(!b.latency.cyclesPerElement.count("softmax"));
+        const double def = graph::opInfo(graph::OpKind::Softmax).defaultCycles;
+        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), b.latency.cyclesPerLayer + def * 10);
+        b.latency.cyclesPerElement["softmax"] = 7;
+        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), b.latency.cyclesPerLayer + 70);
+        QVERIFY_THROWS_EXCEPTION(Error, g.addConv(graph::OpKind::PointwiseConv2D, "p", x, 4, 1, 2, graph::Activation::None));
     }
 };
 

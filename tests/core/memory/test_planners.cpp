@@ -39,7 +39,12 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         switch (pick(5)) {
             case 0: out = g.addConv(OpKind::Conv2D, name, src, 8 * (1 + pick(4)), 1 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
             case 1: out = g.addConv(OpKind::DepthwiseConv2D, name, src, s.c, 3 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
-            case 2: out = g.addConv(OpKind::PointwiseConv2D, name, src, 8 * (1 + pick(8)), 1, 1 + pick(2), graph::Activation::None); break;
+            case 2: {  // 1x1: pointwise at stride 1, a 1x1 conv2d at stride 2
+                const int channels = 8 * (1 + pick(8)), stride = 1 + pick(2);
+                out = g.addConv(stride == 1 ? OpKind::PointwiseConv2D : OpKind::Conv2D, name, src, channels, 1, stride,
+                                graph::Activation::None);
+                break;
+            }
             default: {
                 // Same-shape branch, then merge: src -> pw -> add(src, pw).
                 const int branch = g.addConv(OpKind::PointwiseConv2D, name + ".b", src, s.c, 1, 1, graph::Activation::ReLU6);
