@@ -74,6 +74,9 @@ std::vector<std::pair<std::string, quant::QuantizedModel>> networks() {
         out.emplace_back(name, quant::quantizeSeeded(graph::buildGraph(arch::preset(name)), 1));
     if (const char* pd = std::getenv("MCUNET_PERSON_DETECT"); pd && fs::exists(pd))
         out.emplace_back("person_detect", interop::loadTfliteModel(pd));
+    // MCUNET_BENCH_ONLY=NAME: that network alone (a quick look while tuning).
+    if (const char* only = std::getenv("MCUNET_BENCH_ONLY"))
+        std::erase_if(out, [&](const auto& n) { return n.first != only; });
     return out;
 }
 
@@ -98,7 +101,7 @@ int main(int argc, char** argv) {
     std::printf("|---|---|---|---|---|---|---|---|---|---|\n");
     std::map<std::string, KindTotals> byKind;
     std::string sizes;
-    std::string arenas;
+    std::string arenas, layerTables;
     for (const auto& [id, m] : networks()) {
         const char* name = id.c_str();
         const graph::Graph& g = m.graph;
@@ -121,6 +124,18 @@ int main(int argc, char** argv) {
         std::printf("| %s | %.2fM | %.2fM | %.3f | %.1fM | %.1fM | %.2fx | %.2fx | %.1fM | %.2fx |\n", name,
                     double(fast.profile.macs) / 1e6, fi / 1e6, double(fast.profile.macs) / fi, gi / 1e6, ri / 1e6,
                     gi / fi, ri / fi, tflm / 1e6, tflm / fi);
+        if (id == "person_detect" || std::getenv("MCUNET_BENCH_LAYERS")) {
+            char row[256];
+            layerTables += "\n#### " + id + " per layer\n\n| # | layer | op | MACs | specialized | MACs/instr. | general |\n|---|---|---|---|---|---|---|\n";
+            for (std::size_t i = 0; i < fast.profile.layers.size(); ++i) {
+                const auto& l = fast.profile.layers[i];
+                std::snprintf(row, sizeof row, "| %zu | %s | %s | %lld | %llu | %.3f | %llu |\n", i, l.layer.name.c_str(),
+                              l.layer.op.c_str(), (long long)l.layer.macs, (unsigned long long)l.count,
+                              l.count ? double(l.layer.macs) / double(l.count) : 0.0,
+                              (unsigned long long)general.profile.layers[i].count);
+                layerTables += row;
+            }
+        }
         for (std::size_t i = 0; i < fast.profile.layers.size(); ++i) {
             KindTotals& k = byKind[fast.profile.layers[i].layer.op];
             k.macs += fast.profile.layers[i].layer.macs;
@@ -153,6 +168,7 @@ int main(int argc, char** argv) {
     std::printf("\n### Peak SRAM per planner (bytes)\n\n| network | tflm planner | tinyengine planner | ours | "
                 "TF Lite Micro's real arena (measured apart) |\n|---|---|---|---|---|\n%s",
                 arenas.c_str());
+    std::printf("%s", layerTables.c_str());
     fs::remove_all(root);
     return 0;
 }

@@ -33,6 +33,7 @@ PACKAGES=(
   zlib1g-dev              # zlib: reading the gzip-compressed IDX files in place
   dataset-fashion-mnist   # Fashion-MNIST IDX files: the default demo data and the training tests' data
   libusb-1.0-0-dev        # libusb-1.0: USB discovery, hot-plug and DfuSe flashing of real boards (core/device)
+  libstlink-dev stlink-tools  # libstlink: flashing STM32 boards through their ST-LINK (core/device); st-flash by hand
   umockdev libumockdev-dev  # emulated USB devices beneath libusb for the core/device tests (umockdev-wrapper)
   dfu-util                # cross-checks the tests' DfuSe simulator; flashes DFU boards by hand too
 )

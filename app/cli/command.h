@@ -46,11 +46,13 @@ Runner defineDevices(CLI::App& app);
 
 // --- shared by the commands (command_options.cpp) ---
 
-// The network a command works on: ARCH.json (a positional word) or --preset
-// NAME; for the commands that need weights, a trained --model DIR or --seed S
-// for seeded random weights (which recognise nothing, so they must be asked for).
+// The network a command works on: ARCH.json (a positional word), --preset
+// NAME or --tflite FILE (an int8 .tflite with its own weights,
+// docs/tflite-import.md); for the commands that need weights, a trained
+// --model DIR or --seed S for seeded random weights of an architecture (which
+// recognise nothing, so they must be asked for).
 struct ModelOptions {
-    std::optional<std::string> archFile, preset, model;
+    std::optional<std::string> archFile, preset, model, tflite;
     std::optional<std::uint64_t> seed;
 };
 void addArchitectureOptions(CLI::App& app, ModelOptions& o);
@@ -58,17 +60,27 @@ void addModelOptions(CLI::App& app, ModelOptions& o);  // the above, --model and
 arch::Architecture architectureFrom(const ModelOptions& o);
 
 struct ModelSource {
-    arch::Architecture architecture;
+    std::string name;  // the architecture's name, or the .tflite file's name without its extension
+    arch::Architecture architecture;  // empty for an imported .tflite (its graph is model.graph)
     quant::QuantizedModel model;
     std::string weights;  // "trained (DIR)" or "seeded random (seed S)"
     std::uint64_t seed = 1;
 };
 ModelSource modelFrom(const ModelOptions& o);
 
-// --board ID, and the board it names; `virtualOnly` names the action real
-// boards cannot do yet (they need the USB link).
+// The network's name and graph without weights (cost): ARCH.json, --preset or --tflite.
+struct NamedGraph {
+    std::string name;
+    graph::Graph graph;
+};
+NamedGraph graphFrom(const ModelOptions& o);
+
+// --board ID, and the board it names; `action` ("flashing", ...) asks that
+// the board can be built for, flashed and profiled here
+// (device::boardSupport, the one place that says so) and names the action in
+// the refusal.
 CLI::Option* addBoardOption(CLI::App& app, std::string& id);
-board::Board boardFrom(const std::string& id, const char* virtualOnly = nullptr);
+board::Board boardFrom(const std::string& id, const char* action = nullptr);
 
 // --planner tflm|tinyengine|ours (the shared default).
 CLI::Option* addPlannerOption(CLI::App& app, std::string& planner);

@@ -6,7 +6,9 @@
 #include "cli/options.h"
 #include "common/defaults.h"
 #include "common/error.h"
+#include "device/board_device.h"
 #include "graph/build.h"
+#include "interop/tflite_import.h"
 #include "quant/model_dir.h"
 
 namespace mcunet::cli {
@@ -14,6 +16,8 @@ namespace mcunet::cli {
 void addArchitectureOptions(CLI::App& app, ModelOptions& o) {
     app.add_option("ARCH.json", o.archFile, "architecture JSON file (docs/architecture-json.md)")->type_name("");
     app.add_option("--preset", o.preset, "a built-in architecture (mcunet presets)")->type_name("NAME");
+    app.add_option("--tflite", o.tflite, "an int8 .tflite model with its own weights (mcunet import FILE checks its ops)")
+        ->type_name("FILE");
 }
 
 void addModelOptions(CLI::App& app, ModelOptions& o) {
@@ -26,24 +30,45 @@ void addModelOptions(CLI::App& app, ModelOptions& o) {
 }
 
 arch::Architecture architectureFrom(const ModelOptions& o) {
+    if (o.tflite) throw Error("--tflite: this command takes an architecture (ARCH.json or --preset)");
     if (o.preset && o.archFile) throw Error("give either ARCH.json or --preset, not both");
     if (o.preset) return arch::preset(*o.preset);
     if (!o.archFile) throw Error("needs ARCH.json or --preset NAME");
     return arch::loadArchitecture(*o.archFile);
 }
 
+NamedGraph graphFrom(const ModelOptions& o) {
+    if (o.tflite) {
+        if (o.preset || o.archFile) throw Error("--tflite is the whole model; leave out ARCH.json and --preset");
+        return {interop::importedModelName(*o.tflite), interop::loadTfliteModel(*o.tflite).graph};
+    }
+    arch::Architecture a = architectureFrom(o);
+    return {a.name, graph::buildGraph(a)};
+}
+
 ModelSource modelFrom(const ModelOptions& o) {
     ModelSource m;
+    if (o.tflite) {
+        if (o.preset || o.archFile || o.seed || o.model)
+            throw Error("--tflite brings its own graph and weights; leave out ARCH.json, --preset, --model and --seed");
+        m.model = interop::loadTfliteModel(*o.tflite);
+        m.name = interop::importedModelName(*o.tflite);
+        m.architecture.name = m.name;
+        m.weights = "imported (" + *o.tflite + ")";
+        return m;
+    }
     if (o.model) {
         if (o.preset || o.archFile || o.seed)
             throw Error("--model takes the architecture and weights from DIR; leave out ARCH.json, --preset and --seed");
         quant::TrainedModel t = quant::loadTrainedModel(*o.model);
         m.architecture = t.architecture;
+        m.name = t.architecture.name;
         m.model = std::move(t.int8);
         m.weights = "trained (" + *o.model + ")";
         return m;
     }
     m.architecture = architectureFrom(o);
+    m.name = m.architecture.name;
     if (!o.seed)
         throw Error("no trained weights: give --model DIR (made by `mcunet train`), or --seed S for seeded random weights");
     m.seed = *o.seed;
@@ -56,11 +81,11 @@ CLI::Option* addBoardOption(CLI::App& app, std::string& id) {
     return app.add_option("--board", id, "the board (mcunet boards)")->type_name("ID");
 }
 
-board::Board boardFrom(const std::string& id, const char* virtualOnly) {
+board::Board boardFrom(const std::string& id, const char* action) {
     if (id.empty()) throw Error("needs --board ID (see `mcunet boards`)");
     board::Board b = board::Catalog::builtIn().byId(id);
-    if (virtualOnly && !b.isVirtual)
-        throw Error(b.id + ": " + virtualOnly + " real boards over USB is not available yet; use virtual-m7 or virtual-m4");
+    if (const device::BoardSupport support = device::boardSupport(b); action && !support.deployable())
+        throw Error(std::string(action) + " " + support.whyNot);
     return b;
 }
 

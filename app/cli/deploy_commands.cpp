@@ -10,13 +10,18 @@
 #include <memory>
 #include <random>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "board/firmware_build.h"
 #include "board/mlperf.h"
 #include "board/link.h"
 #include "board/profiler.h"
-#include "board/virtual_board.h"
+#include "board/flashed_state.h"
+#include "deploy/pipeline.h"
+#include "device/board_device.h"
+#include "device/device_error.h"
 #include "cli/command.h"
 #include "cli/format.h"
 #include "cli/generated_project.h"
@@ -80,20 +85,19 @@ struct CodegenOptions {
 
 int codegenCommand(const CodegenOptions& o) {
     const ModelSource source = modelFrom(o.model);
-    const arch::Architecture& a = source.architecture;
     const board::Board b = boardFrom(o.board);
     if (!o.out) throw Error("needs --out DIR");
     const memory::Planner planner = memory::parsePlanner(o.planner);
     const quant::QuantizedModel& model = source.model;
     const memory::Plan plan = memory::plan(model.graph, planner);
     codegen::Options options;
-    options.modelName = a.name;
+    options.modelName = source.name;
     options.boardId = b.id;
     const codegen::Generated gen = codegen::generate(model, plan, *o.out, options);
     const std::int64_t flash = cost::totalFlashBytes(model.graph, b);
     if (o.json) {
         std::cout << json{{"directory", gen.directory},
-                          {"architecture", a.name},
+                          {"architecture", source.name},
                           {"board", b.id},
                           {"planner", memory::plannerName(planner)},
                           {"arena_bytes", gen.arenaBytes},
@@ -104,7 +108,7 @@ int codegenCommand(const CodegenOptions& o) {
                   << "\n";
     } else {
         std::printf("generated %s for %s in %s: %zu files, arena %s B (planner %s), Flash estimate %s B\n",
-                    a.name.c_str(), b.id.c_str(), gen.directory.c_str(), gen.files.size(),
+                    source.name.c_str(), b.id.c_str(), gen.directory.c_str(), gen.files.size(),
                     withCommas(gen.arenaBytes).c_str(), memory::plannerName(planner), withCommas(flash).c_str());
     }
     if (gen.arenaBytes > b.sramBytes)
@@ -116,22 +120,26 @@ int codegenCommand(const CodegenOptions& o) {
 // --- run ---
 
 struct RunOptions {
-    std::optional<std::string> dir, model, input;
+    std::optional<std::string> dir, model, tflite, input;
     long long runs = 1;
     bool json = false;
 };
 
 int runCommand(const RunOptions& o) {
-    if (o.dir.has_value() == o.model.has_value()) throw Error("needs the generated project's DIR, or --model DIR");
+    if (int(o.dir.has_value()) + int(o.model.has_value()) + int(o.tflite.has_value()) != 1)
+        throw Error("needs the generated project's DIR, --model DIR or --tflite FILE");
     if (!o.input) throw Error("needs --input FILE (raw int8 input tensor)");
     std::string project = o.dir.value_or("");
-    if (o.model) {
-        // A trained model: generate it into a private folder first.
-        const quant::TrainedModel t = quant::loadTrainedModel(*o.model);
+    if (o.model || o.tflite) {
+        // A trained or imported model: generate it into a private folder first.
+        ModelOptions m;
+        m.model = o.model;
+        m.tflite = o.tflite;
+        const ModelSource source = modelFrom(m);
         project = atomic_file::makeTempDirectory("run");
         codegen::Options options;
-        options.modelName = t.architecture.name;
-        codegen::generate(t.int8, memory::plan(t.int8.graph, memory::Planner::Ours), project, options);
+        options.modelName = source.name;
+        codegen::generate(source.model, memory::plan(source.model.graph, memory::Planner::Ours), project, options);
     }
     // The project and the input are checked before anything is compiled.
     const CheckedPlan plan = openGeneratedProject(project, ProjectBuild::Host);
@@ -169,7 +177,7 @@ struct ExportOptions {
 int exportTfliteCommand(const ExportOptions& o) {
     const ModelSource source = modelFrom(o.model);
     if (!o.out) throw Error("needs --out FILE.tflite");
-    const auto bytes = interop::exportTflite(source.model, source.architecture.name + " (MCUNet Studio, " + source.weights + ")");
+    const auto bytes = interop::exportTflite(source.model, source.name + " (MCUNet Studio, " + source.weights + ")");
     json_read::writeFileAtomically(*o.out, std::string(bytes.begin(), bytes.end()));
     const interop::TfliteSummary s = interop::inspectTflite(bytes);
     if (o.json)
@@ -204,28 +212,62 @@ void printBuild(const board::FirmwareBuild& b, const CheckedPlan& plan, const bo
                 withCommas(j["planned_arena_bytes"].get<std::int64_t>()).c_str());
 }
 
+// Which connected board (--serial, --port): the same for flash, profile, deploy.
+struct DeviceOptions {
+    std::string serial, port;
+};
+
+void addDeviceOptions(CLI::App& app, DeviceOptions& o) {
+    app.add_option("--serial", o.serial, "the USB serial number of the board to use when several are connected "
+                                         "(mcunet devices lists them)")->type_name("SN");
+    app.add_option("--port", o.port, "the serial port of the board's link when it cannot be found from USB "
+                                     "(a board flashed through its DFU bootloader)")->type_name("PATH");
+}
+
+// The board through the device layer: the virtual board at once, a real one
+// found on USB (no board, several boards, permission: messages, exit code 2).
+std::unique_ptr<device::BoardDevice> openBoard(const board::Board& b, const DeviceOptions& o) {
+    try {
+        return device::openDevice(b, {o.serial, o.port, 115200}, &board::Catalog::builtIn());
+    } catch (const device::DeviceError& e) {
+        if (e.kind() != device::DeviceErrorKind::Ambiguous) throw;
+        throw device::DeviceError(e.kind(), std::string(e.what()) + " with --serial SN");
+    }
+}
+
+// Stage messages on stderr when it is a terminal (the pipeline's progress).
+deploy::Control cliControl() {
+    deploy::Control control;
+    if (isatty(STDERR_FILENO) == 0) return control;
+    control.progress = [last = std::string()](const deploy::Progress& p) mutable {
+        const std::string line = std::string(deploy::stageName(p.stage)) + ": " + p.message;
+        if (line == last) return;
+        last = line;
+        std::fprintf(stderr, "\r\033[K%s (%d%%)", line.c_str(), int(100 * p.fraction));
+        if (p.fraction >= 1) std::fprintf(stderr, "\n");
+    };
+    return control;
+}
+
 struct BoardTargetOptions {
     std::optional<std::string> target;  // DIR (build, flash) or ELF (flash)
     std::string board;
     std::optional<std::string> mlperfTask;
+    DeviceOptions device;
     bool json = false;
 };
 
 // What the firmware reports to MLPerf Tiny's runner as m-model-[...]: the
 // task the user names, else the task whose input and output the model's
 // match (vww01 for 96x96x3 -> 2, ...), else the model's name (docs/mlperf.md).
-board::FirmwareOptions firmwareOptions(const std::optional<std::string>& task, const CheckedPlan& plan) {
+board::FirmwareOptions firmwareOptions(const std::optional<std::string>& task, const nlohmann::json& plan) {
     board::FirmwareOptions f;
     if (task) {
         board::checkMlperfTaskId(*task);
         f.mlperfTaskId = *task;
         return f;
     }
-    const json shape = plan.json.value("input", json::object()).value("shape", json::array());
-    const bool known = shape.is_array() && shape.size() == 3 &&
-                       std::all_of(shape.begin(), shape.end(), [](const json& v) { return v.is_number_integer(); });
-    if (known)
-        f.mlperfTaskId = board::mlperfTaskFor(shape[0].get<int>(), shape[1].get<int>(), shape[2].get<int>(), plan.outputBytes);
+    f.mlperfTaskId = deploy::mlperfTaskForPlan(plan);
     return f;
 }
 
@@ -240,32 +282,19 @@ int buildCommand(const BoardTargetOptions& o) {
     if (!o.target) throw Error("needs the generated project's DIR");
     const board::Board b = boardFrom(o.board);
     const CheckedPlan plan = openGeneratedProject(*o.target, ProjectBuild::Firmware);
-    const board::FirmwareBuild fw = board::buildFirmware(*o.target, b, firmwareOptions(o.mlperfTask, plan));
+    const board::FirmwareBuild fw = deploy::build(*o.target, b, firmwareOptions(o.mlperfTask, plan.json), cliControl());
     if (o.json) std::cout << buildJson(fw, plan, b).dump(2) << "\n";
     else printBuild(fw, plan, b);
     return 0;
 }
 
-// Records what a virtual board holds ("flashing" it); boots it once to prove
-// the firmware answers, and that it is the firmware of `plan` when there is one.
-FlashedState flashVirtual(const board::Board& b, const std::string& elf, const std::optional<CheckedPlan>& plan) {
-    board::VirtualBoard vb(b, elf);
-    board::LinkClient link(vb.transport());
-    const board::Hello hello = link.hello();
-    if (plan) board::checkHelloAgainstPlan(hello, plan->json);
-    FlashedState state;
-    state.board = b.id;
-    state.elf = fs::absolute(elf).string();
-    state.plan = plan ? fs::absolute(plan->path).string() : "";
-    state.model = hello.model;
-    state.arenaBytes = hello.arenaBytes;
-    writeFlashedState(state);
-    return state;
-}
-
+// The board is looked for before anything is built: "no board connected"
+// comes first.
 int flashCommand(const BoardTargetOptions& o) {
     if (!o.target) throw Error("needs a generated project DIR or an ELF file");
     const board::Board b = boardFrom(o.board, "flashing");
+    const std::unique_ptr<device::BoardDevice> dev = openBoard(b, o.device);
+    const deploy::Control control = cliControl();
     std::string elf = *o.target;
     std::optional<CheckedPlan> plan;
     std::error_code ec;
@@ -275,13 +304,20 @@ int flashCommand(const BoardTargetOptions& o) {
             plan = readPlan((fs::path(*o.target) / "plan.json").string());
         } else {
             plan = openGeneratedProject(*o.target, ProjectBuild::Firmware);
-            board::buildFirmware(*o.target, b, firmwareOptions(o.mlperfTask, *plan));
+            deploy::build(*o.target, b, firmwareOptions(o.mlperfTask, plan->json), control);
         }
         elf = built.string();
     }
-    const FlashedState state = flashVirtual(b, elf, plan);
-    if (o.json) std::cout << toJson(state).dump(2) << "\n";
-    else std::printf("flashed %s onto %s (%s)\n", state.model.c_str(), b.id.c_str(), elf.c_str());
+    const deploy::Flashed f = deploy::flash(*dev, b, elf, plan ? plan->path : "", plan ? &plan->json : nullptr, control);
+    if (o.json) {
+        json j = board::toJson(f.state);
+        j["device"] = f.device.transport;
+        j["verified"] = f.result.verified;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::printf("flashed %s onto %s (%s) through %s\n", f.state.model.c_str(), b.id.c_str(), elf.c_str(),
+                    f.device.transport.c_str());
+    }
     return 0;
 }
 
@@ -309,12 +345,14 @@ struct ProfileOptions {
     int runs = defaults::kProfileRuns;
     std::optional<std::string> input;
     std::uint64_t seed = defaults::kSeed;
+    DeviceOptions device;
     bool json = false;
 };
 
 int profileCommand(const ProfileOptions& o) {
     const board::Board b = boardFrom(o.board, "profiling");
-    const FlashedState state = readFlashedState(b.id);
+    const std::unique_ptr<device::BoardDevice> dev = openBoard(b, o.device);
+    const board::FlashedState state = board::readFlashedState(b.id);
     if (state.plan.empty())
         throw Error(b.id + ": the flashed firmware came without its plan.json; flash the generated DIR instead of the ELF");
     const CheckedPlan plan = readPlan(state.plan);
@@ -325,9 +363,7 @@ int profileCommand(const ProfileOptions& o) {
         std::mt19937_64 rng(o.seed);
         for (std::int64_t i = 0; i < plan.inputBytes; ++i) input.push_back(static_cast<std::int8_t>(rng() & 0xff));
     }
-    board::VirtualBoard vb(b, state.elf);
-    board::LinkClient link(vb.transport());
-    const board::Profile p = board::profileModel(link, plan.layers, b, input, o.runs);
+    const board::Profile p = deploy::profile(*dev, b, plan.layers, input, o.runs, cliControl()).profile;
     if (o.json) std::cout << board::toJson(p).dump(2) << "\n";
     else printProfile(p);
     return 0;
@@ -339,21 +375,13 @@ struct DeployOptions {
     std::optional<std::string> out;
     int runs = defaults::kProfileRuns;
     std::optional<std::string> mlperfTask;
+    DeviceOptions device;
     bool profile = false, json = false;
 };
 
-// Profiles the deployed model on a seeded random input and adds the result to
-// `out`; true when the board's output equals the reference interpreter's.
-bool profileDeployed(const ModelSource& source, const board::Board& b, const board::FirmwareBuild& fw,
-                     const CheckedPlan& plan, int runs, json& out, bool print) {
-    const quant::QuantizedModel& model = source.model;
-    const graph::Graph& g = model.graph;
-    const auto input = quant::quantizeTensor(quant::randomInputs(g, 1, source.seed + 1)[0],
-                                             model.tensors[static_cast<std::size_t>(g.input())]);
-    board::VirtualBoard vb(b, fw.elf);
-    board::LinkClient link(vb.transport());
-    const board::Profile p = board::profileModel(link, plan.layers, b, input, runs);
-    const bool match = p.output == quant::runReferenceOutput(model, input);
+// The profile of a deploy run into `out`, printed unless --json.
+void addProfile(const deploy::Result& r, json& out, bool print) {
+    const board::Profile& p = r.profiled->profile;
     const json pj = board::toJson(p);
     const std::string perCount = "macs_per_" + std::string(p.instructions ? "instruction" : "cycle");
     out["profile"] = pj;
@@ -361,47 +389,52 @@ bool profileDeployed(const ModelSource& source, const board::Board& b, const boa
     out["unit"] = pj["unit"];
     out[p.unit()] = p.total;
     out[perCount] = pj[perCount];
-    out["outputs_match_reference"] = match;
+    out["outputs_match_reference"] = r.matchesReference;
     if (print) {
-        printBuild(fw, plan, b);
         std::printf("\n");
         printProfile(p);
-        std::printf("output %s the reference interpreter's\n", match ? "identical to" : "DIFFERS from");
+        std::printf("output %s the reference interpreter's\n", r.matchesReference ? "identical to" : "DIFFERS from");
     }
-    return match;
 }
 
 int deployCommand(const DeployOptions& o) {
     const ModelSource source = modelFrom(o.model);
-    const arch::Architecture& a = source.architecture;
-    const board::Board b = boardFrom(o.board, "deploying to");
-    const memory::Planner planner = memory::parsePlanner(o.planner);
-    const std::string dir = o.out ? *o.out : atomic_file::makeTempDirectory("deploy");
-    const quant::QuantizedModel& model = source.model;
-    const memory::Plan plan = memory::plan(model.graph, planner);
-    codegen::Options options;
-    options.modelName = a.name;
-    options.boardId = b.id;
-    codegen::generate(model, plan, dir, options);
-    const CheckedPlan planJson = openGeneratedProject(dir, ProjectBuild::Firmware);
-    const board::FirmwareBuild fw = board::buildFirmware(dir, b, firmwareOptions(o.mlperfTask, planJson));
-    flashVirtual(b, fw.elf, planJson);
-    const cost::ModelCost c = cost::estimate(model.graph, b);
-    json out = {{"architecture", a.name}, {"board", b.id}, {"directory", dir}, {"planner", memory::plannerName(planner)},
-                {"weights", source.weights},
-                {"build", buildJson(fw, planJson, b)},
-                {"estimate", {{"macs", c.macs}, {"flash_bytes", c.flashBytes}, {"peak_sram_bytes", plan.arenaBytes}, {"latency_ms", c.latencyMs}}}};
-    if (o.profile) {
-        if (!profileDeployed(source, b, fw, planJson, o.runs, out, !o.json)) {
-            if (o.json) std::cout << out.dump(2) << "\n";
-            std::fprintf(stderr, "deploy: the board's output differs from the reference interpreter\n");
-            return 1;
-        }
-    } else if (!o.json) {
-        printBuild(fw, planJson, b);
-        std::printf("flashed %s onto %s\n", a.name.c_str(), b.id.c_str());
+    deploy::Request request;
+    request.board = boardFrom(o.board, "deploying to");
+    const board::Board& b = request.board;
+    request.model = &source.model;
+    request.modelName = source.name;
+    request.planner = memory::parsePlanner(o.planner);
+    if (o.mlperfTask) request.firmware = firmwareOptions(o.mlperfTask, json::object());
+    request.directory = o.out ? *o.out : atomic_file::makeTempDirectory("deploy");
+    request.selector = {o.device.serial, o.device.port, 115200};
+    request.catalog = &board::Catalog::builtIn();
+    request.profile = o.profile;
+    request.runs = o.runs;
+    request.seed = source.seed;
+    deploy::Result r;
+    try {
+        r = deploy::run(request, cliControl());
+    } catch (const device::DeviceError& e) {
+        if (e.kind() != device::DeviceErrorKind::Ambiguous) throw;
+        throw device::DeviceError(e.kind(), std::string(e.what()) + " with --serial SN");
     }
+    const CheckedPlan planJson = readPlan((fs::path(request.directory) / "plan.json").string());
+    const memory::Plan plan = memory::plan(source.model.graph, request.planner);
+    const cost::ModelCost c = cost::estimate(source.model.graph, b);
+    json out = {{"architecture", source.name}, {"board", b.id}, {"directory", request.directory},
+                {"planner", memory::plannerName(request.planner)}, {"weights", source.weights},
+                {"device", r.flashed.device.transport},
+                {"build", buildJson(r.firmware, planJson, b)},
+                {"estimate", {{"macs", c.macs}, {"flash_bytes", c.flashBytes}, {"peak_sram_bytes", plan.arenaBytes}, {"latency_ms", c.latencyMs}}}};
+    if (!o.json) printBuild(r.firmware, planJson, b);
+    if (o.profile) addProfile(r, out, !o.json);
+    else if (!o.json) std::printf("flashed %s onto %s\n", source.name.c_str(), b.id.c_str());
     if (o.json) std::cout << out.dump(2) << "\n";
+    if (o.profile && !r.matchesReference) {
+        std::fprintf(stderr, "deploy: the board's output differs from the reference interpreter\n");
+        return 1;
+    }
     return 0;
 }
 
@@ -421,6 +454,7 @@ Runner defineRun(CLI::App& app) {
     auto o = std::make_shared<RunOptions>();
     app.add_option("DIR", o->dir, "a generated project (mcunet codegen)")->type_name("");
     app.add_option("--model", o->model, "a trained model directory (generated into a temporary folder)")->type_name("DIR");
+    app.add_option("--tflite", o->tflite, "an int8 .tflite model (generated into a temporary folder)")->type_name("FILE");
     app.add_option("--input", o->input, "the raw int8 input tensor (H x W x C bytes)")->type_name("FILE");
     addNumber(app, "--runs", o->runs, 1LL, 1000000LL, "inferences (the output is the last one's)");
     addJsonFlag(app, o->json);
@@ -450,6 +484,7 @@ Runner defineFlash(CLI::App& app) {
     app.add_option("DIR|ELF", o->target, "a generated project (built first if needed) or a firmware ELF")->type_name("");
     addBoardOption(app, o->board);
     addMlperfTaskOption(app, o->mlperfTask);
+    addDeviceOptions(app, o->device);
     addJsonFlag(app, o->json);
     return [o] { return flashCommand(*o); };
 }
@@ -460,6 +495,7 @@ Runner defineProfile(CLI::App& app) {
     addRunsOption(app, o->runs);
     app.add_option("--input", o->input, "the raw int8 input tensor (default: seeded random bytes)")->type_name("FILE");
     addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "seed of the random input");
+    addDeviceOptions(app, o->device);
     addJsonFlag(app, o->json);
     return [o] { return profileCommand(*o); };
 }
@@ -473,6 +509,7 @@ Runner defineDeploy(CLI::App& app) {
     app.add_option("--out", o->out, "the folder for the C project (default: a temporary folder)")->type_name("DIR");
     addPlannerOption(app, o->planner);
     addMlperfTaskOption(app, o->mlperfTask);
+    addDeviceOptions(app, o->device);
     addJsonFlag(app, o->json);
     return [o] { return deployCommand(*o); };
 }

@@ -92,7 +92,7 @@ struct CostOptions {
 
 // What `cost` reports: the estimate, and the plan of each planner.
 struct CostReport {
-    arch::Architecture architecture;
+    std::string name;  // the architecture's, or the imported .tflite's
     board::Board board;
     memory::Planner planner = memory::Planner::Ours;
     graph::Graph graph;
@@ -124,7 +124,7 @@ json costJson(const CostReport& r) {
     }
     const cost::ModelCost& c = r.cost;
     const board::Board& b = r.board;
-    return {{"architecture", r.architecture.name},
+    return {{"architecture", r.name},
             {"board", b.id},
             {"planner", memory::plannerName(r.planner)},
             {"macs", c.macs},
@@ -146,7 +146,7 @@ void printCost(const CostReport& r) {
     const graph::Graph& g = r.graph;
     const cost::ModelCost& c = r.cost;
     const board::Board& b = r.board;
-    std::printf("%s on %s (planner %s)\n\n", r.architecture.name.c_str(), b.id.c_str(), memory::plannerName(r.planner));
+    std::printf("%s on %s (planner %s)\n\n", r.name.c_str(), b.id.c_str(), memory::plannerName(r.planner));
     std::printf("%3s %-16s %-17s %-11s %-11s %12s %9s %10s %8s\n", "#", "layer", "op", "in", "out", "MACs", "params",
                 "SRAM B", "est. ms");
     for (int i = 0; i < g.opCount(); ++i) {
@@ -176,10 +176,11 @@ void printCost(const CostReport& r) {
 
 int costCommand(const CostOptions& o) {
     CostReport r;
-    r.architecture = architectureFrom(o.model);
+    NamedGraph named = graphFrom(o.model);
+    r.name = std::move(named.name);
     r.board = boardFrom(o.board);
     r.planner = memory::parsePlanner(o.planner);
-    r.graph = graph::buildGraph(r.architecture);
+    r.graph = std::move(named.graph);
     r.cost = cost::estimate(r.graph, r.board);
     r.plan = memory::plan(r.graph, r.planner);
     for (memory::Planner other : memory::allPlanners())

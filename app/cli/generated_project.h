@@ -1,8 +1,7 @@
 #pragma once
 // What `run`, `build`, `flash` and `profile` read from disk, checked before
 // anything slow starts (a host or cross build, QEMU): the generated project
-// (docs/generated-code.md), its plan.json, and the record `flash` keeps of a
-// virtual board's firmware. Errors are mcunet::Error naming the file and the
+// (docs/generated-code.md) and its plan.json. Errors are mcunet::Error naming the file and the
 // field, never a filesystem or JSON library exception.
 #include <cstdint>
 #include <string>
@@ -32,18 +31,5 @@ enum class ProjectBuild { Host, Firmware };
 // Checks that DIR is a generated project with the sources `build` compiles
 // (model.c, model_weights.c, kernels/*.c, ...) and reads its plan.json.
 CheckedPlan openGeneratedProject(const std::string& dir, ProjectBuild build);
-
-// What `flash` records of a virtual board (its "Flash"):
-// $XDG_STATE_HOME/mcunet-studio/<board>.json.
-struct FlashedState {
-    std::string board, elf, model;
-    std::string plan;  // empty: flashed as a bare ELF, without its plan.json
-    std::int64_t arenaBytes = 0;
-};
-nlohmann::json toJson(const FlashedState& s);
-void writeFlashedState(const FlashedState& s);
-// Throws when nothing was flashed on `boardId`, or the record is damaged
-// (the message names the file and the field).
-FlashedState readFlashedState(const std::string& boardId);
 
 }  // namespace mcunet::cli

@@ -1,5 +1,7 @@
 #include "board/elf.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -116,6 +118,39 @@ MemoryUse memoryUse(const ElfImage& elf, std::uint32_t sramOrigin) {
     }
     if (const auto arena = elf.symbolSize("model_arena")) m.arenaBytes = *arena;
     return m;
+}
+
+LoadImage loadImage(const ElfImage& elf, const std::string& what) {
+    const std::vector<char>& b = elf.file;
+    if (b.size() < 52) throw Error(what + ": not an ELF file");
+    const std::uint32_t phoff = u32(b, 28);
+    const std::uint16_t phentsize = u16(b, 42), phnum = u16(b, 44);
+    if (phnum == 0 || phentsize != 32) throw Error(what + ": no program headers (not a linked firmware image)");
+    struct Segment {
+        std::uint32_t address, offset, size;
+    };
+    std::vector<Segment> segments;
+    for (std::size_t i = 0; i < phnum; ++i) {
+        const std::size_t h = phoff + i * 32u;
+        if (u32(b, h) != 1u) continue;  // PT_LOAD only
+        const Segment s{u32(b, h + 12), u32(b, h + 4), u32(b, h + 16)};  // p_paddr, p_offset, p_filesz
+        if (s.size == 0) continue;  // .bss-only: nothing to write
+        if (std::uint64_t(s.offset) + s.size > b.size()) throw Error(what + ": a loadable segment lies outside the file");
+        segments.push_back(s);
+    }
+    if (segments.empty()) throw Error(what + ": no loadable bytes");
+    std::uint64_t low = UINT64_MAX, high = 0;
+    for (const Segment& s : segments) {
+        low = std::min<std::uint64_t>(low, s.address);
+        high = std::max<std::uint64_t>(high, std::uint64_t(s.address) + s.size);
+    }
+    if (high - low > (std::uint64_t(64) << 20)) throw Error(what + ": loadable segments span more than 64 MB");
+    LoadImage image;
+    image.address = static_cast<std::uint32_t>(low);
+    image.bytes.assign(static_cast<std::size_t>(high - low), 0xFF);
+    for (const Segment& s : segments)
+        std::memcpy(image.bytes.data() + (s.address - low), b.data() + s.offset, s.size);
+    return image;
 }
 
 }  // namespace mcunet::board

@@ -46,4 +46,17 @@ struct MemoryUse {
 };
 MemoryUse memoryUse(const ElfImage& elf, std::uint32_t sramOrigin = 0x20000000u);
 
+// What a flasher writes: the bytes of every PT_LOAD segment that has file
+// bytes, each at its physical (load) address (so .data's initializers land in
+// Flash after the code, not at their SRAM address), as one contiguous block;
+// gaps between segments are 0xFF (erased Flash).
+struct LoadImage {
+    std::uint32_t address = 0;        // the first byte's address (the vector table on our boards)
+    std::vector<std::uint8_t> bytes;  // 1 byte .. 64 MB
+};
+// Throws mcunet::Error (naming `what`, e.g. the ELF's path) when the ELF has
+// no program headers, no loadable bytes, a segment outside the file, or
+// segments more than 64 MB apart.
+LoadImage loadImage(const ElfImage& elf, const std::string& what);
+
 }  // namespace mcunet::board

@@ -5,6 +5,7 @@
 #include <optional>
 #include <regex>
 
+#include "board/cancel.h"
 #include "board/elf.h"
 #include "board/mlperf.h"
 #include "board/serial_port.h"
@@ -140,8 +141,16 @@ FirmwareBuild buildOnce(const std::string& generatedDir, const Board& board, con
     FirmwareBuild result;
     result.inputCopy = inputCopy;
     result.flashOrigin = layer.flashOrigin;
+    result.elf = (out / "firmware.elf").string();
+    fs::remove(result.elf);  // never a stale image after a failed or cancelled build
     std::vector<std::string> objects;
-    for (const auto& src : firmwareSources(dir, layer)) {
+    const std::vector<fs::path> sources = firmwareSources(dir, layer);
+    const int steps = static_cast<int>(sources.size()) + 1;
+    const auto step = [&](int done) {
+        if (options.progress && !options.progress(done, steps)) throw Cancelled("build: cancelled");
+    };
+    for (const auto& src : sources) {
+        step(static_cast<int>(objects.size()));
         std::vector<std::string> argv = {gcc};
         argv.insert(argv.end(), flags.begin(), flags.end());
         if (src.filename() == "model.c") argv.insert(argv.end(), {"-include", (dir / "firmware" / "profile.h").string()});
@@ -152,7 +161,7 @@ FirmwareBuild buildOnce(const std::string& generatedDir, const Board& board, con
         if (r.exitCode != 0) throw Error(src.string() + ": " + board.core + " build failed:\n" + r.output);
         objects.push_back(object);
     }
-    result.elf = (out / "firmware.elf").string();
+    step(steps - 1);
     std::vector<std::string> argv = {gcc};
     const auto core = coreFlags(board, layer);
     argv.insert(argv.end(), core.begin(), core.end());

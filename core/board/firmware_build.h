@@ -10,6 +10,7 @@
 // stm32f746g-disco (board_stm32f7.c + counter_dwt.c, Flash at 0x08000000,
 // single-precision FPU). SRAM starts at 0x20000000 on all of them.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "board/board.h"
@@ -26,6 +27,10 @@ struct FirmwareOptions {
     // (board/serial_port.h); the host must open the port at the same rate.
     // The virtual boards' UART has no rate: ignored there.
     int uartBaud = 115200;
+    // Called before each compiler run and before the link with (steps done,
+    // steps in all); returning false stops the build with board::Cancelled
+    // (board/cancel.h) and no firmware.elf is left behind. May be empty.
+    std::function<bool(int done, int total)> progress;
 };
 
 struct FirmwareBuild {
@@ -44,7 +49,8 @@ bool hasFirmwareLayer(const Board& board);
 
 // The firmware keeps a copy of the input outside the arena (so a profile can
 // run the same input many times); when SRAM has no room for it, the build is
-// redone without the copy. Throws mcunet::Error: no board layer for the
+// redone without the copy. An earlier firmware.elf is removed first, so a
+// failed or cancelled build never leaves a stale one. Throws mcunet::Error: no board layer for the
 // board, a bad option (naming it), missing compiler, compile error, or "does
 // not fit: SRAM over by N bytes".
 FirmwareBuild buildFirmware(const std::string& generatedDir, const Board& board, const FirmwareOptions& options = {});

@@ -1,3 +1,5 @@
+#include <cctype>
+#include <filesystem>
 #include "interop/tflite_import.h"
 
 #include "common/error.h"
@@ -147,5 +149,13 @@ quant::QuantizedModel requireModel(const TfliteImport& imported) {
 }
 
 quant::QuantizedModel loadTfliteModel(const std::string& path) { return requireModel(importTfliteFile(path)); }
+
+std::string importedModelName(const std::string& path) {
+    std::string name = std::filesystem::path(path).stem().string();
+    for (char& ch : name)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '_';
+    if (name.size() > 64) name.resize(64);
+    return name.empty() ? std::string("imported") : name;
+}
 
 }  // namespace mcunet::interop

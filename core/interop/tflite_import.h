@@ -42,4 +42,9 @@ TfliteImport importTflite(const tflite::File& f);
 quant::QuantizedModel requireModel(const TfliteImport& imported);
 quant::QuantizedModel loadTfliteModel(const std::string& path);
 
+// The name an imported model goes by (the generated project's, the
+// firmware's HELLO): the file's name without its extension, other characters
+// than letters, digits, '-', '_' and '.' replaced by '_', at most 64.
+std::string importedModelName(const std::string& path);
+
 }  // namespace mcunet::interop

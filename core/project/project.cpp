@@ -110,7 +110,16 @@ json addTrainedModel(json doc) {
     return doc;
 }
 
-constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}};
+// 2 -> 3: `imported_model` (a .tflite the project was made from); version 2
+// projects were all designed here.
+json addImportedModel(json doc) {
+    if (doc.contains("imported_model"))
+        throw Error("imported_model: not a field of schema_version 2 (it came with version 3)");
+    doc["imported_model"] = nullptr;
+    return doc;
+}
+
+constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}, {2, addImportedModel}};
 
 }  // namespace
 
@@ -137,7 +146,8 @@ json toJson(const Project& p) {
               {"seed", p.space.seed}}},
             {"design", {{"planner", p.planner}}},
             {"last_space_choice", choice},
-            {"trained_model", p.trainedModel.empty() ? json(nullptr) : json(p.trainedModel)}};
+            {"trained_model", p.trainedModel.empty() ? json(nullptr) : json(p.trainedModel)},
+            {"imported_model", p.importedModel.empty() ? json(nullptr) : json(p.importedModel)}};
 }
 
 json migrate(const json& document) {
@@ -161,7 +171,7 @@ json migrate(const json& document) {
 Project fromJson(const json& document) {
     const json doc = migrate(document);
     jr::onlyKeys(doc, {"format", "schema_version", "name", "target", "architecture", "search_space", "design",
-                       "last_space_choice", "trained_model"},
+                       "last_space_choice", "trained_model", "imported_model"},
                  "");
     const std::string format = jr::string(doc, "format", "");
     if (format != kProjectFormat)
@@ -192,6 +202,11 @@ Project fromJson(const json& document) {
     if (jr::has(doc, "trained_model") && !doc.at("trained_model").is_null()) {
         p.trainedModel = jr::string(doc, "trained_model", "");
         if (p.trainedModel.empty()) throw Error("trained_model: must not be empty (null when there is none)");
+    }
+    if (jr::has(doc, "imported_model") && !doc.at("imported_model").is_null()) {
+        p.importedModel = jr::string(doc, "imported_model", "");
+        if (p.importedModel.empty()) throw Error("imported_model: must not be empty (null when there is none)");
+        if (p.importedModel.find('\0') != std::string::npos) throw Error("imported_model: contains a NUL character");
     }
     return p;
 }

@@ -20,7 +20,7 @@
 
 namespace mcunet::project {
 
-inline constexpr int kProjectSchemaVersion = 2;
+inline constexpr int kProjectSchemaVersion = 3;
 inline constexpr const char* kProjectFormat = "mcunet-project";
 inline constexpr const char* kProjectExtension = ".mcuproj";
 
@@ -68,6 +68,11 @@ struct Project {
     // trained). Absolute, or relative to the project file's folder; Deploy
     // uses its int8 weights while its architecture is the design's.
     std::string trainedModel;
+    // The .tflite this project was imported from (empty: the network is
+    // `architecture`, designed here). Absolute, or relative to the project
+    // file's folder. An imported network is read-only in the studio: cost,
+    // planning, code generation and deploy use the file's graph and weights.
+    std::string importedModel;
     bool operator==(const Project&) const = default;
 };
 

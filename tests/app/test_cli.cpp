@@ -596,6 +596,38 @@ private slots:
             QVERIFY(r.err.size() < 1000);
         }
     }
+
+    // Issue 13: flash and profile on a real board go through the device layer
+    // (core/device: openDevice); with no board attached here they end with
+    // "no board connected", naming the board and the USB IDs looked for, exit 2,
+    // before anything is built. A board the device layer cannot flash is refused by name.
+    void realBoardWithoutAUsbDevice_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString none = "no stm32f746g-disco connected: looked for its ST-LINK/V2-1 (0483:374b) or its STM32 "
+                             "bootloader (DFU) (0483:df11) on USB";
+        QTest::newRow("flash") << QStringList{"flash", "@PROJECT", "--board", "stm32f746g-disco"} << none;
+        QTest::newRow("flash --serial") << QStringList{"flash", "@PROJECT", "--board", "stm32f746g-disco", "--serial", "066AFF555"}
+                                        << "no stm32f746g-disco connected with serial number 066AFF555";
+        QTest::newRow("profile") << QStringList{"profile", "--board", "stm32f746g-disco"} << none;
+        QTest::newRow("deploy") << QStringList{"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "stm32f746g-disco"} << none;
+        QTest::newRow("no firmware layer") << QStringList{"flash", "@PROJECT", "--board", "nucleo-f767zi"}
+                                           << "flashing nucleo-f767zi: no firmware board layer";
+        QTest::newRow("no flash method") << QStringList{"profile", "--board", "openmv-h7"} << "profiling openmv-h7:";
+    }
+    void realBoardWithoutAUsbDevice() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QTemporaryDir state;
+        const QString project = state.filePath("p");
+        QCOMPARE(mcunet({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "stm32f746g-disco", "--out", project}).code, 0);
+        args.replaceInStrings("@PROJECT", project);
+        const Result r = mcunet(args, state.path());
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+        QVERIFY2(!QFileInfo::exists(project + "/build-stm32f746g-disco"), "built before looking for the board");
+        QVERIFY(!QFileInfo::exists(state.filePath("mcunet-studio/stm32f746g-disco.json")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -87,6 +87,54 @@ private slots:
         QVERIFY(json(j)["supported"].toBool());
     }
 
+    // --tflite wherever an architecture is taken: cost gives the same figures
+    // as the architecture, codegen writes the same C as the seeded
+    // architecture exported (same weights), run gives the interpreter's
+    // output; mixing --tflite with another model source is exit code 2.
+    void tfliteOptionStandsForTheModel() {
+        QTemporaryDir dir;
+        const QString file = writeExport(dir, "mcunet-vww1");
+        const Result c = runCli({"cost", "--tflite", file, "--board", "virtual-m7", "--json"});
+        QVERIFY2(c.code == 0, c.err.constData());
+        const Result a = runCli({"cost", "--preset", "mcunet-vww1", "--board", "virtual-m7", "--json"});
+        for (const char* key : {"macs", "params", "flash_bytes", "peak_sram_bytes"})
+            QCOMPARE(json(c)[key].toInteger(), json(a)[key].toInteger());
+        QCOMPARE(json(c)["architecture"].toString(), QStringLiteral("mcunet-vww1"));  // the file's name
+
+        const QString imported = dir.filePath("imported"), seeded = dir.filePath("seeded");
+        const Result g = runCli({"codegen", "--tflite", file, "--board", "virtual-m7", "--out", imported});
+        QVERIFY2(g.code == 0, g.err.constData());
+        QCOMPARE(runCli({"codegen", "--preset", "mcunet-vww1", "--seed", "1", "--board", "virtual-m7", "--out", seeded}).code, 0);
+        auto read = [](const QString& path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QByteArray weights = read(imported + "/model_weights.c");
+        QVERIFY(!weights.isEmpty());
+        // Same int8 weights and multipliers; only the comment naming the source may differ.
+        auto body = [](QByteArray s) { return s.mid(s.indexOf("*/")); };
+        QCOMPARE(body(weights), body(read(seeded + "/model_weights.c")));
+
+        const QString input = dir.filePath("input.bin");
+        {
+            QFile f(input);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(80 * 80 * 3, '\x05'));
+        }
+        const Result fromFile = runCli({"run", "--tflite", file, "--input", input});
+        QVERIFY2(fromFile.code == 0, fromFile.err.constData());
+        const Result fromDir = runCli({"run", imported, "--input", input});
+        QCOMPARE(fromFile.out, fromDir.out);
+
+        for (const QStringList& bad : {QStringList{"cost", "--tflite", file, "--preset", "mcunet-vww1", "--board", "virtual-m7"},
+                                       QStringList{"codegen", "--tflite", file, "--seed", "1", "--board", "virtual-m7", "--out", seeded},
+                                       QStringList{"run", "--tflite", file, imported, "--input", input},
+                                       QStringList{"cost", "--tflite", dir.filePath("missing.tflite"), "--board", "virtual-m7"}}) {
+            const Result r = runCli(bad);
+            QVERIFY2(r.code == 2, qPrintable(bad.join(' ') + ": " + r.err));
+        }
+    }
+
     void brokenFilesAreExitCodeTwo() {
         QTemporaryDir dir;
         const QString empty = dir.filePath("empty.tflite");

@@ -1,11 +1,14 @@
 // ui: the Deploy view drives the real pipeline (offscreen, real JobRunner
 // threads): generate -> build -> flash -> profile for the demo project
 // (mcunet-vww1 on virtual-m7) with the figures checked against plan.json and
-// the reference interpreter; a USB board disables build / flash / profile
-// with an explanation; Cancel while QEMU runs leaves no QEMU behind.
+// the reference interpreter; a real board goes through the device layer (no
+// board connected here: Flash fails with that message), a board it cannot
+// flash disables build / flash / profile with its explanation; Cancel while
+// QEMU runs leaves no QEMU behind.
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -20,7 +23,11 @@
 
 #include <QLabel>
 
+#include "arch/presets.h"
 #include "board/board.h"
+#include "graph/build.h"
+#include "interop/tflite_export.h"
+#include "quant/model.h"
 #include "deploy/deploy_jobs.h"
 #include "deploy/deploy_view.h"
 #include "deploy/profile_plot.h"
@@ -65,8 +72,11 @@ struct Session {
 
 class TestDeploy : public QObject {
     Q_OBJECT
+    QTemporaryDir state_;
 private slots:
     void initTestCase() {
+        QVERIFY(state_.isValid());
+        qputenv("XDG_STATE_HOME", state_.path().toUtf8());  // the flash records, not the user's
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName("MCUNetTest");
         QCoreApplication::setApplicationName("deploy-test");
@@ -155,31 +165,77 @@ private slots:
         // An edit makes the generated project out of date.
         s.document.editPlanner(memory::Planner::TinyEngine);
         QVERIFY(!view.generatedIsCurrent());
-        QCOMPARE(liveVirtualBoards(), 0);
         QCOMPARE(qemuChildren(), 0);
     }
 
-    void usbBoardDisablesBuildFlashProfile() {
+    // An imported .tflite (File > Import .tflite) deploys unchanged, with its
+    // own weights: the board answers with the file's name and its output
+    // equals the reference interpreter's on the imported model.
+    void importedModelDeploysWithItsOwnWeights() {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("vww1 copy.tflite");
+        {
+            const quant::QuantizedModel m = quant::quantizeSeeded(graph::buildGraph(arch::preset("mcunet-vww1")), 3);
+            const auto bytes = interop::exportTflite(m, "vww1");
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(reinterpret_cast<const char*>(bytes.data()), qint64(bytes.size()));
+        }
+        Session s;
+        QString error;
+        QVERIFY2(s.document.importTflite(file, &error), qPrintable(error));
+        DeployView& view = s.view;
+        QVERIFY(view.weightsNote()->text().contains("weights: imported"));
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QVERIFY(view.deployAndProfile());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);  // the signal may come before waiting starts
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view.log()->toPlainText()));
+        QCOMPARE(view.generated()->model.get(), s.document.importedModel().get());
+        QCOMPARE(view.flashed()->hello.model, std::string("vww1_copy"));  // the file's name, made safe
+        QVERIFY(view.profiled()->matchesReference);
+        QCOMPARE(view.profiled()->profile.output, view.profiled()->reference);
+        QVERIFY(view.log()->toPlainText().contains("the imported model's weights"));
+        QCOMPARE(qemuChildren(), 0);
+    }
+
+    void realBoardGoesThroughTheDeviceLayer() {
         Session s;
         project::Target t = s.document.project().target;
         t.boardId = "stm32f746g-disco";
         QVERIFY(s.document.editTarget(t, "board"));
         DeployView& view = s.view;
+        QVERIFY(view.actionButton(DeployStep::Flash)->isEnabled());
+        QVERIFY2(view.deviceBox()->currentText().startsWith("no stm32f746g-disco connected"),
+                 qPrintable(view.deviceBox()->currentText()));
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QVERIFY(view.runStep(DeployStep::Flash));  // generate, build for the F746, then look for the board
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 180000);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(view.built());
+        QVERIFY2(view.log()->toPlainText().contains("no stm32f746g-disco connected"), qPrintable(view.log()->toPlainText()));
+    }
+
+    void boardWithoutFirmwareDisablesBuildFlashProfile() {
+        Session s;
+        project::Target t = s.document.project().target;
+        t.boardId = "nucleo-f767zi";
+        QVERIFY(s.document.editTarget(t, "board"));
+        DeployView& view = s.view;
         for (QPushButton* b : {view.deployButton(), view.actionButton(DeployStep::Build), view.actionButton(DeployStep::Flash),
                                view.actionButton(DeployStep::Profile)}) {
             QVERIFY(!b->isEnabled());
-            QVERIFY2(b->toolTip().contains("USB boards come later"), qPrintable(b->toolTip()));
+            QVERIFY2(b->toolTip().contains("no firmware board layer"), qPrintable(b->toolTip()));
         }
         QVERIFY(view.actionButton(DeployStep::Generate)->isEnabled());
         QVERIFY(!view.deployAndProfile());
         QVERIFY(!view.runStep(DeployStep::Profile));
-        QVERIFY(view.log()->toPlainText().contains("virtual boards"));
+        QVERIFY(view.log()->toPlainText().contains("no firmware board layer"));
         // Code generation works for every board.
         QSignalSpy finished(&view, &DeployView::pipelineFinished);
         QVERIFY(view.runStep(DeployStep::Generate));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
-        QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("stm32f746g-disco"));
+        QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("nucleo-f767zi"));
         QVERIFY(!view.actionButton(DeployStep::Build)->isEnabled());
         // Back to a virtual board: enabled again.
         t.boardId = "virtual-m4";
@@ -208,7 +264,7 @@ private slots:
         view.runsBox()->setValue(20);  // a long profile to cancel in
         QSignalSpy finished(&view, &DeployView::pipelineFinished);
         QVERIFY(view.deployAndProfile());
-        QTRY_VERIFY_WITH_TIMEOUT(view.jobs()->currentJob().startsWith("Profile") && liveVirtualBoards() > 0, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(view.jobs()->currentJob().startsWith("Profile") && qemuChildren() > 0, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(qemuChildren() == 1, 10000);
         QElapsedTimer clock;
         clock.start();
@@ -217,7 +273,6 @@ private slots:
         qInfo("cancel took %lld ms", clock.elapsed());
         QCOMPARE(finished.at(0).at(0).toBool(), false);
         QVERIFY(!view.jobs()->isRunning());
-        QCOMPARE(liveVirtualBoards(), 0);
         QCOMPARE(qemuChildren(), 0);
         QVERIFY(view.log()->toPlainText().contains("Profile (4 of 4): cancelled"));
         QVERIFY(view.built());  // the earlier steps kept their results
@@ -227,9 +282,8 @@ private slots:
     void closingTheViewDuringARunStopsQemu() {
         auto s = std::make_unique<Session>();
         QVERIFY(s->view.deployAndProfile());
-        QTRY_VERIFY_WITH_TIMEOUT(liveVirtualBoards() > 0, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(qemuChildren() > 0, 120000);
         s.reset();  // the window closes: the job is cancelled and QEMU killed
-        QCOMPARE(liveVirtualBoards(), 0);
         QCOMPARE(qemuChildren(), 0);
     }
 };

@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QTableView>
 #include <QtTest>
 #include <QDateTime>
 
@@ -28,6 +29,9 @@
 #include "design/design_view.h"
 #include "document/autosaver.h"
 #include "document/project_document.h"
+#include "graph/build.h"
+#include "interop/tflite_export.h"
+#include "quant/model.h"
 #include "jobs/job_runner.h"
 #include "project/project.h"
 #include "shell/main_window.h"
@@ -335,8 +339,8 @@ private slots:
         const std::string text = good.dump(2);
         QTest::newRow("truncated") << QString::fromStdString(text.substr(0, text.size() / 2)) << "bad.mcuproj";
         nlohmann::json v = good;
-        v["schema_version"] = 3;
-        QTest::newRow("wrong version") << QString::fromStdString(v.dump()) << "schema_version: 3";
+        v["schema_version"] = 4;
+        QTest::newRow("wrong version") << QString::fromStdString(v.dump()) << "schema_version: 4";
         nlohmann::json ty = good;
         ty["search_space"]["seed"] = "one";
         QTest::newRow("wrong type") << QString::fromStdString(ty.dump()) << "search_space.seed: expected an integer";
@@ -345,6 +349,56 @@ private slots:
         QTest::newRow("unknown board") << QString::fromStdString(b.dump()) << "target.board: unknown board";
         QTest::newRow("missing file") << QString() << "bad.mcuproj";
     }
+    // File > Import .tflite: our own export opens as an unsaved, read-only
+    // project whose figures equal `mcunet import --json`'s; saved and
+    // reopened it is the same network; a file that does not import leaves
+    // the open project alone with the reason.
+    void importTfliteOpensItAsAProject() {
+        QTemporaryDir dir;
+        const quant::QuantizedModel m = quant::quantizeSeeded(graph::buildGraph(arch::preset("mcunet-vww1")), 2);
+        const QString file = dir.filePath("vww1.tflite");
+        {
+            const auto bytes = interop::exportTflite(m, "vww1");
+            std::ofstream(file.toStdString(), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+        }
+        MainWindow window(board::Catalog::builtIn());
+        Script script;
+        window.setPrompts(script.prompts());
+        QVERIFY(window.importTflite(file));
+        QCOMPARE(script.errors, 0);
+        ProjectDocument* doc = window.document();
+        QVERIFY(doc->isImported());
+        QVERIFY(doc->importedModel());
+        QCOMPARE(doc->project().name, std::string("vww1"));
+        QVERIFY(doc->filePath().isEmpty());
+        QVERIFY(window.designView()->showsImported());
+        QCOMPARE(window.designView()->importedLayers()->model()->rowCount(), m.graph.opCount());
+        const QJsonObject cli = runCli({"import", file, "--board", QString::fromStdString(doc->project().target.boardId), "--json"});
+        const QJsonObject model = cli["model"].toObject();
+        const ShownFigures f = window.designView()->shownFigures();
+        QCOMPARE(qint64(f.macs), model["macs"].toInteger());
+        QCOMPARE(qint64(f.flashBytes), model["flash_bytes"].toInteger());
+        QCOMPARE(qint64(f.peakSramBytes), model["peak_sram_by_planner"].toObject()["ours"].toInteger());
+
+        const QString saved = dir.filePath("imported.mcuproj");
+        QVERIFY(window.saveAs(saved));
+        QVERIFY(window.openProject(saved));
+        QVERIFY(doc->importedModel());
+        QCOMPARE(doc->analysis()->graph.opCount(), m.graph.opCount());
+
+        const QString broken = dir.filePath("broken.tflite");
+        {
+            QFile out(broken);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write("not a model");
+        }
+        const project::Project before = doc->project();
+        QVERIFY(!window.importTflite(broken));
+        QCOMPARE(script.errors, 1);
+        QVERIFY2(script.lastError.contains("broken.tflite"), qPrintable(script.lastError));
+        QVERIFY(doc->project() == before);
+    }
+
     void badProjectFilesLeaveTheOpenProjectUntouched() {
         QFETCH(QString, content);
         QFETCH(QString, expected);

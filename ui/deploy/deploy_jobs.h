@@ -1,18 +1,18 @@
 #pragma once
 // The Deploy view's pipeline steps, each run as one JobRunner job on a worker
 // thread (never the GUI thread): generate the C project, cross-build the
-// firmware, flash the virtual board (boot the ELF in QEMU and check that it
-// answers with this model), profile it layer by layer and compare its output
-// with the reference interpreter. The same core calls as `mcunet deploy
-// --profile` (same seeds: weights `seed`, input `seed + 1`), so the figures
-// equal the CLI's. With a trained model directory the int8 weights are the
-// trained ones (`mcunet deploy --model DIR`), and the input seed stays.
+// firmware, flash the board (through the device layer: the virtual board
+// records and boots the ELF in QEMU, a real one is found on USB) and check
+// that it answers with this model, profile it layer by layer and compare its
+// output with the reference interpreter. Each step is a stage of core's
+// deploy pipeline (core/deploy/pipeline.h), the one `mcunet build / flash /
+// profile / deploy` call (same seeds: weights `seed`, input `seed + 1`), so
+// the figures equal the CLI's. With a trained model directory the int8
+// weights are the trained ones (`mcunet deploy --model DIR`).
 //
-// Each step takes what the previous one produced and checks the cancel flag
-// between its parts. While QEMU runs, a watcher kills it the moment the user
-// cancels, so a cancelled step never leaves a virtual board behind; the
-// cross build (arm-none-eabi-gcc, a few seconds) is one core call without a
-// cancel hook: a cancel takes effect when it returns.
+// The job's cancel flag is the pipeline's: it stops a build between compiler
+// runs, a flash between sectors, and any board link within 50 ms (QEMU is
+// stopped and reaped before the step returns).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,6 +26,7 @@
 #include "board/link.h"
 #include "board/profiler.h"
 #include "codegen/codegen.h"
+#include "device/board_device.h"
 #include "common/defaults.h"
 #include "document/design_analysis.h"
 #include "quant/model.h"
@@ -70,6 +71,7 @@ struct BuiltFirmware {
 
 struct FlashedBoard {
     std::string elf;
+    device::DeviceIdentity device;  // what was flashed through (QEMU, an ST-LINK with its serial, ...)
     board::Hello hello;
     double seconds = 0;
 };
@@ -86,15 +88,14 @@ struct ProfileRun {
 // the user, and stop early (throwing) once `job` is cancelled.
 std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& request, JobContext& job);
 std::shared_ptr<const BuiltFirmware> buildProject(const GeneratedProject& project, JobContext& job);
-std::shared_ptr<const FlashedBoard> flashVirtualBoard(const GeneratedProject& project, const std::string& elf,
-                                                      JobContext& job);
-std::shared_ptr<const ProfileRun> profileVirtualBoard(const GeneratedProject& project, const std::string& elf,
-                                                      int runs, JobContext& job);
+//   serial: the USB serial number of the board to use ("" = the one connected).
+std::shared_ptr<const FlashedBoard> flashBoard(const GeneratedProject& project, const std::string& elf,
+                                               const std::string& serial, JobContext& job);
+// Profiles what the flash step put on the board (board/flashed_state.h).
+std::shared_ptr<const ProfileRun> profileBoard(const GeneratedProject& project, int runs, const std::string& serial,
+                                               JobContext& job);
 
 // The profiling input: seeded random image, quantized with the input tensor's parameters.
 std::vector<std::int8_t> profilingInput(const GeneratedProject& project);
-
-// Virtual boards (QEMU processes) the steps have running right now (tests, shutdown checks).
-int liveVirtualBoards();
 
 }  // namespace mcunet::ui

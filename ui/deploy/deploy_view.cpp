@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QComboBox>
+#include <QSignalBlocker>
 #include <QDateTime>
 #include <QDir>
 #include <QEvent>
@@ -39,7 +40,9 @@
 #include "deploy/profile_plot.h"
 #include "deploy/profile_table_model.h"
 #include "document/project_document.h"
+#include "device/board_device.h"
 #include "jobs/job_runner.h"
+#include "target/usb_boards_model.h"
 #include "plot/plot_panel.h"
 #include "plot/plot_style.h"
 #include "plot/qcustomplot_include.h"
@@ -52,10 +55,12 @@ namespace {
 constexpr DeployStep kSteps[] = {DeployStep::Generate, DeployStep::Build, DeployStep::Flash, DeployStep::Profile};
 int indexOf(DeployStep s) { return static_cast<int>(s); }
 
+// Why build, flash and profile are off for `b` ("" when they are on): the
+// device layer's answer (device::boardSupport), the one place that knows.
 QString usbNote(const board::Board& b) {
-    return QObject::tr("%1 is a USB board: build, flash and profiling run on the virtual boards (virtual-m7, virtual-m4) "
-                       "for now. USB boards come later; Generate works for every board.")
-        .arg(QString::fromStdString(b.id));
+    const device::BoardSupport support = device::boardSupport(b);
+    if (support.deployable()) return {};
+    return QObject::tr("%1. Generate works for every board.").arg(QString::fromStdString(support.whyNot));
 }
 }  // namespace
 
@@ -78,7 +83,7 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     const char* labels[] = {"1 Generate", "2 Build", "3 Flash", "4 Profile"};
     const char* tips[] = {"Write the C project (model.c, weights, kernels, firmware, plan.json)",
                           "Cross-build the firmware with arm-none-eabi-gcc (generates first if needed)",
-                          "Boot the firmware on the virtual board and check it answers (builds first if needed)",
+                          "Flash the firmware onto the board (the virtual board boots it) and check it answers (builds first if needed)",
                           "Run the model on the board, read per-layer counts and compare the output with the "
                           "reference interpreter (flashes first if needed)"};
     for (DeployStep s : kSteps) {
@@ -111,6 +116,16 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     boardNote_->setWordWrap(true);
     boardNote_->setVisible(false);
     layout->addWidget(boardNote_);
+    auto* deviceRow = new QHBoxLayout;
+    deviceRow->addWidget(new QLabel(tr("Board")));
+    deviceBox_ = new QComboBox;
+    deviceBox_->setObjectName(QStringLiteral("deviceBox"));
+    deviceBox_->setToolTip(tr("Where Flash and Profile go: the virtual board, or one of the boards connected over USB "
+                              "that can be this project's board"));
+    deviceRow->addWidget(deviceBox_, 1);
+    layout->addLayout(deviceRow);
+    usbBoards_ = new UsbBoardsModel(this);
+    connect(usbBoards_, &UsbBoardsModel::devicesChanged, this, &DeployView::refreshDevices);
     weights_ = new QLabel;
     weights_->setWordWrap(true);
     weights_->setTextFormat(Qt::RichText);
@@ -190,6 +205,7 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     connect(jobs_, &JobRunner::finished, this, &DeployView::onJobFinished);
     connect(document_, &ProjectDocument::analysisChanged, this, [this] {
         refreshIfVisible();
+        refreshDevices();
         updateActions();
         updateWeights();
         updateStatus();
@@ -202,6 +218,7 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     readTrainedModel();
     updateWeights();
     refresh();
+    refreshDevices();
     updateActions();
     updateStatus();
 }
@@ -351,7 +368,7 @@ void DeployView::readTrainedModel() {
 }
 
 QString DeployView::trainedModelForDeploy() const {
-    if (!trained_ || !architectureDifferences(trained_->architecture, document_->project().architecture).empty())
+    if (document_->isImported() || !trained_ || !architectureDifferences(trained_->architecture, document_->project().architecture).empty())
         return {};
     return QString::fromStdString(trained_->directory);
 }
@@ -363,7 +380,12 @@ void DeployView::updateWeights() {
         return QStringLiteral("<a href=\"%1\">%2</a>").arg(QUrl::fromLocalFile(dir).toString(), dir.toHtmlEscaped());
     };
     QString text;
-    if (!trainedModelForDeploy().isEmpty()) {
+    if (document_->isImported()) {
+        const QString file = document_->importedModelPath();
+        text = document_->importedModel()
+                   ? tr("<b>weights: imported</b> (%1, its own int8 weights and quantization)").arg(file.toHtmlEscaped())
+                   : tr("<b>the imported model cannot be read</b>: %1").arg(document_->importProblem().toHtmlEscaped());
+    } else if (!trainedModelForDeploy().isEmpty()) {
         text = tr("<b>weights: trained</b> (%1, int8 accuracy %2)")
                    .arg(link(), trained_->int8Accuracy >= 0 ? QStringLiteral("%1 %").arg(100 * trained_->int8Accuracy, 0, 'f', 1)
                                                             : tr("not recorded"));
@@ -423,7 +445,7 @@ bool DeployView::runStep(DeployStep step) {
 
 bool DeployView::startPipeline(DeployStep first, DeployStep last) {
     if (jobs_->isRunning()) return false;
-    if (last > DeployStep::Generate && !document_->board().isVirtual) {
+    if (last > DeployStep::Generate && !device::boardSupport(document_->board()).deployable()) {
         appendLog(usbNote(document_->board()));
         return false;
     }
@@ -476,7 +498,7 @@ void DeployView::startNext() {
         case DeployStep::Flash: {
             const std::string elf = built_->firmware.elf;
             started = jobs_->run<std::shared_ptr<const FlashedBoard>>(
-                name, [gen, elf](JobContext& job) { return flashVirtualBoard(*gen, elf, job); },
+                name, [gen, elf, serial = selectedSerial()](JobContext& job) { return flashBoard(*gen, elf, serial, job); },
                 [this](std::shared_ptr<const FlashedBoard> r) {
                     flashed_ = std::move(r);
                     showBuilt();
@@ -484,10 +506,9 @@ void DeployView::startNext() {
             break;
         }
         case DeployStep::Profile: {
-            const std::string elf = flashed_->elf;
             const int runs = runs_->value();
             started = jobs_->run<std::shared_ptr<const ProfileRun>>(
-                name, [gen, elf, runs](JobContext& job) { return profileVirtualBoard(*gen, elf, runs, job); },
+                name, [gen, runs, serial = selectedSerial()](JobContext& job) { return profileBoard(*gen, runs, serial, job); },
                 [this, gen](std::shared_ptr<const ProfileRun> r) {
                     profiled_ = std::move(r);
                     profiledFrom_ = gen;
@@ -555,13 +576,16 @@ void DeployView::cancel() {
 void DeployView::updateActions() {
     const bool busy = jobs_->isRunning();
     const board::Board& b = document_->board();
-    const bool canRun = b.isVirtual;
-    const QString note = canRun ? QString() : usbNote(b);
+    // An imported project whose .tflite cannot be read has nothing to deploy.
+    const bool unreadable = document_->isImported() && !document_->importedModel();
+    const QString note = unreadable ? tr("the imported model cannot be read: %1").arg(document_->importProblem())
+                                    : usbNote(b);
+    const bool canRun = note.isEmpty();
     deployButton_->setEnabled(!busy && canRun);
     deployButton_->setToolTip(canRun ? tr("Generate, build, flash to the board and profile, one after the other") : note);
-    stepButtons_[0]->setEnabled(!busy);
+    stepButtons_[0]->setEnabled(!busy && !unreadable);
     const char* tips[] = {"", "Cross-build the firmware with arm-none-eabi-gcc (generates first if needed)",
-                          "Boot the firmware on the virtual board and check it answers (builds first if needed)",
+                          "Flash the firmware onto the board (the virtual board boots it) and check it answers (builds first if needed)",
                           "Run the model on the board, read per-layer counts and compare the output with the "
                           "reference interpreter (flashes first if needed)"};
     for (int i = 1; i < 4; ++i) {
@@ -647,10 +671,38 @@ void DeployView::updateStatus() {
                 body += QStringLiteral("<br><span style='color:%1'>%2</span>")
                             .arg(warn, tr("out of date: the design, board, planner or weights changed"));
         }
-        if (s != DeployStep::Generate && !board.isVirtual && !stepRunning_)
-            body = QStringLiteral("<span style='color:%1'>%2</span>").arg(warn, tr("virtual boards only for now"));
+        if (s != DeployStep::Generate && !usbNote(board).isEmpty() && !stepRunning_)
+            body = QStringLiteral("<span style='color:%1'>%2</span>").arg(warn, tr("not available for this board"));
         stepStatus_[i]->setText(QStringLiteral("<b>%1 %2</b><br>%3").arg(i + 1).arg(tr(deployStepName(s)), body));
     }
 }
+
+// The Board list: the virtual board, or the connected USB devices that may be
+// the project's board (by their catalog USB IDs), chosen by serial number.
+void DeployView::refreshDevices() {
+    const board::Board& b = document_->board();
+    const QString keep = deviceBox_->currentData().toString();
+    const QSignalBlocker block(deviceBox_);
+    deviceBox_->clear();
+    if (b.isVirtual) {
+        deviceBox_->addItem(tr("%1: QEMU %2 (virtual board)").arg(QString::fromStdString(b.id), QString::fromStdString(b.qemuMachine)),
+                            QString());
+    } else {
+        for (const device::UsbDeviceInfo& d : usbBoards_->devicesFor(b.id))
+            deviceBox_->addItem(QString::fromStdString(device::describe(d)), QString::fromStdString(d.serial));
+        if (deviceBox_->count() == 0) {
+            const device::BoardSupport support = device::boardSupport(b);
+            deviceBox_->addItem(tr("no %1 connected (looks for USB %2)")
+                                    .arg(QString::fromStdString(b.id),
+                                         QString::fromStdString(support.usbIds.empty() ? std::string("-") : support.usbIds.front()) +
+                                             (support.usbIds.size() > 1 ? tr(" and others") : QString())),
+                                QString());
+        }
+    }
+    if (const int i = deviceBox_->findData(keep); i >= 0) deviceBox_->setCurrentIndex(i);
+    deviceBox_->setEnabled(deviceBox_->count() > 1);
+}
+
+std::string DeployView::selectedSerial() const { return deviceBox_->currentData().toString().toStdString(); }
 
 }  // namespace mcunet::ui

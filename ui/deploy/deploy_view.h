@@ -16,8 +16,11 @@
 // (ELF figures against the estimate and the limits, the compiler's log), and
 // the profile (table and measured-vs-estimate chart). Generated projects go to
 // a temporary folder owned by the view (gone with the window) unless the user
-// picks one ("Generate to folder…"). Build, flash and profile need a virtual
-// board; for USB boards they are disabled with an explanation.
+// picks one ("Generate to folder…"). Build, flash and profile go through the
+// device layer: the virtual board, or a board on USB chosen in the "Board"
+// list (fed live by the hot-plug watcher, usb_boards_model.h); boards the
+// device layer cannot build for or flash (device::boardSupport) have them
+// disabled with its explanation.
 //
 // Weights: the project's trained model (Design > Train) when it is the
 // design's network, else seeded random ones; a line under the actions says
@@ -53,6 +56,7 @@ class LayerCostModel;
 class ProfileTableModel;
 class ProfilePlot;
 class CHighlighter;
+class UsbBoardsModel;
 namespace plot {
 class PlotPanel;
 }
@@ -86,6 +90,8 @@ public:
     QPushButton* actionButton(DeployStep step) const;  // Generate, Build, Flash, Profile
     QPushButton* deployButton() const { return deployButton_; }
     QSpinBox* runsBox() const { return runs_; }  // inferences per profile
+    QComboBox* deviceBox() const { return deviceBox_; }  // the connected board to flash and profile
+    UsbBoardsModel* usbBoards() const { return usbBoards_; }
     QString outputDirectory() const;  // where the next Generate writes
     bool pipelineRunning() const { return running_; }
     QLabel* weightsNote() const { return weights_; }  // "weights: trained (…)" or "weights: seeded random (…)"
@@ -133,6 +139,8 @@ private:
     GenerateRequest generateRequest();
     void readTrainedModel();
     void updateWeights();
+    void refreshDevices();
+    std::string selectedSerial() const;  // "" = whichever is connected
 
     ProjectDocument* document_;
     JobRunner* jobs_;
@@ -153,6 +161,8 @@ private:
     QPushButton* folderButton_ = nullptr;
     QLabel* folderLabel_ = nullptr;
     QLabel* boardNote_ = nullptr;
+    QComboBox* deviceBox_ = nullptr;
+    UsbBoardsModel* usbBoards_ = nullptr;
     QLabel* weights_ = nullptr;
     QLabel* stepStatus_[4] = {};
     QTabWidget* tabs_ = nullptr;

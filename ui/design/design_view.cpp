@@ -1,14 +1,19 @@
 #include "design/design_view.h"
 
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTabWidget>
+#include <QTableView>
 #include <QVBoxLayout>
 
 #include "arch/presets.h"
 #include "common/error.h"
 #include "common/format.h"
+#include "deploy/layer_cost_model.h"
 #include "design/architecture_diagram.h"
 #include "design/block_inspector.h"
 #include "design/metric_gauge.h"
@@ -31,7 +36,10 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
     layout->addLayout(gaugeRow);
 
     auto* vsplit = new QSplitter(Qt::Vertical);
+    networkStack_ = new QStackedWidget;
     auto* top = new QWidget;
+    networkStack_->addWidget(top);
+    networkStack_->addWidget(makeImportedPage());
     auto* hl = new QHBoxLayout(top);
     hl->setContentsMargins(0, 0, 0, 0);
     diagram_ = new ArchitectureDiagram;
@@ -43,15 +51,13 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setFixedWidth(300);
     hl->addWidget(scroll);
-    vsplit->addWidget(top);
+    vsplit->addWidget(networkStack_);
     bottom_ = new QTabWidget;
     bottom_->setDocumentMode(true);
     timeline_ = new SramTimelinePlot;
     bottom_->addTab(timeline_, tr("SRAM timeline"));
     train_ = new TrainPanel(document_);
     bottom_->addTab(train_, tr("Train"));
-    bottom_->setTabToolTip(TrainTab, tr("Train this network on a data set (mcunet train in a child process), with "
-                                        "live curves; Deploy then uses the trained weights"));
     connect(train_, &TrainPanel::statusChanged, this, [this](const QString& status) {
         bottom_->setTabText(TrainTab, status.isEmpty() ? tr("Train") : tr("Train (%1)").arg(status));
     });
@@ -91,8 +97,49 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
     diagram_->setSelection(0, 0);
 }
 
+// The page an imported network shows instead of the editable diagram: where
+// it came from, and every layer with its cost (the same model Deploy uses).
+QWidget* DesignView::makeImportedPage() {
+    auto* page = new QWidget;
+    auto* v = new QVBoxLayout(page);
+    v->setContentsMargins(0, 0, 0, 0);
+    importNote_ = new QLabel;
+    importNote_->setWordWrap(true);
+    importNote_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    v->addWidget(importNote_);
+    layerModel_ = new LayerCostModel(this);
+    layers_ = new QTableView;
+    layers_->setModel(layerModel_);
+    layers_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    layers_->verticalHeader()->setVisible(false);
+    layers_->horizontalHeader()->setSectionResizeMode(LayerCostModel::Layer, QHeaderView::Stretch);
+    layers_->setAlternatingRowColors(true);
+    v->addWidget(layers_, 1);
+    return page;
+}
+
+bool DesignView::showsImported() const { return networkStack_->currentIndex() == 1; }
+
 void DesignView::refresh() {
     const auto a = document_->analysis();
+    const bool imported = document_->isImported();
+    networkStack_->setCurrentIndex(imported ? 1 : 0);
+    bottom_->setTabEnabled(TrainTab, !imported);
+    bottom_->setTabToolTip(TrainTab, imported ? tr("An imported network is trained where it was made; Deploy runs it")
+                                              : tr("Train this network on a data set (mcunet train in a child process), "
+                                                   "with live curves; Deploy then uses the trained weights"));
+    if (imported) {
+        const QString file = document_->importedModelPath();
+        importNote_->setText(document_->importProblem().isEmpty()
+                                 ? tr("Imported from %1: %2 layers, read-only (change the model where it was made and "
+                                      "import it again). The figures and the SRAM timeline are computed as for a "
+                                      "designed network; Deploy generates and runs it.")
+                                       .arg(file)
+                                       .arg(a->graph.opCount())
+                                 : tr("<b>The imported model cannot be read:</b> %1").arg(document_->importProblem().toHtmlEscaped()));
+        layerModel_->setAnalysis(document_->importedModel() ? a : nullptr);
+    }
     shown_ = {a->cost.macs, a->cost.params, a->cost.flashBytes, a->peakSram(), a->cost.latencyMs};
     gauges_[0]->setFigure(double(shown_.macs), formatMacs(double(shown_.macs)), 0, {});
     gauges_[0]->setNote(withCommas(shown_.macs));
@@ -109,9 +156,11 @@ void DesignView::refresh() {
                                (i == 4 ? QString::number(shown_.latencyMs, 'f', 4) + QStringLiteral(" ms")
                                        : withCommas(i == 0 ? shown_.macs : shown_.params)) +
                                QStringLiteral(")"));
-    diagram_->setAnalysis(a);
-    inspector_->setAnalysis(a);
-    inspector_->setSelection(diagram_->selectedStage(), diagram_->selectedBlock());
+    if (!imported) {
+        diagram_->setAnalysis(a);
+        inspector_->setAnalysis(a);
+        inspector_->setSelection(diagram_->selectedStage(), diagram_->selectedBlock());
+    }
     timeline_->setAnalysis(a);
 }
 

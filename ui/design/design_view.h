@@ -10,7 +10,10 @@
 
 #include <QWidget>
 
+class QLabel;
+class QStackedWidget;
 class QTabWidget;
+class QTableView;
 
 #include "arch/architecture.h"
 #include "memory/plan.h"
@@ -23,6 +26,7 @@ class BlockInspector;
 class MetricGauge;
 class SramTimelinePlot;
 class TrainPanel;
+class LayerCostModel;
 
 // The figures the view shows (exact values behind the formatted gauges).
 struct ShownFigures {
@@ -41,6 +45,9 @@ public:
     enum BottomTab { TimelineTab, TrainTab };
     QTabWidget* bottomTabs() const { return bottom_; }
     MetricGauge* gauge(int i) const { return gauges_[i]; }  // 0 MACs, 1 params, 2 Flash, 3 SRAM, 4 latency
+    // An imported network: a read-only layer table in place of the diagram.
+    QTableView* importedLayers() const { return layers_; }
+    bool showsImported() const;
 
 public slots:
     bool setResolution(int r);
@@ -60,6 +67,7 @@ signals:
 private:
     bool edit(const arch::Architecture& a, const QString& text, int mergeKey = -1);
     void refresh();
+    QWidget* makeImportedPage();
 
     ProjectDocument* document_;
     ArchitectureDiagram* diagram_;
@@ -67,6 +75,10 @@ private:
     SramTimelinePlot* timeline_;
     TrainPanel* train_;
     QTabWidget* bottom_;
+    QStackedWidget* networkStack_ = nullptr;  // 0: diagram + inspector, 1: imported layers
+    QTableView* layers_ = nullptr;
+    LayerCostModel* layerModel_ = nullptr;
+    QLabel* importNote_ = nullptr;
     MetricGauge* gauges_[5] = {};
     ShownFigures shown_;
 };

@@ -10,6 +10,41 @@ double DesignAnalysis::layerLatencyMs(int op) const {
     return cost.layers[static_cast<std::size_t>(op)].latencyCycles / double(board.clockHz) * 1000.0;
 }
 
+namespace {
+
+// Cost, the three plans and the peak op of `d->graph`.
+void computeFigures(DesignAnalysis& d) {
+    d.cost = cost::estimate(d.graph, d.board);
+    for (memory::Planner p : memory::allPlanners())
+        d.plans[static_cast<std::size_t>(p)] = memory::plan(d.graph, p);
+    const memory::Plan& ours = d.plan(memory::Planner::Ours);
+    std::int64_t best = -1;
+    for (int i = 0; i < d.graph.opCount(); ++i) {
+        const std::int64_t used = ours.timeline[static_cast<std::size_t>(i)].usedBytes;
+        if (used > best) {
+            best = used;
+            d.peakOp = i;
+        }
+    }
+}
+
+}  // namespace
+
+std::shared_ptr<const DesignAnalysis> analyzeImported(std::shared_ptr<const quant::QuantizedModel> model,
+                                                      const std::string& name, const board::Board& b,
+                                                      const space::Constraints& limits, memory::Planner selected) {
+    auto d = std::make_shared<DesignAnalysis>();
+    d->imported = true;
+    d->architecture.name = name;
+    d->board = b;
+    d->limits = limits;
+    d->selectedPlanner = selected;
+    d->graph = model->graph;
+    d->importedModel = std::move(model);
+    computeFigures(*d);
+    return d;
+}
+
 std::shared_ptr<const DesignAnalysis> analyze(const arch::Architecture& a, const board::Board& b,
                                               const space::Constraints& limits, memory::Planner selected) {
     arch::validate(a);
@@ -19,20 +54,10 @@ std::shared_ptr<const DesignAnalysis> analyze(const arch::Architecture& a, const
     d->limits = limits;
     d->selectedPlanner = selected;
     d->graph = graph::buildGraph(a);
-    d->cost = cost::estimate(d->graph, b);
-    for (memory::Planner p : memory::allPlanners())
-        d->plans[static_cast<std::size_t>(p)] = memory::plan(d->graph, p);
+    computeFigures(*d);
 
     const graph::Graph& g = d->graph;
     const memory::Plan& ours = d->plan(memory::Planner::Ours);
-    std::int64_t best = -1;
-    for (int i = 0; i < g.opCount(); ++i) {
-        const std::int64_t used = ours.timeline[static_cast<std::size_t>(i)].usedBytes;
-        if (used > best) {
-            best = used;
-            d->peakOp = i;
-        }
-    }
     d->blocks.resize(a.stages.size());
     for (std::size_t s = 0; s < a.stages.size(); ++s) d->blocks[s].resize(a.stages[s].blocks.size());
     // Block index -> (stage, block in stage).

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "arch/architecture.h"
@@ -13,6 +14,7 @@
 #include "cost/cost.h"
 #include "graph/graph.h"
 #include "memory/plan.h"
+#include "quant/model.h"
 #include "space/optimizer.h"
 
 namespace mcunet::ui {
@@ -30,6 +32,11 @@ struct UnitSummary {
 };
 
 struct DesignAnalysis {
+    // An imported network (a .tflite): `graph` is the file's and
+    // `importedModel` its int8 model, `architecture` has only its name, the
+    // block summaries are empty; the figures are computed the same way.
+    bool imported = false;
+    std::shared_ptr<const quant::QuantizedModel> importedModel;
     arch::Architecture architecture;
     board::Board board;
     space::Constraints limits;
@@ -54,5 +61,10 @@ struct DesignAnalysis {
 std::shared_ptr<const DesignAnalysis> analyze(const arch::Architecture& a, const board::Board& b,
                                               const space::Constraints& limits,
                                               memory::Planner selected = memory::Planner::Ours);
+// The same figures for an imported model called `name` (`mcunet import` computes them alike).
+std::shared_ptr<const DesignAnalysis> analyzeImported(std::shared_ptr<const quant::QuantizedModel> model,
+                                                      const std::string& name, const board::Board& b,
+                                                      const space::Constraints& limits,
+                                                      memory::Planner selected = memory::Planner::Ours);
 
 }  // namespace mcunet::ui

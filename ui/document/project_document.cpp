@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "document/edit_command.h"
+#include "interop/tflite_import.h"
 
 namespace mcunet::ui {
 
@@ -129,6 +130,7 @@ void ProjectDocument::install(project::Project p, const QString& path) {
     project_ = std::move(p);
     const bool moved = path != filePath_;
     filePath_ = path;
+    readImported();
     undo_->clear();
     undo_->setClean();
     dirty_ = false;
@@ -190,6 +192,45 @@ void ProjectDocument::editTrainedModel(const QString& directory, const QString& 
     push(std::move(after), text, MergeKey::None, nullptr);
 }
 
+QString ProjectDocument::importedModelPath() const {
+    if (project_.importedModel.empty()) return {};
+    const QString path = QString::fromStdString(project_.importedModel);
+    if (QFileInfo(path).isAbsolute() || filePath_.isEmpty()) return QFileInfo(path).absoluteFilePath();
+    return QFileInfo(QFileInfo(filePath_).absoluteDir(), path).absoluteFilePath();
+}
+
+// Reads the project's .tflite (a small file read once, when the project is
+// installed); a file that went missing or no longer imports is kept as a
+// message and the project still opens, showing it.
+void ProjectDocument::readImported() {
+    imported_.reset();
+    importProblem_.clear();
+    if (project_.importedModel.empty()) return;
+    try {
+        imported_ = std::make_shared<const quant::QuantizedModel>(
+            interop::loadTfliteModel(importedModelPath().toStdString()));
+    } catch (const std::exception& e) {
+        importProblem_ = QString::fromStdString(e.what());
+    }
+}
+
+bool ProjectDocument::importTflite(const QString& path, QString* error) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    try {
+        interop::loadTfliteModel(absolute.toStdString());  // refused here, before anything changes
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return false;
+    }
+    project::Project p = project_;
+    p.name = interop::importedModelName(absolute.toStdString());
+    p.importedModel = absolute.toStdString();
+    p.trainedModel.clear();
+    p.lastSpaceChoice.reset();
+    install(std::move(p), QString());
+    return true;
+}
+
 QString ProjectDocument::trainedModelDirectory() const {
     if (project_.trainedModel.empty()) return {};
     const QString path = QString::fromStdString(project_.trainedModel);
@@ -223,7 +264,10 @@ void ProjectDocument::apply(const project::Project& p) {
 }
 
 void ProjectDocument::recompute() {
-    analysis_ = analyze(project_.architecture, board(), limits(), planner());
+    if (imported_)
+        analysis_ = analyzeImported(imported_, interop::importedModelName(project_.importedModel), board(), limits(),
+                                    planner());
+    else analysis_ = analyze(project_.architecture, board(), limits(), planner());
 }
 
 void ProjectDocument::setDirty(bool dirty) {

@@ -12,6 +12,7 @@
 #include "document/design_analysis.h"
 #include "memory/plan.h"
 #include "project/project.h"
+#include "quant/model.h"
 
 class QUndoStack;
 
@@ -65,6 +66,19 @@ public:
     // The trained model directory as an absolute path (a relative one is read
     // against the project file's folder); empty when there is none.
     QString trainedModelDirectory() const;
+    // Imports an int8 .tflite as a new, unsaved project (File > Import
+    // .tflite): the board, limits and planner stay; the network becomes the
+    // file's graph and weights, read-only. A file that does not import
+    // returns false with the message (the op coverage report when an op is
+    // not supported) and leaves the open project as it was.
+    bool importTflite(const QString& path, QString* error);
+    // The imported network (null for a designed one, or when its file could
+    // not be read: importProblem() says why).
+    std::shared_ptr<const quant::QuantizedModel> importedModel() const { return imported_; }
+    bool isImported() const { return !project_.importedModel.empty(); }
+    QString importProblem() const { return importProblem_; }
+    // The .tflite as an absolute path (read against the project file's folder).
+    QString importedModelPath() const;
     // Records the result of a stage-1 run (not an edit: not undoable, marks the project modified).
     void recordSpaceChoice(const project::SpaceChoice& c);
 
@@ -87,6 +101,7 @@ private:
     bool push(project::Project after, const QString& text, MergeKey merge, QString* error);
     void install(project::Project p, const QString& path);
     void recompute();
+    void readImported();
     void setDirty(bool dirty);
 
     board::Catalog catalog_;
@@ -95,6 +110,8 @@ private:
     QUndoStack* undo_ = nullptr;
     bool dirty_ = false;  // changes outside the undo stack (a recorded search result, a recovery)
     std::shared_ptr<const DesignAnalysis> analysis_;
+    std::shared_ptr<const quant::QuantizedModel> imported_;
+    QString importProblem_;
 };
 
 }  // namespace mcunet::ui

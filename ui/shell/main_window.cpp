@@ -116,6 +116,12 @@ void MainWindow::buildMenus() {
         if (!path.isEmpty()) openProject(path);
     });
     recent_->attach(file->addMenu(tr("Open &Recent")));
+    file->addAction(tr("&Import .tflite…"), this, [this] {
+        if (!maybeSave()) return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import a TF Lite model"), QDir::homePath(),
+                                                          tr("TF Lite model (*.tflite)"));
+        if (!path.isEmpty()) importTflite(path);
+    });
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAs(); });
@@ -210,6 +216,17 @@ bool MainWindow::openProject(const QString& path) {
     return true;
 }
 
+bool MainWindow::importTflite(const QString& path) {
+    QString error;
+    if (!document_->importTflite(path, &error)) {
+        reportError(tr("Cannot import %1").arg(QFileInfo(path).fileName()), error);
+        return false;
+    }
+    showStep(DesignStep);
+    statusBar()->showMessage(tr("Imported %1: save it as a project to keep it").arg(QDir::toNativeSeparators(path)), 8000);
+    return true;
+}
+
 void MainWindow::newProject() {
     project::Project p = project::demoProject();
     try {
@@ -280,7 +297,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     for (const QUrl& url : event->mimeData()->urls())
-        if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".mcuproj"))) {
+        if (url.isLocalFile() && (url.toLocalFile().endsWith(QLatin1String(".mcuproj")) ||
+                                  url.toLocalFile().endsWith(QLatin1String(".tflite")))) {
             event->acceptProposedAction();
             return;
         }
@@ -291,6 +309,10 @@ void MainWindow::dropEvent(QDropEvent* event) {
         if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".mcuproj"))) {
             event->acceptProposedAction();
             if (maybeSave()) openProject(url.toLocalFile());
+            return;
+        } else if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".tflite"))) {
+            event->acceptProposedAction();
+            if (maybeSave()) importTflite(url.toLocalFile());
             return;
         }
 }

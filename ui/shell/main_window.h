@@ -53,6 +53,8 @@ public:
 
     // Opens a project file; on failure reports it and keeps the open project.
     bool openProject(const QString& path);
+    // File > Import .tflite: the model as a new unsaved project, shown in Design.
+    bool importTflite(const QString& path);
     // The demo project (resources/projects/demo.mcuproj) as an untitled copy.
     void newProject();
     bool save();

@@ -8,12 +8,14 @@
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "common/format.h"
 #include "design/metric_gauge.h"
 #include "document/project_document.h"
+#include "target/usb_boards_model.h"
 
 namespace mcunet::ui {
 
@@ -63,6 +65,23 @@ TargetView::TargetView(ProjectDocument* document, QWidget* parent) : QWidget(par
     boardDetails_->setWordWrap(true);
     boardDetails_->setTextFormat(Qt::RichText);
     left->addWidget(boardDetails_);
+    auto* usb = new QGroupBox(tr("Connected over USB"));
+    auto* ul = new QVBoxLayout(usb);
+    usbBoards_ = new UsbBoardsModel(this);
+    usbTable_ = new QTableView;
+    usbTable_->setObjectName(QStringLiteral("usbBoards"));
+    usbTable_->setModel(usbBoards_);
+    usbTable_->verticalHeader()->setVisible(false);
+    usbTable_->setSelectionMode(QAbstractItemView::NoSelection);
+    usbTable_->horizontalHeader()->setStretchLastSection(true);
+    usbTable_->setMaximumHeight(110);
+    ul->addWidget(usbTable_);
+    usbNote_ = new QLabel;
+    usbNote_->setWordWrap(true);
+    ul->addWidget(usbNote_);
+    left->addWidget(usb);
+    connect(usbBoards_, &UsbBoardsModel::devicesChanged, this, &TargetView::refreshUsbNote);
+    refreshUsbNote();
     layout->addLayout(left, 3);
 
     auto* right = new QVBoxLayout;
@@ -191,6 +210,17 @@ void TargetView::refreshFigures() {
                    "makes it deployable.")
                     .arg(formatBytes(tflm));
     verdict_->setText(text);
+}
+
+void TargetView::refreshUsbNote() {
+    if (!usbBoards_->watchError().isEmpty())
+        usbNote_->setText(tr("USB boards cannot be watched here: %1").arg(usbBoards_->watchError()));
+    else if (usbBoards_->rowCount() == 0)
+        usbNote_->setText(tr("No board connected (ST-LINK, STM32 DFU bootloader, OpenMV, Arduino). "
+                             "Plug one in and it appears here; the virtual boards need none."));
+    else
+        usbNote_->setText(tr("%n board(s) connected. A board that shows no serial number needs the udev rule "
+                             "(docs/usb-devices.md).", "", usbBoards_->rowCount()));
 }
 
 }  // namespace mcunet::ui

@@ -303,4 +303,27 @@ bool underUmockdev() {
     return preload != nullptr && std::strstr(preload, "umockdev") != nullptr;
 }
 
+MockUsbDeviceSpec stlinkSpec(const std::string& serial, int address, int port) {
+    MockUsbDeviceSpec s;
+    s.vendor = 0x0483;
+    s.product = 0x374b;
+    s.bcdDevice = 0x0100;
+    s.manufacturer = "STMicroelectronics";
+    s.productName = "STM32 STLink";
+    s.serial = serial;
+    s.address = address;
+    s.port = port;
+    // The debug interface (vendor class, two bulk endpoints) and the virtual
+    // COM port (CDC ACM control + data), as an ST-LINK/V2-1 has.
+    std::vector<std::uint8_t> body = interfaceDescriptor(0, 0, 2, 0xFF, 0xFF, 0xFF, 4);
+    for (const auto& e : {endpointDescriptor(0x81, 2, 64), endpointDescriptor(0x01, 2, 64)}) body.insert(body.end(), e.begin(), e.end());
+    for (const auto& d : {interfaceDescriptor(1, 0, 1, 0x02, 0x02, 0x01, 5), endpointDescriptor(0x83, 3, 2),
+                          interfaceDescriptor(2, 0, 2, 0x0A, 0x00, 0x00, 0), endpointDescriptor(0x84, 2, 64),
+                          endpointDescriptor(0x05, 2, 64)})
+        body.insert(body.end(), d.begin(), d.end());
+    s.configuration = configurationDescriptor(3, body);
+    s.strings = {{4, "ST-Link Debug"}, {5, "ST-Link VCP Ctrl"}};
+    return s;
+}
+
 }  // namespace mcunet::test

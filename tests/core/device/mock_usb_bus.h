@@ -64,6 +64,11 @@ std::vector<std::uint8_t> endpointDescriptor(std::uint8_t address, std::uint8_t 
 // A configuration descriptor (value 1, bus-powered 100 mA) around `body`.
 std::vector<std::uint8_t> configurationDescriptor(std::uint8_t interfaces, const std::vector<std::uint8_t>& body);
 
+// An ST-LINK/V2-1 (0483:374b) as Discovery and Nucleo boards carry it: the
+// debug interface (vendor class, two bulk endpoints) and the virtual COM port.
+// Only its descriptors are emulated (bulk URBs are refused).
+MockUsbDeviceSpec stlinkSpec(const std::string& serial, int address, int port);
+
 class MockUsbBus {
 public:
     MockUsbBus();  // a new umockdev testbed (sets UMOCKDEV_DIR)

@@ -48,6 +48,7 @@ private slots:
         p.planner = "tinyengine";
         p.lastSpaceChoice = project::SpaceChoice{128, 0.4, 3.5e7, 0.25, 200 * 1024, 1024 * 1024};
         p.trainedModel = "/data/models/in3-20250101-120000";
+        p.importedModel = "models/person_detect.tflite";
         const std::string path = dir.filePath("p.mcuproj").toStdString();
         project::save(p, path);
         const project::Project back = project::load(path);
@@ -83,6 +84,8 @@ private slots:
         QTest::newRow("wrong format") << "format" << "format:";
         QTest::newRow("trained model not a string") << "trained-type" << "trained_model: expected a string";
         QTest::newRow("trained model empty") << "trained-empty" << "trained_model: must not be empty";
+        QTest::newRow("imported model not a string") << "imported-type" << "imported_model: expected a string";
+        QTest::newRow("imported model empty") << "imported-empty" << "imported_model: must not be empty";
         QTest::newRow("not an object") << "array" << "JSON object";
     }
     void badFilesNameTheProblem() {
@@ -103,6 +106,8 @@ private slots:
             if (mutation == "format") doc["format"] = "mcunet-architecture";
             if (mutation == "trained-type") doc["trained_model"] = 3;
             if (mutation == "trained-empty") doc["trained_model"] = "";
+            if (mutation == "imported-type") doc["imported_model"] = 3;
+            if (mutation == "imported-empty") doc["imported_model"] = "";
             if (mutation == "array") doc = nlohmann::json::array({1, 2});
             text = doc.dump(2);
         }
@@ -151,9 +156,11 @@ private slots:
         nlohmann::json v1 = project::toJson(project::demoProject());
         v1["schema_version"] = 1;
         v1.erase("trained_model");
+        v1.erase("imported_model");
         const nlohmann::json migrated = project::migrate(v1);
-        QCOMPARE(migrated["schema_version"].get<int>(), 2);
+        QCOMPARE(migrated["schema_version"].get<int>(), project::kProjectSchemaVersion);
         QVERIFY(migrated["trained_model"].is_null());
+        QVERIFY(migrated["imported_model"].is_null());
         const project::Project p = project::fromJson(v1);
         QVERIFY(p.trainedModel.empty());
         QVERIFY(p == project::demoProject());
@@ -162,6 +169,19 @@ private slots:
         // A version-1 file does not know the field: it is refused there, not ignored.
         v1["trained_model"] = "/m";
         QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v1));
+    }
+
+    // Version 2 (before import) gains "imported_model": null; a version-2
+    // file that already has the key is refused.
+    void version2IsMigrated() {
+        nlohmann::json v2 = project::toJson(project::demoProject());
+        v2["schema_version"] = 2;
+        v2.erase("imported_model");
+        const project::Project p = project::fromJson(v2);
+        QVERIFY(p.importedModel.empty());
+        QVERIFY(p == project::demoProject());
+        v2["imported_model"] = "/m.tflite";
+        QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v2));
     }
 
     void migrationRefusesUnknownVersions() {
