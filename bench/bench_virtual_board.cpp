@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
                       id == "person_detect" ? std::to_string(kTflmPersonDetectArena).c_str() : "");
         arenas += line;
     }
-    std::printf("\n### By op kind (the three networks)\n\n| op | MACs | specialized | MACs/instr. | general | MACs/instr. | "
+    std::printf("\n### By op kind (all the networks above)\n\n| op | MACs | specialized | MACs/instr. | general | MACs/instr. | "
                 "general / specialized |\n|---|---|---|---|---|---|---|\n");
     for (const auto& [kind, k] : byKind)
         std::printf("| %s | %.2fM | %.2fM | %.3f | %.2fM | %.3f | %.2fx |\n", kind.c_str(), double(k.macs) / 1e6,

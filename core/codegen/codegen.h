@@ -25,6 +25,11 @@ struct Options {
     // are provably exact; false keeps the general kernels everywhere (tests
     // and benchmarks compare the two).
     bool fastKernels = true;
+    // Give a layer-specialized kernel the extra scratch of its faster variant
+    // (three pixels at a time for 1x1 convolutions) wherever that costs no
+    // SRAM (memory::widenScratch); false keeps every kernel in the scratch
+    // the plan reserved (tests cover both variants this way).
+    bool wideScratch = true;
 };
 
 struct Generated {

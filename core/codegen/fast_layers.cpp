@@ -57,13 +57,16 @@ std::optional<FastLayer> pointwise(const LayerSite& s, const std::vector<std::in
     // Doubled inputs cost cin/2 instructions per pixel and save about 3/4 of
     // one per output.
     const bool doubled = 3 * os.c > 2 * is.c;
+    // Three pixels at a time when the plan could give the third column.
+    const bool three = s.scratchBytes >= mcu_fast_pointwise3_scratch_bytes(is.c);
     FastLayer f;
     f.channels = std::move(*channels);
-    f.call = "mcu_fast_pointwise(" +
+    f.call = std::string(three ? "mcu_fast_pointwise3(" : "mcu_fast_pointwise(") +
              cArgs({s.input, s.output, num(std::int64_t(is.h) * is.w), num(is.c), num(os.c), s.symbol + "_w",
                     channelsOf(s), s.scratch16, num(q.activationMin), num(q.activationMax), backward ? "1" : "0", doubled ? "1" : "0"}) +
              ");";
-    f.variant = !s.inPlace ? "fast_pointwise" : backward ? "fast_pointwise_inplace_backward" : "fast_pointwise_inplace_forward";
+    f.variant = std::string(three ? "fast_pointwise3" : "fast_pointwise") +
+                (!s.inPlace ? "" : backward ? "_inplace_backward" : "_inplace_forward");
     return f;
 }
 
@@ -92,7 +95,11 @@ std::optional<FastLayer> conv2d(const LayerSite& s, const std::vector<std::int8_
     const graph::Graph& g = *s.graph;
     const graph::Op& op = g.op(s.op);
     const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
-    if (s.inPlace || !s.haveScratch) return std::nullopt;
+    const int k = op.kernel;
+    // A single-channel input (grayscale stem): every output channel a
+    // depthwise filter over the input itself, no im2col, no scratch.
+    const bool plane = is.c == 1 && (k == 3 || k == 5 || k == 7) && (op.stride == 1 || op.stride == 2);
+    if (s.inPlace || (!s.haveScratch && !plane)) return std::nullopt;
     const quant::OpQuant& q = s.model->ops[std::size_t(s.op)];
     const auto tin = s.model->tensors[std::size_t(op.inputs[0])], tout = s.model->tensors[std::size_t(op.output)];
     const int n = op.kernel * op.kernel * is.c, np = mcu_fast_conv2d_row(op.kernel, is.c);
@@ -100,6 +107,15 @@ std::optional<FastLayer> conv2d(const LayerSite& s, const std::vector<std::int8_
     if (!channels) return std::nullopt;
     FastLayer f;
     f.channels = std::move(*channels);
+    if (plane) {
+        f.call = "mcu_fast_conv2d_c1(" +
+                 cArgs({s.input, s.output, num(is.h), num(is.w), num(os.h), num(os.w), num(os.c), num(k),
+                        num(op.stride), num(op.padTop), num(op.padLeft), s.symbol + "_w", channelsOf(s),
+                        num(tin.zeroPoint), num(q.activationMin), num(q.activationMax)}) +
+                 ");";
+        f.variant = "fast_conv2d_c1";
+        return f;
+    }
     f.weights.assign(std::size_t(os.c) * np, 0);  // rows padded with zeros
     for (int oc = 0; oc < os.c; ++oc)
         std::copy_n(w.begin() + std::ptrdiff_t(oc) * n, n, f.weights.begin() + std::ptrdiff_t(oc) * np);
@@ -174,9 +190,16 @@ std::optional<FastLayer> fastLayer(const LayerSite& site, const std::vector<std:
     return std::nullopt;
 }
 
+std::int64_t fastScratchWish(const graph::Graph& g, int op) {
+    const graph::Op& o = g.op(op);
+    if (o.kind != OpKind::PointwiseConv2D || o.stride != 1) return 0;
+    return mcu_fast_pointwise3_scratch_bytes(g.tensor(o.inputs[0]).shape.c);
+}
+
 std::vector<std::string> fastVariants() {
     std::vector<std::string> v = {"fast_pointwise", "fast_pointwise_inplace_forward", "fast_pointwise_inplace_backward",
-                                  "fast_conv2d", "fast_add", "fast_add_inplace", "fast_fully_connected"};
+                                  "fast_pointwise3", "fast_pointwise3_inplace_forward", "fast_pointwise3_inplace_backward",
+                                  "fast_conv2d", "fast_conv2d_c1", "fast_add", "fast_add_inplace", "fast_fully_connected"};
     for (int k : {3, 5, 7})
         for (int s : {1, 2}) {
             v.push_back("fast_depthwise_k" + num(k) + "s" + num(s));

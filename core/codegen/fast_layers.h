@@ -28,6 +28,7 @@ struct LayerSite {
     std::string scratch16;  // the same as int16_t *
     bool inPlace = false;
     bool haveScratch = false;
+    std::int64_t scratchBytes = 0;  // what the plan gives (fastScratchWish's bytes when it could)
 };
 
 struct FastLayer {
@@ -40,6 +41,12 @@ struct FastLayer {
 // The fast kernel for this layer, or nothing (the general kernel stays).
 // `weights`: the layer's weights in the layout the general kernel takes.
 std::optional<FastLayer> fastLayer(const LayerSite& site, const std::vector<std::int8_t>& weights);
+
+// The scratch bytes layer `op`'s fastest kernel variant would use, when it
+// needs more than the plan reserves for the layer (kernelScratchBytes); 0
+// when it does not. The code generator grants it only where it costs no
+// SRAM (memory::widenScratch); fastLayer picks the variant by what it got.
+std::int64_t fastScratchWish(const graph::Graph& g, int op);
 
 // Every variant fastLayer can return, for coverage checks.
 std::vector<std::string> fastVariants();

@@ -18,8 +18,12 @@ std::int64_t opParams(const graph::Graph& g, const graph::Op& op) {
 std::int64_t opFlashBytes(const graph::Graph& g, const graph::Op& op) {
     if (!graph::hasWeights(op.kind)) return op.kind == OpKind::Add ? kAddCodeBytes : 0;
     const std::int64_t outChannels = graph::biasCount(g, op);
+    const std::int64_t unrolled =
+        op.kind == OpKind::PointwiseConv2D
+            ? std::int64_t(kUnrolledDotBytesPerInput) * std::min(g.tensor(op.inputs[0]).shape.c, kUnrolledDotMaxInputs)
+            : 0;
     return graph::weightCount(g, op) + 4 * outChannels + kRequantBytesPerChannel * outChannels +
-           kKernelCodeBytesPerLayer;
+           kKernelCodeBytesPerLayer + unrolled;
 }
 
 double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::LatencyTable& t) {

@@ -481,6 +481,35 @@ std::int64_t unavoidablePeak(const graph::Graph& g) {
     return peak;
 }
 
+bool widenScratch(Plan& p, int op, std::int64_t bytes) {
+    int scratch = -1;
+    for (int k = 0; k < static_cast<int>(p.placements.size()); ++k) {
+        const Placement& pl = p.placements[static_cast<std::size_t>(k)];
+        if (pl.kind == BufferKind::Scratch && pl.op == op &&
+            (scratch < 0 || pl.bytes > p.placements[static_cast<std::size_t>(scratch)].bytes))
+            scratch = k;
+    }
+    if (scratch < 0) return false;
+    Placement& own = p.placements[static_cast<std::size_t>(scratch)];
+    if (own.bytes >= bytes) return true;
+    std::vector<std::pair<std::int64_t, std::int64_t>> taken;  // [begin, end) of every other live buffer
+    for (int k = 0; k < static_cast<int>(p.placements.size()); ++k) {
+        const Placement& pl = p.placements[static_cast<std::size_t>(k)];
+        if (k != scratch && pl.firstOp <= op && pl.lastOp >= op && pl.bytes > 0)
+            taken.emplace_back(pl.offset, pl.offset + pl.bytes);
+    }
+    std::sort(taken.begin(), taken.end());
+    std::int64_t at = 0;  // lowest free byte so far, 4-byte aligned
+    for (const auto& [begin, end] : taken) {
+        if (begin >= at + bytes) break;
+        at = std::max(at, (end + 3) & ~std::int64_t(3));
+    }
+    if (at + bytes > p.arenaBytes) return false;
+    own.offset = at;
+    own.bytes = bytes;
+    return true;
+}
+
 std::vector<std::string> checkPlan(const graph::Graph& g, const Plan& p) {
     std::vector<std::string> problems;
     const std::vector<int> last = g.lastUse();

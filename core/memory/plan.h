@@ -91,6 +91,14 @@ std::int64_t arenaBytes(const graph::Graph& g, Planner planner,
 std::int64_t unavoidableBytes(const graph::Graph& g, int op);
 std::int64_t unavoidablePeak(const graph::Graph& g);
 
+// Gives op `op`'s scratch buffer at least `bytes` without growing the arena:
+// keeps it where it is when it is that large already, else moves it to the
+// lowest 4-byte aligned gap of `bytes` that no other buffer live during the
+// op occupies. Returns false (the plan unchanged) when the op has no scratch
+// buffer or no such gap exists. The code generator uses it to give a kernel
+// a faster variant that needs more scratch only where it costs no SRAM.
+bool widenScratch(Plan& p, int op, std::int64_t bytes);
+
 // Checks a plan against the graph: every buffer inside the arena, no two
 // buffers live at the same op overlap unless they are an op's in-place
 // input/output pair of a kind that supports it, sizes and lifetimes cover

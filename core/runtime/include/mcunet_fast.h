@@ -240,6 +240,135 @@ MCU_FAST void mcu_fast_pointwise(const int8_t *in, int8_t *out, const int32_t pi
     }
 }
 
+/* Three columns (c0, c1, c2) against two weight rows (wa, wb):
+ * acc[0..5] += c0.wa, c1.wa, c2.wa, c0.wb, c1.wb, c2.wb. Each weight word
+ * is widened once for three pixels: 24 MACs in 4 weight and 6 column loads,
+ * 4 SXTB16 and 12 SMLAD per four inputs. */
+MCU_FAST void mcu_fast_dot3x2(const int16_t *c0, const int16_t *c1, const int16_t *c2, const int8_t *wa,
+                              const int8_t *wb, const int32_t n, int32_t acc[6]) {
+    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], b0 = acc[3], b1 = acc[4], b2 = acc[5];
+    int32_t j, tail = 0;
+#if MCU_HAS_DSP
+    tail = n & ~3;
+    /* Unrolled whole up to 128 inputs (Flash for speed: about 3 kB of code
+     * per layer; the loop's pointer steps, end test and branch were 5 of its
+     * 29 instructions). Partly unrolled, the six accumulators spill. */
+    MCU_UNROLL(32)
+    for (j = 0; j < tail; j += 4) {
+        const uint32_t va = mcu_load32(wa + j), vb = mcu_load32(wb + j);
+        const uint32_t a02 = mcu_sxtb16(va), a13 = mcu_sxtb16_ror8(va);
+        const uint32_t b02 = mcu_sxtb16(vb), b13 = mcu_sxtb16_ror8(vb);
+        uint32_t lo = mcu_load32(c0 + j), hi = mcu_load32(c0 + j + 2);
+        a0 = mcu_smlad(hi, a13, mcu_smlad(lo, a02, a0));
+        b0 = mcu_smlad(hi, b13, mcu_smlad(lo, b02, b0));
+        lo = mcu_load32(c1 + j);
+        hi = mcu_load32(c1 + j + 2);
+        a1 = mcu_smlad(hi, a13, mcu_smlad(lo, a02, a1));
+        b1 = mcu_smlad(hi, b13, mcu_smlad(lo, b02, b1));
+        lo = mcu_load32(c2 + j);
+        hi = mcu_load32(c2 + j + 2);
+        a2 = mcu_smlad(hi, a13, mcu_smlad(lo, a02, a2));
+        b2 = mcu_smlad(hi, b13, mcu_smlad(lo, b02, b2));
+    }
+#endif
+    for (j = tail; j < n; ++j) {
+        a0 += c0[j] * wa[j];
+        a1 += c1[j] * wa[j];
+        a2 += c2[j] * wa[j];
+        b0 += c0[j] * wb[j];
+        b1 += c1[j] * wb[j];
+        b2 += c2[j] * wb[j];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = b0;
+    acc[4] = b1;
+    acc[5] = b2;
+}
+
+/* Outputs of three pixels (columns c0, c1, c2 of n values; o0, o1, o2
+ * their HWC outputs) for all `cout` channels, as mcu_fast_gemm_pair. */
+MCU_FAST void mcu_fast_gemm_triple(const int16_t *c0, const int16_t *c1, const int16_t *c2, const int32_t n,
+                                   const int8_t *w, const mcu_channel_t *ch, int8_t *o0, int8_t *o1, int8_t *o2,
+                                   const int32_t cout, const int32_t lo, const int32_t hi, const int dbl) {
+    int32_t oc;
+    for (oc = 0; oc < cout; oc += 2) {
+        const int two = oc + 1 < cout; /* an odd last channel is computed twice, written once */
+        const mcu_channel_t *cb = two ? ch + 1 : ch;
+        int32_t acc[6];
+        acc[0] = acc[1] = acc[2] = dbl ? 2 * ch[0].bias : ch[0].bias;
+        acc[3] = acc[4] = acc[5] = dbl ? 2 * cb->bias : cb->bias;
+        mcu_fast_dot3x2(c0, c1, c2, w, two ? w + n : w, n, acc);
+        o0[0] = mcu_fast_output(acc[0], ch, dbl, lo, hi);
+        o1[0] = mcu_fast_output(acc[1], ch, dbl, lo, hi);
+        o2[0] = mcu_fast_output(acc[2], ch, dbl, lo, hi);
+        if (two) {
+            o0[1] = mcu_fast_output(acc[3], cb, dbl, lo, hi);
+            o1[1] = mcu_fast_output(acc[4], cb, dbl, lo, hi);
+            o2[1] = mcu_fast_output(acc[5], cb, dbl, lo, hi);
+        }
+        w += 2 * n;
+        ch += 2;
+        o0 += 2;
+        o1 += 2;
+        o2 += 2;
+    }
+}
+
+MCU_FAST int32_t mcu_fast_pointwise3_scratch_bytes(const int32_t cin) { return 6 * cin; }
+
+/* mcu_fast_pointwise, three pixels at a time (each weight word widened
+ * once for three pixels) when the plan can give it three q15 columns.
+ * The same arguments and in-place rules; scratch: 6 * cin bytes
+ * (mcu_fast_pointwise3_scratch_bytes).
+ * 1x1 convolution, stride 1: in [pixels][cin] -> out [pixels][cout],
+ * weights [cout][cin], channels[cout] from mcu_channel_prepare.
+ * scratch: three q15 columns (the last one or two pixels go as a pair).
+ * In place (out == in) is allowed: `backward` must then be 1 when
+ * cout > cin (pixels are visited last to first) and 0 otherwise: a group's
+ * inputs are all widened before any of its outputs is written.
+ * dbl: widen doubled inputs (fewer instructions when 3 cout > 2 cin). */
+MCU_FAST void mcu_fast_pointwise3(const int8_t *in, int8_t *out, const int32_t pixels, const int32_t cin,
+                                  const int32_t cout, const int8_t *w, const mcu_channel_t *ch, int16_t *scratch,
+                                  const int32_t lo, const int32_t hi, const int backward, const int dbl) {
+    int16_t *c0 = scratch, *c1 = scratch + cin, *c2 = scratch + 2 * cin;
+    int32_t p;
+    if (!backward) {
+        for (p = 0; p + 2 < pixels; p += 3) {
+            mcu_fast_widen(in + p * cin, cin, c0, dbl);
+            mcu_fast_widen(in + (p + 1) * cin, cin, c1, dbl);
+            mcu_fast_widen(in + (p + 2) * cin, cin, c2, dbl);
+            mcu_fast_gemm_triple(c0, c1, c2, cin, w, ch, out + p * cout, out + (p + 1) * cout, out + (p + 2) * cout,
+                                 cout, lo, hi, dbl);
+        }
+        if (p + 1 < pixels) {
+            mcu_fast_widen(in + p * cin, cin, c0, dbl);
+            mcu_fast_widen(in + (p + 1) * cin, cin, c1, dbl);
+            mcu_fast_gemm_pair(c0, c1, cin, w, ch, out + p * cout, out + (p + 1) * cout, cout, lo, hi, dbl);
+        } else if (p < pixels) {
+            mcu_fast_widen(in + p * cin, cin, c0, dbl);
+            mcu_fast_gemm_pair(c0, c0, cin, w, ch, out + p * cout, out + p * cout, cout, lo, hi, dbl);
+        }
+    } else {
+        for (p = pixels - 1; p >= 2; p -= 3) {
+            mcu_fast_widen(in + p * cin, cin, c0, dbl);
+            mcu_fast_widen(in + (p - 1) * cin, cin, c1, dbl);
+            mcu_fast_widen(in + (p - 2) * cin, cin, c2, dbl);
+            mcu_fast_gemm_triple(c0, c1, c2, cin, w, ch, out + p * cout, out + (p - 1) * cout, out + (p - 2) * cout,
+                                 cout, lo, hi, dbl);
+        }
+        if (p == 1) {
+            mcu_fast_widen(in + cin, cin, c0, dbl);
+            mcu_fast_widen(in, cin, c1, dbl);
+            mcu_fast_gemm_pair(c0, c1, cin, w, ch, out + cout, out, cout, lo, hi, dbl);
+        } else if (p == 0) {
+            mcu_fast_widen(in, cin, c0, dbl);
+            mcu_fast_gemm_pair(c0, c0, cin, w, ch, out, out, cout, lo, hi, dbl);
+        }
+    }
+}
+
 /* General convolution, out of place: two output pixels at a time gathered
  * into q15 columns (padding taps hold the input zero point `zp`), then the
  * same 2x2 GEMM as 1x1 layers. Rows are padded to np = k*k*cin rounded up
@@ -251,9 +380,11 @@ MCU_FAST int32_t mcu_fast_conv2d_scratch_bytes(const int32_t k, const int32_t ci
     return 4 * mcu_fast_conv2d_row(k, cin);
 }
 
+/* The window of output (oy, ox) into its column. check: 0 when the caller
+ * knows the whole window is inside the input (then no tap is tested). */
 MCU_FAST void mcu_fast_im2col(const int8_t *in, const int32_t h, const int32_t w, const int32_t cin, const int32_t k,
                               const int32_t s, const int32_t pad_top, const int32_t pad_left, int32_t oy, int32_t ox,
-                              const int32_t zp, int16_t *col) {
+                              const int32_t zp, int16_t *col, const int check) {
     /* Taps are written straight to their dot-product slot (mcu_fast_widen's
      * lane order with DSP); with constant k and cin the loops unroll and every
      * slot is a constant. */
@@ -265,7 +396,7 @@ MCU_FAST void mcu_fast_im2col(const int8_t *in, const int32_t h, const int32_t w
         MCU_UNROLL(7)
         for (kx = 0; kx < k; ++kx) {
             const int32_t ix = ox * s - pad_left + kx;
-            const int inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+            const int inside = !check || (iy >= 0 && iy < h && ix >= 0 && ix < w);
             const int8_t *src = in + (iy * w + ix) * cin;
             MCU_UNROLL(8)
             for (c = 0; c < cin; ++c) {
@@ -283,15 +414,27 @@ MCU_FAST void mcu_fast_conv2d(const int8_t *in, int8_t *out, const int32_t h, co
                               const mcu_channel_t *ch, int16_t *scratch, const int32_t zp, const int32_t lo,
                               const int32_t hi) {
     const int32_t np = mcu_fast_conv2d_row(k, cin), pixels = oh * ow;
+    /* Outputs whose whole window is inside the input: rows [y0, y1), columns [x0, x1). */
+    const int32_t y0 = (pad_top + s - 1) / s, y1 = h - k + pad_top >= 0 ? (h - k + pad_top) / s + 1 : 0;
+    const int32_t x0 = (pad_left + s - 1) / s, x1 = w - k + pad_left >= 0 ? (w - k + pad_left) / s + 1 : 0;
     int16_t *c0 = scratch, *c1 = scratch + np;
     int32_t p;
+#define MCU_IM2COL(q, col)                                                                                   \
+    do {                                                                                                     \
+        const int32_t oy_ = (q) / ow, ox_ = (q) % ow;                                                        \
+        if (oy_ >= y0 && oy_ < y1 && ox_ >= x0 && ox_ < x1)                                                  \
+            mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, oy_, ox_, zp, col, 0);                   \
+        else                                                                                                 \
+            mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, oy_, ox_, zp, col, 1);                   \
+    } while (0)
     for (p = 0; p + 1 < pixels; p += 2) {
-        mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, p / ow, p % ow, zp, c0);
-        mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, (p + 1) / ow, (p + 1) % ow, zp, c1);
+        MCU_IM2COL(p, c0);
+        MCU_IM2COL(p + 1, c1);
         mcu_fast_gemm_pair(c0, c1, np, wts, ch, out + p * cout, out + (p + 1) * cout, cout, lo, hi, 0);
     }
+#undef MCU_IM2COL
     if (p < pixels) {
-        mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, p / ow, p % ow, zp, c0);
+        mcu_fast_im2col(in, h, w, cin, k, s, pad_top, pad_left, p / ow, p % ow, zp, c0, 1);
         mcu_fast_gemm_pair(c0, c0, np, wts, ch, out + p * cout, out + p * cout, cout, lo, hi, 0);
     }
 }

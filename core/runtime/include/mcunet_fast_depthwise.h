@@ -200,6 +200,81 @@ MCU_FAST void mcu_fast_depthwise(const int8_t *in, int8_t *out, const int32_t h,
     }
 }
 
+/* One output of a single-channel window with its borders checked: taps
+ * outside the input count as the input zero point `zp` (the bias fold
+ * cancels them). Not doubled: requantize with mcu_fast_requant. */
+MCU_FAST int32_t mcu_fast_window_checked(const int8_t *in, const int32_t h, const int32_t w, const int32_t k,
+                                         const int32_t iy0, const int32_t ix0, const int8_t *wk, const int32_t zp,
+                                         int32_t acc) {
+    int32_t ky, kx;
+    for (ky = 0; ky < k; ++ky)
+        for (kx = 0; kx < k; ++kx) {
+            const int32_t iy = iy0 + ky, ix = ix0 + kx;
+            acc += (iy >= 0 && iy < h && ix >= 0 && ix < w ? in[iy * w + ix] : zp) * wk[ky * k + kx];
+        }
+    return acc;
+}
+
+/* Convolution of a single-channel input (a grayscale image: the first
+ * layer): in [h][w] -> out [oh][ow][cout], kernel k (odd, <= 7), stride s
+ * (1 or 2), weights [cout][k][k], channels[cout] from mcu_channel_prepare.
+ * Each output channel is a depthwise filter over the same plane, so the
+ * input needs no im2col and no copy: outputs whose window lies inside the
+ * input are read straight from it two at a time as the depthwise kernel
+ * does (its word reads stay inside the input: pairs that would read past
+ * its end go the checked way), the border ones tap by tap. No scratch. Out
+ * of place only. */
+MCU_FAST void mcu_fast_conv2d_c1(const int8_t *in, int8_t *out, const int32_t h, const int32_t w, const int32_t oh,
+                                 const int32_t ow, const int32_t cout, const int32_t k, const int32_t s,
+                                 const int32_t pad_top, const int32_t pad_left, const int8_t *wts,
+                                 const mcu_channel_t *ch, const int32_t zp, const int32_t lo, const int32_t hi) {
+    /* Outputs whose whole window is inside the input: rows [y0, y1), columns [x0, x1). */
+    const int32_t y0 = (pad_top + s - 1) / s, y1 = h - k + pad_top >= 0 ? (h - k + pad_top) / s + 1 : 0;
+    const int32_t x0 = (pad_left + s - 1) / s;
+#if MCU_HAS_DSP
+    const int32_t x1 = w - k + pad_left >= 0 ? (w - k + pad_left) / s + 1 : 0;
+    const int32_t reach = s + (k > 3 ? 8 : 4); /* bytes a pair reads from its first tap of a row */
+#endif
+    int32_t oc, oy, ox;
+    for (oc = 0; oc < cout; ++oc) {
+        const int8_t *wk = wts + oc * k * k;
+        const int32_t mult = ch[oc].mult, round = ch[oc].round, shift = ch[oc].shift, bias = ch[oc].bias;
+#if MCU_HAS_DSP
+        uint32_t packed[7][4];
+        mcu_fast_dw_pack(wk, k, packed);
+#endif
+        for (oy = 0; oy < oh; ++oy) {
+            const int32_t iy = oy * s - pad_top;
+            int8_t *o = out + oy * ow * cout + oc;
+            ox = 0;
+            if (oy >= y0 && oy < y1) {
+                for (; ox < x0; ++ox)
+                    o[ox * cout] = mcu_fast_clamp(
+                        mcu_fast_requant(mcu_fast_window_checked(in, h, w, k, iy, ox * s - pad_left, wk, zp, bias),
+                                         mult, round, shift),
+                        lo, hi);
+#if MCU_HAS_DSP
+                {
+                    /* The last row a pair reads, and how far into the input its reads may go. */
+                    const int32_t last = (iy + k - 1) * w - pad_left, end = h * w;
+                    for (; ox + 1 < x1 && last + ox * s + reach <= end; ox += 2) {
+                        int32_t acc0 = 2 * bias, acc1 = 2 * bias;
+                        mcu_fast_dw_two(in + (iy * w + ox * s - pad_left), w, k, s, packed, &acc0, &acc1);
+                        o[ox * cout] = mcu_fast_clamp(mcu_fast_requant2(acc0, mult, round, shift), lo, hi);
+                        o[(ox + 1) * cout] = mcu_fast_clamp(mcu_fast_requant2(acc1, mult, round, shift), lo, hi);
+                    }
+                }
+#endif
+            }
+            for (; ox < ow; ++ox)
+                o[ox * cout] = mcu_fast_clamp(
+                    mcu_fast_requant(mcu_fast_window_checked(in, h, w, k, iy, ox * s - pad_left, wk, zp, bias), mult,
+                                     round, shift),
+                    lo, hi);
+        }
+    }
+}
+
 /* Residual add with TF Lite's int8 arithmetic (element by element, so out
  * may be a or b). Each input term is (SMMLAR(2x, M, round) + sign) >> r with
  * x = (v + offset) << left_shift and the sign term only when r >= 1; the

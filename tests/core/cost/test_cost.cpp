@@ -55,13 +55,17 @@ private slots:
         QCOMPARE(c.layers.size(), g.ops().size());
         // Flash = params as int8, plus 3 extra bytes per bias (int32) and 12
         // bytes of requantization per output channel, the specialized code
-        // of each layer, plus the runtime.
+        // of each layer (1x1 convolutions: with their unrolled dot product),
+        // plus the runtime.
         std::int64_t channels = 0, code = 0;
         for (const auto& op : g.ops()) {
             if (cost::opParams(g, op) > 0) {
                 channels += g.tensor(op.output).shape.c;
                 code += cost::kKernelCodeBytesPerLayer;
             }
+            if (op.kind == graph::OpKind::PointwiseConv2D)
+                code += cost::kUnrolledDotBytesPerInput *
+                        std::min(g.tensor(op.inputs[0]).shape.c, cost::kUnrolledDotMaxInputs);
             if (op.kind == graph::OpKind::Add) code += cost::kAddCodeBytes;
         }
         QCOMPARE(c.flashBytes, c.params + 3 * channels + 12 * channels + code + b.runtimeFlashBytes);

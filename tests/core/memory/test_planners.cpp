@@ -211,6 +211,59 @@ private slots:
         qInfo("tinyengine above tflm on %d of 500 random DAGs", tinyengineAboveTflm);
     }
 
+    // widenScratch gives a 1x1 conv's scratch 1.5x its bytes only in a gap
+    // free while the op runs: the plan stays sound, the arena the same; where
+    // no gap exists it refuses and leaves the plan alone; a scratch large
+    // enough already stays where it is.
+    void widenedScratchStaysSound() {
+        std::mt19937_64 rng(11);
+        int widened = 0, refused = 0;
+        for (int i = 0; i < 300; ++i) {
+            const graph::Graph g = randomDag(rng);
+            for (Planner planner : {Planner::Ours, Planner::TinyEngine}) {
+                memory::Plan p = memory::plan(g, planner);
+                const std::int64_t arena = p.arenaBytes;
+                for (int op = 0; op < g.opCount(); ++op) {
+                    if (g.op(op).kind != graph::OpKind::PointwiseConv2D) continue;
+                    const std::int64_t want = 6 * g.tensor(g.op(op).inputs[0]).shape.c;
+                    const memory::Plan before = p;
+                    if (memory::widenScratch(p, op, want)) {
+                        ++widened;
+                        bool found = false;
+                        for (const auto& pl : p.placements)
+                            found |= pl.kind == memory::BufferKind::Scratch && pl.op == op && pl.bytes >= want &&
+                                     pl.offset % 4 == 0;
+                        QVERIFY(found);
+                    } else {
+                        ++refused;
+                        QCOMPARE(p.placements.size(), before.placements.size());
+                        for (std::size_t k = 0; k < p.placements.size(); ++k) {
+                            QCOMPARE(p.placements[k].offset, before.placements[k].offset);
+                            QCOMPARE(p.placements[k].bytes, before.placements[k].bytes);
+                        }
+                    }
+                    const auto problems = memory::checkPlan(g, p);
+                    QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
+                    QCOMPARE(p.arenaBytes, arena);
+                }
+            }
+        }
+        qInfo("widened %d 1x1 scratch buffers, refused %d", widened, refused);
+        QVERIFY(widened > 0);
+        QVERIFY(refused > 0);
+        // Large enough already: unchanged.
+        const graph::Graph g = graph::buildGraph(arch::preset("mcunet-vww1"));
+        memory::Plan p = memory::plan(g, Planner::Ours);
+        for (int op = 0; op < g.opCount(); ++op)
+            for (const auto& pl : p.placements)
+                if (pl.kind == memory::BufferKind::Scratch && pl.op == op) {
+                    const std::int64_t offset = pl.offset;
+                    QVERIFY(memory::widenScratch(p, op, pl.bytes));
+                    QCOMPARE(pl.offset, offset);
+                }
+        QVERIFY(!memory::widenScratch(p, 0, p.arenaBytes + 1));
+    }
+
     void plannerNames() {
         QCOMPARE(memory::parsePlanner("greedy"), Planner::TFLiteMicro);
         QCOMPARE(memory::parsePlanner("tinyengine"), Planner::TinyEngine);

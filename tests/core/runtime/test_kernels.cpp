@@ -139,7 +139,7 @@ private slots:
     void fastPointwiseAndConv2d() {
         Rng r(12);
         int fast = 0, total = 0;
-        for (int pixels : {1, 2, 3, 7, 64})
+        for (int pixels : {1, 2, 3, 5, 7, 64})  // three at a time: remainders 0, 1 and 2
             for (int cin : {1, 3, 4, 8, 13, 48})
                 for (int cout : {1, 5, 8, 16, 60}) {
                     ++total;
@@ -154,20 +154,25 @@ private slots:
                     std::vector<std::int8_t> expected(std::size_t(pixels) * cout), got(expected.size());
                     mcu_ref_conv_s8(2, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                     expected.data(), &os, &win, &p.q);
-                    std::vector<std::int16_t> scratch(std::size_t(2) * cin + 2);
-                    const QString what = QString("%1 px %2 -> %3").arg(pixels).arg(cin).arg(cout);
-                    for (int dbl : {0, 1}) {
-                        std::fill(got.begin(), got.end(), 0);
-                        mcu_fast_pointwise(in.data(), got.data(), pixels, cin, cout, wts.data(), ch.data(),
-                                           scratch.data(), p.q.act_min, p.q.act_max, 0, dbl);
-                        QVERIFY2(got == expected, qPrintable(QString("fast (doubled %1) ").arg(dbl) + what));
+                    // Two pixels at a time in the scratch the planner reserves, three in mcu_fast_pointwise3's.
+                    for (int three : {0, 1}) {
+                        auto run = three ? mcu_fast_pointwise3 : mcu_fast_pointwise;
+                        std::vector<std::int16_t> scratch(
+                            std::size_t(three ? mcu_fast_pointwise3_scratch_bytes(cin) : mcu_pointwise_s8_scratch_bytes(cin)) / 2);
+                        const QString what = QString("%1 px %2 -> %3 (%4 at a time)").arg(pixels).arg(cin).arg(cout).arg(three ? 3 : 2);
+                        for (int dbl : {0, 1}) {
+                            std::fill(got.begin(), got.end(), 0);
+                            run(in.data(), got.data(), pixels, cin, cout, wts.data(), ch.data(), scratch.data(),
+                                p.q.act_min, p.q.act_max, 0, dbl);
+                            QVERIFY2(got == expected, qPrintable(QString("fast (doubled %1) ").arg(dbl) + what));
+                        }
+                        std::vector<std::int8_t> buffer(std::max(in.size(), expected.size()), 0x55);
+                        std::copy(in.begin(), in.end(), buffer.begin());
+                        run(buffer.data(), buffer.data(), pixels, cin, cout, wts.data(), ch.data(), scratch.data(),
+                            p.q.act_min, p.q.act_max, cout > cin, (pixels + cin) % 2);
+                        QVERIFY2(std::equal(expected.begin(), expected.end(), buffer.begin()),
+                                 qPrintable("fast in place " + what));
                     }
-                    std::vector<std::int8_t> buffer(std::max(in.size(), expected.size()), 0x55);
-                    std::copy(in.begin(), in.end(), buffer.begin());
-                    mcu_fast_pointwise(buffer.data(), buffer.data(), pixels, cin, cout, wts.data(), ch.data(),
-                                       scratch.data(), p.q.act_min, p.q.act_max, cout > cin, (pixels + cin) % 2);
-                    QVERIFY2(std::equal(expected.begin(), expected.end(), buffer.begin()),
-                             qPrintable("fast in place " + what));
                 }
         QVERIFY2(fast * 2 > total, qPrintable(QString("only %1 of %2 qualified").arg(fast).arg(total)));
         fast = total = 0;
@@ -201,6 +206,44 @@ private slots:
                                             p.q.act_max);
                             QVERIFY2(got == expected, qPrintable("fast conv2d " + shapeText(h, w, cin, k, s)));
                         }
+        QVERIFY2(fast * 2 > total, qPrintable(QString("only %1 of %2 qualified").arg(fast).arg(total)));
+    }
+
+    // A single-channel input (grayscale stem) through mcu_fast_conv2d_c1:
+    // SAME and VALID padding, windows larger than the input, non-square
+    // inputs, odd and even output widths (pairs and the checked border),
+    // against the reference on exactly sized buffers (no read past them).
+    void fastConv2dSingleChannel() {
+        Rng r(16);
+        int fast = 0, total = 0;
+        for (int k : {3, 5, 7})
+            for (int s : {1, 2})
+                for (int h : {1, 4, 9, 16})
+                    for (int w : {2, 7, 12})
+                        for (int same : {0, 1})
+                            for (int cout : {1, 3, 8}) {
+                                const int pt = same ? samePadBefore(h, k, s) : 0, pl = same ? samePadBefore(w, k, s) : 0;
+                                const int oh = same ? (h + s - 1) / s : (h - k) / s + 1;
+                                const int ow = same ? (w + s - 1) / s : (w - k) / s + 1;
+                                if (oh < 1 || ow < 1) continue;
+                                ++total;
+                                const auto in = r.bytes(std::size_t(h) * w);
+                                const auto wts = r.bytes(std::size_t(cout) * k * k);
+                                Requant p = requant(r, cout, k * k);
+                                std::vector<mcu_channel_t> ch;
+                                if (!prepareChannels(p, wts, cout, k * k, ch)) continue;
+                                ++fast;
+                                const mcu_shape_t is{h, w, 1}, os{oh, ow, cout};
+                                const mcu_window_t win{k, s, pt, pl};
+                                std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
+                                mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
+                                                p.shift.data(), expected.data(), &os, &win, &p.q);
+                                mcu_fast_conv2d_c1(in.data(), got.data(), h, w, oh, ow, cout, k, s, pt, pl, wts.data(),
+                                                   ch.data(), -p.q.input_offset, p.q.act_min, p.q.act_max);
+                                QVERIFY2(got == expected, qPrintable(QString("fast conv2d c1 %1x%2 k%3 s%4 %5 -> %6")
+                                                                         .arg(h).arg(w).arg(k).arg(s)
+                                                                         .arg(same ? "SAME" : "VALID").arg(cout)));
+                            }
         QVERIFY2(fast * 2 > total, qPrintable(QString("only %1 of %2 qualified").arg(fast).arg(total)));
     }
 
