@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("name"));
     parser.addOption(theme);
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("a .mcuproj file to open"));
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 QStringLiteral("a .mcuproj file to open, or an int8 .tflite model to import"));
     parser.process(app);
 
     mcunet::ui::captureSystemPalette();
@@ -37,7 +38,9 @@ int main(int argc, char** argv) {
     }
     mcunet::ui::MainWindow window(std::move(catalog));
     const QStringList args = parser.positionalArguments();
-    if (args.isEmpty() || !window.openProject(args.front())) window.newProject();
+    const bool tflite = !args.isEmpty() && args.front().endsWith(QLatin1String(".tflite"), Qt::CaseInsensitive);
+    if (args.isEmpty() || !(tflite ? window.importTflite(args.front()) : window.openProject(args.front())))
+        window.newProject();
     window.show();
     return app.exec();
 }

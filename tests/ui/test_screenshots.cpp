@@ -13,7 +13,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "arch/presets.h"
 #include "board/board.h"
+#include "graph/build.h"
+#include "interop/tflite_export.h"
+#include "quant/model.h"
 #include "deploy/buffer_table_model.h"
 #include "deploy/deploy_view.h"
 #include "deploy/profile_plot.h"
@@ -269,6 +273,24 @@ private slots:
         window_->searchSpaceView()->charts()->setCurrentIndex(0);
         shoot("9-search-space-dark");
         applyTheme(Theme::Light);
+    }
+
+    // File > Import .tflite: the Design step's read-only layer table with
+    // the live figures (person_detect when the peer model is present, else
+    // an export of ours).
+    void importedDesign() {
+        QString file = QStringLiteral(MCUNET_SHARED_MODELS "/person_detect.tflite");
+        if (!QFile::exists(file)) {
+            file = models_.filePath("vww1.tflite");
+            const auto bytes =
+                interop::exportTflite(quant::quantizeSeeded(graph::buildGraph(arch::preset("mcunet-vww1")), 1), "vww1");
+            QFile out(file);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(reinterpret_cast<const char*>(bytes.data()), qint64(bytes.size()));
+        }
+        QVERIFY(window_->importTflite(file));
+        QVERIFY(window_->designView()->showsImported());
+        shoot("10-design-imported");
     }
 };
 

@@ -113,6 +113,9 @@ QWidget* DesignView::makeImportedPage() {
     layers_->setSelectionBehavior(QAbstractItemView::SelectRows);
     layers_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layers_->verticalHeader()->setVisible(false);
+    // Every column as wide as its contents (op names, shapes, figures), the
+    // layer names in the rest.
+    layers_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     layers_->horizontalHeader()->setSectionResizeMode(LayerCostModel::Layer, QHeaderView::Stretch);
     layers_->setAlternatingRowColors(true);
     v->addWidget(layers_, 1);

@@ -215,7 +215,7 @@ void ProjectDocument::readImported() {
 }
 
 bool ProjectDocument::importTflite(const QString& path, QString* error) {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
     try {
         interop::loadTfliteModel(absolute.toStdString());  // refused here, before anything changes
     } catch (const std::exception& e) {

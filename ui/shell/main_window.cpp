@@ -223,7 +223,9 @@ bool MainWindow::importTflite(const QString& path) {
         return false;
     }
     showStep(DesignStep);
-    statusBar()->showMessage(tr("Imported %1: save it as a project to keep it").arg(QDir::toNativeSeparators(path)), 8000);
+    statusBar()->showMessage(
+        tr("Imported %1: save it as a project to keep it").arg(QDir::toNativeSeparators(document_->importedModelPath())),
+        8000);
     return true;
 }
 
