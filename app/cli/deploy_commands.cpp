@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #include "cli/options.h"
 #include "codegen/build.h"
 #include "codegen/codegen.h"
+#include "common/cleanup.h"
 #include "common/atomic_file.h"
 #include "common/defaults.h"
 #include "common/error.h"
@@ -130,13 +132,14 @@ int runCommand(const RunOptions& o) {
         throw Error("needs the generated project's DIR, --model DIR or --tflite FILE");
     if (!o.input) throw Error("needs --input FILE (raw int8 input tensor)");
     std::string project = o.dir.value_or("");
+    std::optional<cleanup::ScopedDirectory> generated;  // removed when the run ends
     if (o.model || o.tflite) {
         // A trained or imported model: generate it into a private folder first.
         ModelOptions m;
         m.model = o.model;
         m.tflite = o.tflite;
         const ModelSource source = modelFrom(m);
-        project = atomic_file::makeTempDirectory("run");
+        project = generated.emplace(atomic_file::makeTempDirectory("run")).path();
         codegen::Options options;
         options.modelName = source.name;
         codegen::generate(source.model, memory::plan(source.model.graph, memory::Planner::Ours), project, options);

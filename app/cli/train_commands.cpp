@@ -132,16 +132,8 @@ int evalCommand(const EvalOptions& o) {
     std::vector<std::vector<std::int8_t>> ref;
     timed("int8-reference", test, [&] { ref = eval::runInterpreter(m.int8, test, threads); return eval::predictions(ref); });
     int hostDiff = -1, boardDiff = -1;
-    const std::string workDir = atomic_file::makeTempDirectory("eval");
-    struct Cleanup {
-        std::string d;
-        int token;
-        ~Cleanup() {
-            std::error_code ec;
-            fs::remove_all(d, ec);
-            cleanup::remove(token);
-        }
-    } removeWork{workDir, cleanup::addDirectory(workDir)};
+    const cleanup::ScopedDirectory work(atomic_file::makeTempDirectory("eval"));
+    const std::string& workDir = work.path();
     if (!o.noHost) {
         std::vector<std::vector<std::int8_t>> host;
         timed("int8-host-c", test, [&] { host = eval::runHostC(m.int8, test, workDir + "/host"); return eval::predictions(host); });

@@ -82,4 +82,12 @@ void resetSignalMaskInChild() {
     sigprocmask(SIG_SETMASK, &none, nullptr);
 }
 
+ScopedDirectory::ScopedDirectory(std::string dir) : dir_(std::move(dir)), token_(addDirectory(dir_)) {}
+
+ScopedDirectory::~ScopedDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+    remove(token_);
+}
+
 }  // namespace mcunet::cleanup

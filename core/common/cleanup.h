@@ -15,6 +15,21 @@ int addProcessGroup(pid_t group);
 int addDirectory(const std::string& dir);
 void remove(int token);
 
+// A temporary folder removed when the scope ends, and by the signal cleanup
+// if a signal ends the program first.
+class ScopedDirectory {
+public:
+    explicit ScopedDirectory(std::string dir);
+    ~ScopedDirectory();
+    ScopedDirectory(const ScopedDirectory&) = delete;
+    ScopedDirectory& operator=(const ScopedDirectory&) = delete;
+    const std::string& path() const { return dir_; }
+
+private:
+    std::string dir_;
+    int token_;
+};
+
 // Call at the start of main(), before any thread starts. Children started
 // with runProcess or VirtualBoard get the default signal mask back.
 void installSignalCleanup();

@@ -215,6 +215,14 @@ MCU_FAST int32_t mcu_fast_window_checked(const int8_t *in, const int32_t h, cons
     return acc;
 }
 
+/* Outputs [ox0, ox1) of output row oy for one output channel (`out`
+ * already offset to it, `wk` its k x k weights, `ch` its constants) of
+ * mcu_fast_conv2d_c1, every tap checked against the input's borders
+ * (kernels/conv2d_s8.c). */
+void mcu_fast_conv2d_c1_span(const int8_t *in, int8_t *out, int32_t h, int32_t w, int32_t ow, int32_t cout, int32_t k,
+                             int32_t s, int32_t pad_top, int32_t pad_left, const int8_t *wk, const mcu_channel_t *ch,
+                             int32_t zp, int32_t lo, int32_t hi, int32_t oy, int32_t ox0, int32_t ox1);
+
 /* Convolution of a single-channel input (a grayscale image: the first
  * layer): in [h][w] -> out [oh][ow][cout], kernel k (odd, <= 7), stride s
  * (1 or 2), weights [cout][k][k], channels[cout] from mcu_channel_prepare.
@@ -228,51 +236,51 @@ MCU_FAST void mcu_fast_conv2d_c1(const int8_t *in, int8_t *out, const int32_t h,
                                  const int32_t ow, const int32_t cout, const int32_t k, const int32_t s,
                                  const int32_t pad_top, const int32_t pad_left, const int8_t *wts,
                                  const mcu_channel_t *ch, const int32_t zp, const int32_t lo, const int32_t hi) {
+    int32_t oc, oy;
+#if MCU_HAS_DSP
     /* Outputs whose whole window is inside the input: rows [y0, y1), columns [x0, x1). */
     const int32_t y0 = (pad_top + s - 1) / s, y1 = h - k + pad_top >= 0 ? (h - k + pad_top) / s + 1 : 0;
-    const int32_t x0 = (pad_left + s - 1) / s;
-#if MCU_HAS_DSP
-    const int32_t x1 = w - k + pad_left >= 0 ? (w - k + pad_left) / s + 1 : 0;
+    const int32_t x0 = (pad_left + s - 1) / s, x1 = w - k + pad_left >= 0 ? (w - k + pad_left) / s + 1 : 0;
     const int32_t reach = s + (k > 3 ? 8 : 4); /* bytes a pair reads from its first tap of a row */
-#endif
-    int32_t oc, oy, ox;
     for (oc = 0; oc < cout; ++oc) {
         const int8_t *wk = wts + oc * k * k;
-        const int32_t mult = ch[oc].mult, round = ch[oc].round, shift = ch[oc].shift, bias = ch[oc].bias;
-#if MCU_HAS_DSP
+        const int32_t mult = ch[oc].mult, round = ch[oc].round, shift = ch[oc].shift, bias2 = 2 * ch[oc].bias;
         uint32_t packed[7][4];
         mcu_fast_dw_pack(wk, k, packed);
-#endif
         for (oy = 0; oy < oh; ++oy) {
             const int32_t iy = oy * s - pad_top;
             int8_t *o = out + oy * ow * cout + oc;
-            ox = 0;
+            int32_t ox = 0;
             if (oy >= y0 && oy < y1) {
-                for (; ox < x0; ++ox)
-                    o[ox * cout] = mcu_fast_clamp(
-                        mcu_fast_requant(mcu_fast_window_checked(in, h, w, k, iy, ox * s - pad_left, wk, zp, bias),
-                                         mult, round, shift),
-                        lo, hi);
-#if MCU_HAS_DSP
-                {
-                    /* The last row a pair reads, and how far into the input its reads may go. */
-                    const int32_t last = (iy + k - 1) * w - pad_left, end = h * w;
-                    for (; ox + 1 < x1 && last + ox * s + reach <= end; ox += 2) {
-                        int32_t acc0 = 2 * bias, acc1 = 2 * bias;
-                        mcu_fast_dw_two(in + (iy * w + ox * s - pad_left), w, k, s, packed, &acc0, &acc1);
-                        o[ox * cout] = mcu_fast_clamp(mcu_fast_requant2(acc0, mult, round, shift), lo, hi);
-                        o[(ox + 1) * cout] = mcu_fast_clamp(mcu_fast_requant2(acc1, mult, round, shift), lo, hi);
-                    }
+                /* The last row a pair reads, and how far into the input its reads may go. */
+                const int32_t last = (iy + k - 1) * w - pad_left, end = h * w;
+                if (x0 > 0)
+                    mcu_fast_conv2d_c1_span(in, out + oc, h, w, ow, cout, k, s, pad_top, pad_left, wk, ch + oc, zp, lo,
+                                            hi, oy, 0, x0);
+                for (ox = x0; ox + 1 < x1 && last + ox * s + reach <= end; ox += 2) {
+                    int32_t acc0 = bias2, acc1 = bias2;
+                    mcu_fast_dw_two(in + (iy * w + ox * s - pad_left), w, k, s, packed, &acc0, &acc1);
+                    o[ox * cout] = mcu_fast_clamp(mcu_fast_requant2(acc0, mult, round, shift), lo, hi);
+                    o[(ox + 1) * cout] = mcu_fast_clamp(mcu_fast_requant2(acc1, mult, round, shift), lo, hi);
                 }
-#endif
+                /* An odd one left inside: a word per tap row (up to 3 bytes past the window). */
+                if (ox < x1 && last + ox * s + (k > 4 ? 8 : 4) <= end) {
+                    const int32_t acc = mcu_fast_dw_one(in + (iy * w + ox * s - pad_left), w, k, packed, bias2);
+                    o[ox * cout] = mcu_fast_clamp(mcu_fast_requant2(acc, mult, round, shift), lo, hi);
+                    ++ox;
+                }
             }
-            for (; ox < ow; ++ox)
-                o[ox * cout] = mcu_fast_clamp(
-                    mcu_fast_requant(mcu_fast_window_checked(in, h, w, k, iy, ox * s - pad_left, wk, zp, bias), mult,
-                                     round, shift),
-                    lo, hi);
+            if (ox < ow)
+                mcu_fast_conv2d_c1_span(in, out + oc, h, w, ow, cout, k, s, pad_top, pad_left, wk, ch + oc, zp, lo, hi,
+                                        oy, ox, ow);
         }
     }
+#else
+    for (oc = 0; oc < cout; ++oc)
+        for (oy = 0; oy < oh; ++oy)
+            mcu_fast_conv2d_c1_span(in, out + oc, h, w, ow, cout, k, s, pad_top, pad_left, wts + oc * k * k, ch + oc, zp,
+                                    lo, hi, oy, 0, ow);
+#endif
 }
 
 /* Residual add with TF Lite's int8 arithmetic (element by element, so out

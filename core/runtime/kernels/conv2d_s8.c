@@ -51,3 +51,30 @@ void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *
         }
     }
 }
+
+/* mcunet_fast.h: the border outputs of mcu_fast_conv2d_c1, tap by tap. Out
+ * of line on purpose: inlined into a model whose input and output share the
+ * arena, GCC 12 at -O3 dropped this loop's stores (found on person_detect's
+ * host build; -O2, clang and this separate function are right). */
+void mcu_fast_conv2d_c1_span(const int8_t *in, int8_t *out, int32_t h, int32_t w, int32_t ow, int32_t cout, int32_t k,
+                             int32_t s, int32_t pad_top, int32_t pad_left, const int8_t *wk, const mcu_channel_t *ch,
+                             int32_t zp, int32_t lo, int32_t hi, int32_t oy, int32_t ox0, int32_t ox1) {
+    int8_t *o = out + oy * ow * cout;
+    const int32_t iy0 = oy * s - pad_top;
+    const int32_t ky0 = iy0 < 0 ? -iy0 : 0, ky1 = h - iy0 < k ? h - iy0 : k; /* taps inside: rows [ky0, ky1) */
+    int32_t ox, ky, kx, sum = 0;
+    /* Every tap as the zero point, then the taps inside corrected: the
+     * window is clipped once per output instead of tested per tap. */
+    for (ky = 0; ky < k * k; ++ky) sum += wk[ky];
+    for (ox = ox0; ox < ox1; ++ox) {
+        const int32_t ix0 = ox * s - pad_left;
+        const int32_t kx0 = ix0 < 0 ? -ix0 : 0, kx1 = w - ix0 < k ? w - ix0 : k;
+        int32_t acc = ch->bias + zp * sum;
+        for (ky = ky0; ky < ky1; ++ky) {
+            const int8_t *row = in + (iy0 + ky) * w + ix0;
+            const int8_t *wr = wk + ky * k;
+            for (kx = kx0; kx < kx1; ++kx) acc += (row[kx] - zp) * wr[kx];
+        }
+        o[ox * cout] = mcu_fast_clamp(mcu_fast_requant(acc, ch->mult, ch->round, ch->shift), lo, hi);
+    }
+}

@@ -112,6 +112,10 @@ Outcome runCase(const Case& c, const fs::path& dir, const std::vector<std::strin
     }
     std::vector<std::string> argv = {cc};
     argv.insert(argv.end(), kCFlags.begin(), kCFlags.end());
+    // One case in four at -O3 (plain and DSP-emulated), as `mcunet run` and
+    // the firmware build it: GCC 12 once dropped a kernel's stores there and
+    // nowhere else.
+    if (c.seed % 8 == 2 || c.seed % 8 == 5) argv.push_back("-O3");
     if (dsp) argv.push_back("-DMCU_EMULATE_DSP");
     for (const char* f : {"model.c", "model_weights.c", "model_host.c"}) argv.push_back((dir / f).string());
     argv.insert(argv.end(), kernelObjects.begin(), kernelObjects.end());

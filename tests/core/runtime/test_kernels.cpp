@@ -218,8 +218,8 @@ private slots:
         int fast = 0, total = 0;
         for (int k : {3, 5, 7})
             for (int s : {1, 2})
-                for (int h : {1, 4, 9, 16})
-                    for (int w : {2, 7, 12})
+                for (int h : {1, 4, 9, 16, 96})
+                    for (int w : {2, 7, 12, 96})
                         for (int same : {0, 1})
                             for (int cout : {1, 3, 8}) {
                                 const int pt = same ? samePadBefore(h, k, s) : 0, pl = same ? samePadBefore(w, k, s) : 0;
