@@ -57,7 +57,12 @@ public:
     int master() const { return master_; }
     int faults() const { return faults_; }
     void deaf() { deaf_ = true; }       // reads everything, answers nothing
-    void vanish() { vanish_ = true; }  // closes its end, like a board unplugged
+    // Closes its end, like a board unplugged; returns once it is closed (else
+    // a request sent at once could still be answered: seen under CI load).
+    void vanish() {
+        vanish_ = true;
+        while (!closed_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 
 private:
     void loop() {
@@ -66,6 +71,7 @@ private:
             if (vanish_) {
                 close(master_);
                 master_ = -1;
+                closed_ = true;
                 return;
             }
             pollfd p{master_, POLLIN, 0};
@@ -95,7 +101,7 @@ private:
     int master_ = -1;
     std::string slave_;
     std::thread thread_;
-    std::atomic<bool> stop_{false}, deaf_{false}, vanish_{false};
+    std::atomic<bool> stop_{false}, deaf_{false}, vanish_{false}, closed_{false};
     std::atomic<int> faults_{0};
 };
 
