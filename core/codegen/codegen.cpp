@@ -40,7 +40,16 @@ std::set<std::string> allKernelVariants() {
                                "avgpool_inplace",
                                "fully_connected",
                                "softmax",
-                               "softmax_inplace"};
+                               "softmax_inplace",
+                               "maxpool",
+                               "avgpool2d",
+                               "mean",
+                               "mean_inplace",
+                               "pad",
+                               "pad_inplace",
+                               "concat",
+                               "mul",
+                               "mul_inplace"};
     for (int k : {3, 5, 7})
         for (int s : {1, 2})
             v.insert("depthwise_k" + std::to_string(k) + "s" + std::to_string(s));
@@ -126,6 +135,7 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& given
         site.symbol = P + "_l" + std::to_string(i);
         site.input = A + " + " + std::to_string(offsetOf(op.inputs[0]));
         site.input2 = op.inputs.size() == 2 ? A + " + " + std::to_string(offsetOf(op.inputs[1])) : "";
+        for (int t : op.inputs) site.inputs.push_back(A + " + " + std::to_string(offsetOf(t)));
         site.output = A + " + " + std::to_string(offsetOf(op.output));
         site.inPlace = aliased(op.output, op.inputs[0]) || (op.inputs.size() == 2 && aliased(op.output, op.inputs[1]));
         const auto [scratchOffset, scratchBytes] = scratchOf(i);

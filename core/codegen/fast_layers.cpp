@@ -185,7 +185,13 @@ std::optional<FastLayer> fastLayer(const LayerSite& site, const std::vector<std:
         case OpKind::Add: return add(site);
         case OpKind::FullyConnected: return fullyConnected(site, weights);
         case OpKind::AveragePool:
-        case OpKind::Softmax: return std::nullopt;
+        case OpKind::Softmax:
+        case OpKind::MaxPool:
+        case OpKind::AveragePool2D:
+        case OpKind::Mean:
+        case OpKind::Pad:
+        case OpKind::Concatenation:
+        case OpKind::Mul: return std::nullopt;
     }
     return std::nullopt;
 }

@@ -22,7 +22,8 @@ struct LayerSite {
     const quant::QuantizedModel* model = nullptr;
     std::string symbol;     // the layer's C symbol prefix, e.g. "model_l3"
     std::string input;      // "model_arena + 0"
-    std::string input2;     // second input (add), else empty
+    std::string input2;     // second input (add, mul), else empty
+    std::vector<std::string> inputs;  // every input, in order (concatenation)
     std::string output;
     std::string scratch8;   // "(model_arena + 512)" or "0"
     std::string scratch16;  // the same as int16_t *

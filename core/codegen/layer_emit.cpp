@@ -108,6 +108,76 @@ std::string softmaxCall(const Layer& l, const LayerSite& s) {
            ", &" + l.L + "_p, " + s.output + ");";
 }
 
+// The ops with one kernel each (TF Lite's arithmetic is the reference): pools
+// with a window, mean, pad, concatenation, mul. Returns the call; sets the
+// variant and the declarations.
+std::string simpleOpCall(const Layer& l, const LayerSite& s, LayerCode& code) {
+    const std::string& L = l.L;
+    const std::string inPlace = s.inPlace ? "_inplace" : "";
+    std::ostringstream d, c;
+    switch (l.op.kind) {
+        case OpKind::MaxPool:
+        case OpKind::AveragePool2D: {
+            if (s.inPlace) throw Error("codegen: " + l.op.name + ": a windowed pool cannot run in place");
+            const bool isMax = l.op.kind == OpKind::MaxPool;
+            d << shapeDecls(l, false) << "static const mcu_pool_t " << L << "_p = {" << l.op.kernel << ", "
+              << l.op.kernelW << ", " << l.op.stride << ", " << l.op.strideW << ", " << l.op.padTop << ", "
+              << l.op.padLeft << ", " << l.q.activationMin << ", " << l.q.activationMax << "};\n";
+            c << (isMax ? "mcu_maxpool_s8(" : "mcu_avgpool2d_s8(") << s.input << ", &" << L << "_in, " << s.output
+              << ", &" << L << "_out, &" << L << "_p);";
+            code.variant = isMax ? "maxpool" : "avgpool2d";
+            break;
+        }
+        case OpKind::Mean:
+            d << "static const mcu_mean_params_t " << L << "_p = {" << (l.op.keepDims ? 1 : 0) << ", "
+              << l.tin.zeroPoint << ", " << l.tout.zeroPoint << ", " << l.q.ratio.value << ", " << l.q.ratio.shift
+              << "};\n";
+            c << "mcu_mean_s8(" << s.input << ", " << l.is.h * l.is.w << ", " << l.is.c << ", &" << L << "_p, "
+              << s.output << ");";
+            code.variant = "mean" + inPlace;
+            break;
+        case OpKind::Pad:
+            d << shapeDecls(l, false);
+            c << "mcu_pad_s8(" << s.input << ", &" << L << "_in, " << s.output << ", &" << L << "_out, "
+              << l.op.padTop << ", " << l.op.padLeft << ", " << l.q.padValue << ");";
+            code.variant = "pad" + inPlace;
+            break;
+        case OpKind::Concatenation: {
+            if (s.inPlace) throw Error("codegen: " + l.op.name + ": a concatenation cannot run in place");
+            c << "const int8_t *const in[" << s.inputs.size() << "] = {";
+            std::ostringstream ch;
+            for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+                c << (k ? ", " : "") << s.inputs[k];
+                ch << (k ? ", " : "") << l.g.tensor(l.op.inputs[k]).shape.c;
+            }
+            d << "static const int32_t " << L << "_ch[" << s.inputs.size() << "] = {" << ch.str() << "};\n";
+            c << "};\n    mcu_concat_s8(in, " << L << "_ch, " << s.inputs.size() << ", " << l.os.h * l.os.w << ", "
+              << s.output << ");";
+            code.variant = "concat";
+            break;
+        }
+        case OpKind::Mul: {
+            const quant::TensorQuant tin2 = s.model->tensors[static_cast<std::size_t>(l.op.inputs[1])];
+            d << "static const mcu_mul_params_t " << L << "_p = {" << -l.tin.zeroPoint << ", " << -tin2.zeroPoint
+              << ", " << l.tout.zeroPoint << ", " << l.q.ratio.value << ", " << l.q.ratio.shift << ", "
+              << l.q.activationMin << ", " << l.q.activationMax << "};\n";
+            c << "mcu_mul_s8(" << s.input << ", " << s.input2 << ", " << s.output << ", " << l.os.elements() << ", &"
+              << L << "_p);";
+            code.variant = "mul" + inPlace;
+            break;
+        }
+        case OpKind::Conv2D:
+        case OpKind::DepthwiseConv2D:
+        case OpKind::PointwiseConv2D:
+        case OpKind::Add:
+        case OpKind::AveragePool:
+        case OpKind::FullyConnected:
+        case OpKind::Softmax: throw Error("codegen: " + l.op.name + ": not a simple op");
+    }
+    code.decls += d.str();
+    return c.str();
+}
+
 // The plain reference kernels (benchmarks): out of place, one per op kind.
 LayerCode referenceLayer(const LayerSite& s) {
     if (s.inPlace) throw Error("codegen: reference kernels run out of place only (use the tflm planner)");
@@ -144,6 +214,17 @@ LayerCode referenceLayer(const LayerSite& s) {
             code.decls += softmaxParams(l);
             c << softmaxCall(l, s);
             break;
+        case OpKind::MaxPool:  // one kernel each: TF Lite's arithmetic is the reference
+        case OpKind::AveragePool2D:
+        case OpKind::Mean:
+        case OpKind::Pad:
+        case OpKind::Concatenation:
+        case OpKind::Mul: {
+            const std::string variant = code.variant;
+            c << simpleOpCall(l, s, code);
+            code.variant = variant;
+            break;
+        }
     }
     code.call = c.str();
     return code;
@@ -217,6 +298,12 @@ LayerCode generalLayer(const LayerSite& s) {
             c << softmaxCall(l, s);
             code.variant = s.inPlace ? "softmax_inplace" : "softmax";
             break;
+        case OpKind::MaxPool:
+        case OpKind::AveragePool2D:
+        case OpKind::Mean:
+        case OpKind::Pad:
+        case OpKind::Concatenation:
+        case OpKind::Mul: c << simpleOpCall(l, s, code); break;
     }
     code.call = c.str();
     return code;

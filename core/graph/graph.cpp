@@ -14,6 +14,11 @@ int samePaddingBefore(int in, int kernel, int stride) {
     return total / 2;
 }
 
+PoolSpan poolSpan(const Op& op, const Shape& input, int oy, int ox) {
+    const int y = oy * op.stride - op.padTop, x = ox * op.strideW - op.padLeft;
+    return {std::max(0, y), std::min(input.h, y + op.kernel), std::max(0, x), std::min(input.w, x + op.kernelW)};
+}
+
 int Graph::addTensor(std::string name, Shape shape, int producer) {
     Tensor t;
     t.name = std::move(name);
@@ -51,8 +56,8 @@ int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, in
     op.kind = kind;
     op.name = name;
     op.inputs = {input};
-    op.kernel = kernel;
-    op.stride = stride;
+    op.kernel = op.kernelW = kernel;
+    op.stride = op.strideW = stride;
     op.padTop = samePaddingBefore(in.shape.h, kernel, stride);
     op.padLeft = samePaddingBefore(in.shape.w, kernel, stride);
     op.activation = act;
@@ -86,7 +91,7 @@ int Graph::addAveragePool(std::string name, int input) {
     op.kind = OpKind::AveragePool;
     op.name = name;
     op.inputs = {input};
-    op.kernel = std::max(in.shape.h, in.shape.w);
+    op.kernel = op.kernelW = std::max(in.shape.h, in.shape.w);
     const Shape out{1, 1, in.shape.c};
     op.output = addTensor(std::move(name), out, opCount());
     ops_.push_back(std::move(op));
@@ -118,6 +123,108 @@ int Graph::addSoftmax(std::string name, int input) {
     op.output = addTensor(std::move(name), out, opCount());
     ops_.push_back(std::move(op));
     return ops_.back().output;
+}
+
+int Graph::push(Op op, Shape out) {
+    op.output = addTensor(op.name, out, opCount());
+    ops_.push_back(std::move(op));
+    return ops_.back().output;
+}
+
+namespace {
+
+// Output size and padding before along one axis (TF Lite's pools: SAME pads
+// the total with the extra at the end; VALID keeps whole windows only).
+int windowOutput(int in, int k, int s, Padding p, int& before) {
+    before = p == Padding::Same ? samePaddingBefore(in, k, s) : 0;
+    return p == Padding::Same ? sameOutputSize(in, s) : (in >= k ? (in - k) / s + 1 : 0);
+}
+
+}  // namespace
+
+int Graph::addPool(OpKind kind, std::string name, int input, const PoolWindow& w, Activation act) {
+    const Tensor& in = checkedTensor(input, name);
+    if (w.kh < 1 || w.kw < 1 || w.sh < 1 || w.sw < 1) throw Error(name + ": window and stride must be positive");
+    Op op;
+    op.kind = kind;
+    op.name = name;
+    op.inputs = {input};
+    op.kernel = w.kh;
+    op.kernelW = w.kw;
+    op.stride = w.sh;
+    op.strideW = w.sw;
+    op.activation = act;
+    const Shape out{windowOutput(in.shape.h, w.kh, w.sh, w.padding, op.padTop),
+                    windowOutput(in.shape.w, w.kw, w.sw, w.padding, op.padLeft), in.shape.c};
+    if (out.h < 1 || out.w < 1)
+        throw Error(name + ": a VALID " + std::to_string(w.kh) + "x" + std::to_string(w.kw) + " window does not fit " +
+                    std::to_string(in.shape.h) + "x" + std::to_string(in.shape.w));
+    return push(std::move(op), out);
+}
+
+int Graph::addMaxPool(std::string name, int input, const PoolWindow& window, Activation act) {
+    return addPool(OpKind::MaxPool, std::move(name), input, window, act);
+}
+
+int Graph::addAveragePool2D(std::string name, int input, const PoolWindow& window, Activation act) {
+    return addPool(OpKind::AveragePool2D, std::move(name), input, window, act);
+}
+
+int Graph::addMean(std::string name, int input, bool keepDims) {
+    const Tensor& in = checkedTensor(input, name);
+    Op op;
+    op.kind = OpKind::Mean;
+    op.name = name;
+    op.inputs = {input};
+    op.kernel = in.shape.h;
+    op.kernelW = in.shape.w;
+    op.keepDims = keepDims;
+    return push(std::move(op), Shape{1, 1, in.shape.c});
+}
+
+int Graph::addPad(std::string name, int input, int top, int bottom, int left, int right) {
+    const Tensor& in = checkedTensor(input, name);
+    if (top < 0 || bottom < 0 || left < 0 || right < 0) throw Error(name + ": negative padding");
+    const std::int64_t h = std::int64_t(in.shape.h) + top + bottom, w = std::int64_t(in.shape.w) + left + right;
+    if (h > (1 << 24) || w > (1 << 24)) throw Error(name + ": padded to more than 2^24 rows or columns");
+    Op op;
+    op.kind = OpKind::Pad;
+    op.name = name;
+    op.inputs = {input};
+    op.padTop = top;
+    op.padLeft = left;
+    return push(std::move(op), Shape{static_cast<int>(h), static_cast<int>(w), in.shape.c});
+}
+
+int Graph::addConcatenation(std::string name, const std::vector<int>& inputs) {
+    if (inputs.size() < 2) throw Error(name + ": a concatenation takes at least two inputs");
+    const Shape first = checkedTensor(inputs[0], name).shape;
+    std::int64_t channels = 0;
+    for (int t : inputs) {
+        const Shape s = checkedTensor(t, name).shape;
+        if (s.h != first.h || s.w != first.w)
+            throw Error(name + ": concatenation of " + std::to_string(s.h) + "x" + std::to_string(s.w) + " and " +
+                        std::to_string(first.h) + "x" + std::to_string(first.w) + " tensors (channels only)");
+        channels += s.c;
+    }
+    if (channels > (1 << 24)) throw Error(name + ": more than 2^24 channels");
+    Op op;
+    op.kind = OpKind::Concatenation;
+    op.name = name;
+    op.inputs = inputs;
+    return push(std::move(op), Shape{first.h, first.w, static_cast<int>(channels)});
+}
+
+int Graph::addMul(std::string name, int a, int b, Activation act) {
+    const Tensor& ta = checkedTensor(a, name);
+    const Tensor& tb = checkedTensor(b, name);
+    if (!(ta.shape == tb.shape)) throw Error(name + ": product of tensors with different shapes");
+    Op op;
+    op.kind = OpKind::Mul;
+    op.name = name;
+    op.inputs = {a, b};
+    op.activation = act;
+    return push(std::move(op), ta.shape);
 }
 
 std::vector<int> Graph::lastUse() const {

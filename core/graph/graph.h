@@ -11,8 +11,11 @@
 namespace mcunet::graph {
 
 // Every kind has an entry in the op table (graph/ops.h), in this order.
-enum class OpKind { Conv2D, DepthwiseConv2D, PointwiseConv2D, Add, AveragePool, FullyConnected, Softmax };
-inline constexpr int kOpKindCount = 7;
+enum class OpKind {
+    Conv2D, DepthwiseConv2D, PointwiseConv2D, Add, AveragePool, FullyConnected, Softmax,
+    MaxPool, AveragePool2D, Mean, Pad, Concatenation, Mul
+};
+inline constexpr int kOpKindCount = 13;
 enum class Activation { None, ReLU6 };
 
 const char* opKindName(OpKind kind);  // the op table's name: "conv2d", "depthwise_conv2d", ...
@@ -29,6 +32,14 @@ struct QuantParams {
     std::vector<std::int32_t> zeroPoints;
 };
 
+enum class Padding { Same, Valid };
+
+// A pooling window: height and width, vertical and horizontal stride.
+struct PoolWindow {
+    int kh = 1, kw = 1, sh = 1, sw = 1;
+    Padding padding = Padding::Valid;
+};
+
 struct Tensor {
     std::string name;
     Shape shape;
@@ -42,9 +53,15 @@ struct Op {
     std::string name;
     std::vector<int> inputs;  // tensor indices (opInfo(kind).inputs of them)
     int output = -1;
-    int kernel = 1;
-    int stride = 1;
-    int padTop = 0, padLeft = 0;  // TF Lite SAME padding: total split with the extra at the end
+    int kernel = 1;  // window height (convolutions: square, kernelW == kernel)
+    int stride = 1;  // vertical stride (convolutions: one stride, strideW == stride)
+    int kernelW = 1, strideW = 1;  // window width and horizontal stride (pools may differ)
+    // Padding before the first row and column: TF Lite SAME padding (the
+    // total split with the extra at the end), 0 for VALID, PAD's own. The
+    // padding after is what the output shape leaves (pools ignore it, PAD
+    // fills it).
+    int padTop = 0, padLeft = 0;
+    bool keepDims = true;  // mean only: TF Lite's keep_dims (its int8 arithmetic differs, docs/tflite-import.md)
     Activation activation = Activation::None;
     int stage = -1;  // architecture stage (-1: stem / first block / head), for grouping in views
     int block = -1;  // MBConv block index within the whole network (-1: not in a block)
@@ -62,6 +79,18 @@ public:
     int addFullyConnected(std::string name, int input, int outFeatures);
     // Softmax over the channels of every pixel (TF Lite SOFTMAX, beta 1).
     int addSoftmax(std::string name, int input);
+    // Pools with any window and stride, SAME or VALID (TF Lite MAX_POOL_2D,
+    // AVERAGE_POOL_2D); padding positions are left out of the max or mean.
+    int addMaxPool(std::string name, int input, const PoolWindow& window, Activation act = Activation::None);
+    int addAveragePool2D(std::string name, int input, const PoolWindow& window, Activation act = Activation::None);
+    // Mean over H and W to 1x1xC, requantized to the output's scale (TF Lite MEAN, axis [1, 2]).
+    int addMean(std::string name, int input, bool keepDims = true);
+    // Constant padding of H and W (TF Lite PAD / PADV2; the value is quant::OpQuant::padValue).
+    int addPad(std::string name, int input, int top, int bottom, int left, int right);
+    // Channel concatenation of two or more tensors of one H x W (TF Lite CONCATENATION, axis 3).
+    int addConcatenation(std::string name, const std::vector<int>& inputs);
+    // Elementwise product of two tensors of one shape (TF Lite MUL).
+    int addMul(std::string name, int a, int b, Activation act = Activation::None);
     void setOutput(int tensor) { output_ = tensor; }
 
     const std::vector<Tensor>& tensors() const { return tensors_; }
@@ -86,6 +115,8 @@ public:
 private:
     int addTensor(std::string name, Shape shape, int producer);
     const Tensor& checkedTensor(int i, const std::string& who) const;
+    int addPool(OpKind kind, std::string name, int input, const PoolWindow& window, Activation act);
+    int push(Op op, Shape out);
     std::vector<Tensor> tensors_;
     std::vector<Op> ops_;
     int input_ = -1;
@@ -96,5 +127,13 @@ private:
 int sameOutputSize(int in, int stride);
 // Padding before (top/left) for TF Lite SAME padding.
 int samePaddingBefore(int in, int kernel, int stride);
+
+// The input rows [y0, y1) and columns [x0, x1) a pool's output (oy, ox) reads:
+// its window clipped to the input (padding positions are left out).
+struct PoolSpan {
+    int y0, y1, x0, x1;
+    int count() const { return (y1 - y0) * (x1 - x0); }
+};
+PoolSpan poolSpan(const Op& op, const Shape& input, int oy, int ox);
 
 }  // namespace mcunet::graph

@@ -9,8 +9,8 @@ namespace mcunet::graph {
 namespace {
 
 // TF Lite BuiltinOperator codes (schema.fbs).
-constexpr int kTflAdd = 0, kTflAveragePool2D = 1, kTflConv2D = 3, kTflDepthwiseConv2D = 4,
-              kTflFullyConnected = 9, kTflSoftmax = 25;
+constexpr int kTflAdd = 0, kTflAveragePool2D = 1, kTflConcatenation = 2, kTflConv2D = 3, kTflDepthwiseConv2D = 4,
+              kTflFullyConnected = 9, kTflMaxPool2D = 17, kTflMul = 18, kTflSoftmax = 25, kTflPad = 34, kTflMean = 40;
 
 // One entry per OpKind, in the enum's order.
 constexpr OpInfo kOps[] = {
@@ -31,6 +31,22 @@ constexpr OpInfo kOps[] = {
      CostBasis::PerMac, 1.2, false, false, false, false, 0.0f, 0, kTflFullyConnected},
     {OpKind::Softmax, "softmax", "softmax", 1, WeightLayout::None, false, false,
      CostBasis::PerInputElement, 60.0, true, false, false, true, 1.0f / 256.0f, -128, kTflSoftmax},
+    // Pools with a window: an output pixel reads input rows other outputs
+    // have already overwritten, so never in place.
+    {OpKind::MaxPool, "max_pool", "max pool", 1, WeightLayout::None, false, true,
+     CostBasis::PerInputElement, 1.5, false, false, true, false, 0.0f, 0, kTflMaxPool2D},
+    {OpKind::AveragePool2D, "average_pool2d", "average pool", 1, WeightLayout::None, false, true,
+     CostBasis::PerInputElement, 1.5, false, false, true, false, 0.0f, 0, kTflAveragePool2D},
+    // Channel by channel like the global pool: in place.
+    {OpKind::Mean, "mean", "mean over H and W", 1, WeightLayout::None, false, false,
+     CostBasis::PerInputElement, 1.2, true, false, false, false, 0.0f, 0, kTflMean},
+    // Copies backwards from the last element: in place.
+    {OpKind::Pad, "pad", "padding", 1, WeightLayout::None, false, false,
+     CostBasis::PerOutputElement, 1.0, true, false, true, false, 0.0f, 0, kTflPad},
+    {OpKind::Concatenation, "concatenation", "channel concatenation", kAnyInputs, WeightLayout::None, false, false,
+     CostBasis::PerOutputElement, 0.5, false, false, true, false, 0.0f, 0, kTflConcatenation},
+    {OpKind::Mul, "mul", "elementwise product", 2, WeightLayout::None, false, true,
+     CostBasis::PerOutputElement, 3.0, true, false, false, false, 0.0f, 0, kTflMul},
 };
 
 constexpr bool tableInEnumOrder() {

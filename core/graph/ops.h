@@ -29,11 +29,13 @@ enum class WeightLayout {
     OFlat,       // fully connected [Cout][input elements]
 };
 
+inline constexpr int kAnyInputs = 0;
+
 struct OpInfo {
     OpKind kind;
     const char* name;   // stable key: plan.json, profiles, board latency tables, model files
     const char* title;  // for people: "depthwise convolution"
-    int inputs;         // tensor inputs
+    int inputs;         // tensor inputs (kAnyInputs: two or more)
     WeightLayout weights;
     bool perTensorWeights;  // one weight scale for the whole op (TF Lite's FULLY_CONNECTED)
     bool fusedActivation;   // takes a fused ReLU6 (clamp of its requantized output)
@@ -45,8 +47,10 @@ struct OpInfo {
     // TinyEngine's, for the TinyEngine planner's model)?
     bool inPlaceOurs;
     bool inPlaceTinyEngine;
-    // Output quantization: the same as the input's (TF Lite AVERAGE_POOL_2D),
-    // or fixed by the op's definition (TF Lite's int8 SOFTMAX: 1/256, -128).
+    // Output quantization: the same as the input's (TF Lite AVERAGE_POOL_2D;
+    // an op with several inputs: every input's, as TF Lite Micro's int8
+    // CONCATENATION requires), or fixed by the op's definition (TF Lite's
+    // int8 SOFTMAX: 1/256, -128).
     bool outputKeepsInputQuant;
     bool fixedOutputQuant;
     float fixedOutputScale;

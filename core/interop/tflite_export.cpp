@@ -39,6 +39,7 @@ public:
         if (tensor.shape.h != 1 || tensor.shape.w != 1 || tensor.producer < 0) return false;
         const graph::Op& producer = m_.graph.op(tensor.producer);
         if (producer.kind == OpKind::FullyConnected) return true;
+        if (producer.kind == OpKind::Mean) return !producer.keepDims;  // MEAN without keep_dims: [1, C]
         return producer.kind == OpKind::Softmax && flat(producer.inputs[0]);
     }
 
@@ -144,6 +145,72 @@ public:
                          tfl::BuiltinOptions_SoftmaxOptions, options.Union());
                 break;
             }
+            case OpKind::MaxPool:
+            case OpKind::AveragePool2D:
+            case OpKind::Mean:
+            case OpKind::Pad:
+            case OpKind::Concatenation:
+            case OpKind::Mul: emitSimple(op, act); break;
+        }
+    }
+
+    // The ops without weights of issue 12 (int8 versions: 2 each).
+    void emitSimple(const graph::Op& op, tfl::ActivationFunctionType act) {
+        const graph::Graph& g = m_.graph;
+        const graph::Shape is = g.tensor(op.inputs[0]).shape;
+        const graph::Shape os = g.tensor(op.output).shape;
+        const int x = activation(op.inputs[0]), y = activation(op.output);
+        switch (op.kind) {
+            case OpKind::MaxPool:
+            case OpKind::AveragePool2D: {
+                // VALID when the graph pads nothing and keeps whole windows only
+                // (where SAME gives the same output, the windows are the same), else SAME.
+                const bool valid = op.padTop == 0 && op.padLeft == 0 && is.h >= op.kernel && is.w >= op.kernelW &&
+                                   (is.h - op.kernel) / op.stride + 1 == os.h &&
+                                   (is.w - op.kernelW) / op.strideW + 1 == os.w;
+                const bool same = !valid;
+                const auto options = tfl::CreatePool2DOptions(fb_, same ? tfl::Padding_SAME : tfl::Padding_VALID,
+                                                              op.strideW, op.stride, op.kernelW, op.kernel, act);
+                this->op(op.kind == OpKind::MaxPool ? tfl::BuiltinOperator_MAX_POOL_2D : tfl::BuiltinOperator_AVERAGE_POOL_2D,
+                         2, {x}, {y}, tfl::BuiltinOptions_Pool2DOptions, options.Union());
+                break;
+            }
+            case OpKind::Mean: {
+                const std::vector<std::int32_t> axis{1, 2};
+                const int a = constant(op.name + "/axis", {2}, tfl::TensorType_INT32, axis.data(), 8, {}, 0);
+                const auto options = tfl::CreateReducerOptions(fb_, op.keepDims);
+                this->op(tfl::BuiltinOperator_MEAN, 2, {x, a}, {y}, tfl::BuiltinOptions_ReducerOptions, options.Union());
+                break;
+            }
+            case OpKind::Pad: {
+                const std::vector<std::int32_t> pads{0, 0, op.padTop, os.h - is.h - op.padTop, op.padLeft,
+                                                     os.w - is.w - op.padLeft, 0, 0};
+                const int p = constant(op.name + "/paddings", {4, 2}, tfl::TensorType_INT32, pads.data(), 32, {}, 0);
+                this->op(tfl::BuiltinOperator_PAD, 2, {x, p}, {y}, tfl::BuiltinOptions_PadOptions,
+                         tfl::CreatePadOptions(fb_).Union());
+                break;
+            }
+            case OpKind::Concatenation: {
+                std::vector<int> inputs;
+                for (int t : op.inputs) inputs.push_back(activation(t));
+                const auto options = tfl::CreateConcatenationOptions(fb_, 3, tfl::ActivationFunctionType_NONE);
+                this->op(tfl::BuiltinOperator_CONCATENATION, 2, inputs, {y}, tfl::BuiltinOptions_ConcatenationOptions,
+                         options.Union());
+                break;
+            }
+            case OpKind::Mul: {
+                const auto options = tfl::CreateMulOptions(fb_, act);
+                this->op(tfl::BuiltinOperator_MUL, 2, {x, activation(op.inputs[1])}, {y}, tfl::BuiltinOptions_MulOptions,
+                         options.Union());
+                break;
+            }
+            case OpKind::Conv2D:
+            case OpKind::DepthwiseConv2D:
+            case OpKind::PointwiseConv2D:
+            case OpKind::Add:
+            case OpKind::AveragePool:
+            case OpKind::FullyConnected:
+            case OpKind::Softmax: throw Error("export: " + op.name + ": not an op without weights");
         }
     }
 

@@ -82,6 +82,12 @@ private:
             case graph::OpKind::AveragePool: return g.addAveragePool(name, in[0]);
             case graph::OpKind::FullyConnected: return g.addFullyConnected(name, in[0], l.outChannels);
             case graph::OpKind::Softmax: return g.addSoftmax(name, in[0]);
+            case graph::OpKind::MaxPool: return g.addMaxPool(name, in[0], l.window, l.activation);
+            case graph::OpKind::AveragePool2D: return g.addAveragePool2D(name, in[0], l.window, l.activation);
+            case graph::OpKind::Mean: return g.addMean(name, in[0], l.keepDims);
+            case graph::OpKind::Pad: return g.addPad(name, in[0], l.padTop, l.padBottom, l.padLeft, l.padRight);
+            case graph::OpKind::Concatenation: return g.addConcatenation(name, in);
+            case graph::OpKind::Mul: return g.addMul(name, in[0], in[1], l.activation);
         }
         fail("unknown graph op kind");
     }

@@ -247,6 +247,10 @@ bool coversAxis(int in, int filter, int stride, int padding) {
     return filter >= in && stride >= in;
 }
 
+Lowered lowerWindowPool(const Context& c, const Operator& op, bool isMax);
+
+// AVERAGE_POOL_2D: global where the window covers the input (the graph's
+// global pool), otherwise a windowed pool.
 Lowered lowerAveragePool(const Context& c, const Operator& op) {
     Reasons why;
     Operands in(c.f, op, why);
@@ -260,8 +264,8 @@ Lowered lowerAveragePool(const Context& c, const Operator& op) {
                                paddingName(o.padding) + " on " + hwcText(x->hwc);
     const bool global = o.padding >= 0 && o.padding <= 1 && coversAxis(x->hwc.h, o.filterH, o.strideH, o.padding) &&
                         coversAxis(x->hwc.w, o.filterW, o.strideW, o.padding);
-    if (!global) why.add(window + " is not a global pool (the layer graph's average pool is global only)");
-    else if (x->hwc.h * std::int64_t(x->hwc.w) > (std::int64_t(1) << 24) - 1)  // 128 x count within int32
+    if (!global) return lowerWindowPool(c, op, false);
+    if (x->hwc.h * std::int64_t(x->hwc.w) > (std::int64_t(1) << 24) - 1)  // 128 x count within int32
         why.add("a pool over " + std::to_string(x->hwc.h * std::int64_t(x->hwc.w)) +
                 " positions can overflow TF Lite's int32 sum");
     else if (!(y->hwc == graph::Shape{1, 1, x->hwc.c}))
@@ -344,7 +348,7 @@ Lowered lowerSoftmax(const Context& c, const Operator& op) {
                  "softmax over " + std::to_string(x->hwc.c) + " values per pixel of " + hwcText(x->hwc));
 }
 
-// --- ops planned in issue 12 (point 2), not yet in the layer graph ---------
+// --- ops of issue 12 (point 2) --------------------------------------------
 
 const char* kNotYet = "not yet supported by the layer graph: ";
 
@@ -370,31 +374,204 @@ Lowered notYetQuantize(const Context& c, const Operator& op) {
                   " (the layer graph takes and gives int8 tensors; QUANTIZE/DEQUANTIZE at the edges are planned)");
 }
 
-Lowered notYetPad(const Context& c, const Operator& op) {
-    return notYet("explicit " + opName(op.builtin) + " of " + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) +
-                  " (the layer graph pads only inside SAME convolutions)");
+bool sameQuant(quant::TensorQuant a, quant::TensorQuant b) { return a.scale == b.scale && a.zeroPoint == b.zeroPoint; }
+
+// A constant INT32 operand of exactly `count` values (PAD's paddings, MEAN's
+// axis); nothing, with the reason, otherwise.
+std::optional<std::vector<std::int32_t>> int32Constant(const Context& c, const Operator& op, std::size_t slot,
+                                                       std::size_t count, const char* role, Reasons& why) {
+    const int t = slot < op.inputs.size() ? op.inputs[slot] : -1;
+    if (t < 0) {
+        why.add(std::string("no ") + role + " input");
+        return std::nullopt;
+    }
+    const Tensor& x = c.f.tensors[static_cast<std::size_t>(t)];
+    if (x.type != type::INT32 || !c.f.isConstant(t) || std::size_t(x.elements()) != count) {
+        why.add(std::string(role) + " " + tensorText(c.f, t) + " is " + tensorBrief(c.f, t) + " (expected a constant INT32 of " +
+                std::to_string(count) + " values)");
+        return std::nullopt;
+    }
+    const std::vector<std::uint8_t>& d = c.f.data(t);
+    std::vector<std::int32_t> v(count);
+    for (std::size_t i = 0; i < count; ++i)
+        v[i] = static_cast<std::int32_t>(std::uint32_t(d[4 * i]) | std::uint32_t(d[4 * i + 1]) << 8 |
+                                         std::uint32_t(d[4 * i + 2]) << 16 | std::uint32_t(d[4 * i + 3]) << 24);
+    return v;
 }
 
-Lowered notYetMean(const Context& c, const Operator& op) {
-    return notYet("no MEAN op (" + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) + ", keep_dims " +
-                  (op.options.keepDims ? "true" : "false") +
-                  "); over H and W it is a global average pool that also requantizes, which the graph's pool does not");
-}
+// The output size of a pooling window along one axis (TF Lite's
+// ComputeOutSize): SAME ceil(in / s), VALID (in - k) / s + 1 (0 if it does not fit).
+int poolOutput(int in, int k, int s, bool same) { return same ? graph::sameOutputSize(in, s) : (in >= k ? (in - k) / s + 1 : 0); }
 
-Lowered notYetMaxPool(const Context&, const Operator& op) {
+// MAX_POOL_2D, and AVERAGE_POOL_2D where it is not global: any window and
+// strides, SAME or VALID, output quantized as the input, fused activation.
+Lowered lowerWindowPool(const Context& c, const Operator& op, bool isMax) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
     const Options& o = op.options;
-    return notYet("no max pool (" + std::to_string(o.filterH) + "x" + std::to_string(o.filterW) + " window, stride " +
-                  std::to_string(o.strideH) + "x" + std::to_string(o.strideW) + ", " + paddingName(o.padding) + ")");
+    if (!o.present) why.add("no Pool2DOptions in the file");
+    if (!x || !y || !o.present) return unsupported(why);
+    const std::string window = std::to_string(o.filterH) + "x" + std::to_string(o.filterW) + " window, stride " +
+                               std::to_string(o.strideH) + "x" + std::to_string(o.strideW) + ", " +
+                               paddingName(o.padding) + " on " + hwcText(x->hwc);
+    const auto positive = [](int v) { return v >= 1 && v <= kMaxDimension; };
+    if (!positive(o.filterH) || !positive(o.filterW) || !positive(o.strideH) || !positive(o.strideW))
+        why.add(window + ": filter_height, filter_width, stride_h and stride_w must be positive");
+    if (o.padding != static_cast<int>(Padding::Same) && o.padding != static_cast<int>(Padding::Valid))
+        why.add("padding code " + std::to_string(o.padding) + " is neither SAME nor VALID");
+    else if (!isMax && std::int64_t(o.filterH) * o.filterW > (std::int64_t(1) << 24) - 1)
+        why.add("a " + window + " can overflow TF Lite's int32 sum");
+    if (!sameQuant(x->quant, y->quant))
+        why.add(std::string("the output is quantized unlike the input (int8 ") + (isMax ? "MAX_POOL_2D" : "AVERAGE_POOL_2D") +
+                " keeps its input's scale and zero point)");
+    const auto act = graphActivation(o.activation, y->quant, true, why);
+    if (!why.empty()) return unsupported(why);
+    const bool same = o.padding == static_cast<int>(Padding::Same);
+    const graph::Shape expected{poolOutput(x->hwc.h, o.filterH, o.strideH, same),
+                                poolOutput(x->hwc.w, o.filterW, o.strideW, same), x->hwc.c};
+    if (expected.h < 1 || expected.w < 1) why.add("a VALID " + window + ": the window does not fit the input");
+    else if (!(y->hwc == expected))
+        why.add("output " + hwcText(y->hwc) + " in the file, the op gives " + hwcText(expected) + " (inconsistent file)");
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(isMax ? graph::OpKind::MaxPool : graph::OpKind::AveragePool2D, {in.tensorIndex(0)},
+                      op.outputs[0], std::string(isMax ? "max_pool " : "average_pool2d ") + window + ", " + act->text);
+    l.window = graph::PoolWindow{o.filterH, o.filterW, o.strideH, o.strideW, same ? graph::Padding::Same : graph::Padding::Valid};
+    l.activation = act->activation;
+    l.quant.activationMin = act->clamp.lo;
+    l.quant.activationMax = act->clamp.hi;
+    return l;
 }
 
-Lowered notYetConcatenation(const Context&, const Operator& op) {
-    return notYet("no concatenation (" + std::to_string(op.inputs.size()) + " inputs along axis " +
-                  std::to_string(op.options.axis) + ")");
+Lowered lowerMaxPool(const Context& c, const Operator& op) { return lowerWindowPool(c, op, true); }
+
+// MEAN over H and W (axis {1, 2} of a 4-D input), as TF Lite Micro runs it:
+// keep_dims: reference_integer_ops::Mean (requantizing); without keep_dims
+// only when input and output are quantized alike (TF Lite Micro's other
+// path computes in float).
+Lowered lowerMean(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    const auto axis = int32Constant(c, op, 1, 2, "axis", why);
+    if (!x || !y || !axis) return unsupported(why);
+    const int rank = static_cast<int>(c.f.tensors[static_cast<std::size_t>(in.tensorIndex(0))].shape.size());
+    auto norm = [&](int a) { return a < 0 ? a + rank : a; };
+    const int a0 = norm((*axis)[0]), a1 = norm((*axis)[1]);
+    if (rank != 4 || std::min(a0, a1) != 1 || std::max(a0, a1) != 2)
+        why.add("axis [" + std::to_string((*axis)[0]) + "," + std::to_string((*axis)[1]) + "] of a rank-" +
+                std::to_string(rank) + " input (the layer graph's mean is over H and W: axis [1,2] of NHWC)");
+    const bool keep = op.options.keepDims;
+    if (!keep && !sameQuant(x->quant, y->quant))
+        why.add("keep_dims false with the output quantized unlike the input (TF Lite Micro computes that case in float)");
+    if (x->hwc.h * std::int64_t(x->hwc.w) > (std::int64_t(1) << 23))
+        why.add("a mean over " + std::to_string(x->hwc.h * std::int64_t(x->hwc.w)) + " positions can overflow the int32 sum");
+    if (!(double(x->quant.scale) / double(y->quant.scale) < 1073741824.0))
+        why.add("the scale ratio s_in / s_out is out of range");
+    if (!(y->hwc == graph::Shape{1, 1, x->hwc.c}))
+        why.add("output " + hwcText(y->hwc) + " of a mean over H and W of " + hwcText(x->hwc) + " (inconsistent file)");
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::Mean, {in.tensorIndex(0)}, op.outputs[0],
+                      "mean over H and W of " + hwcText(x->hwc) + ", keep_dims " + (keep ? "true" : "false"));
+    l.keepDims = keep;
+    return l;
 }
 
-Lowered notYetMul(const Context& c, const Operator& op) {
-    return notYet("no elementwise multiply (" + tensorBrief(c.f, op.inputs.empty() ? -1 : op.inputs[0]) + " x " +
-                  tensorBrief(c.f, op.inputs.size() > 1 ? op.inputs[1] : -1) + ")");
+// PAD and PADV2 of H and W with the zero point (PADV2: a constant equal to it).
+Lowered lowerPad(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto x = in.input(0);
+    const auto y = in.output();
+    const auto pads = int32Constant(c, op, 1, 8, "paddings", why);
+    if (!x || !y || !pads) return unsupported(why);
+    const std::vector<std::int32_t>& p = *pads;  // [[batch], [H], [W], [C]] x (before, after)
+    if (c.f.tensors[static_cast<std::size_t>(in.tensorIndex(0))].shape.size() != 4)
+        why.add("a rank-" + std::to_string(c.f.tensors[static_cast<std::size_t>(in.tensorIndex(0))].shape.size()) +
+                " input (the layer graph pads NHWC tensors)");
+    if (p[0] || p[1] || p[6] || p[7]) why.add("padding of the batch or channel axis (the layer graph pads H and W)");
+    if (*std::min_element(p.begin(), p.end()) < 0) why.add("negative paddings");
+    if (!sameQuant(x->quant, y->quant)) why.add("the output is quantized unlike the input (int8 PAD copies values)");
+    if (op.builtin == op::PADV2 && op.inputs.size() > 2 && op.inputs[2] >= 0) {
+        const int t = op.inputs[2];
+        const Tensor& v = c.f.tensors[static_cast<std::size_t>(t)];
+        const bool zp = v.type == type::INT8 && c.f.isConstant(t) && v.elements() == 1 &&
+                        std::int32_t(static_cast<std::int8_t>(c.f.data(t)[0])) == y->quant.zeroPoint;
+        if (!zp) why.add("constant_values " + tensorText(c.f, t) + " other than the output zero point (not yet held by the layer graph)");
+    }
+    if (!why.empty()) return unsupported(why);
+    const graph::Shape expected{x->hwc.h + p[2] + p[3], x->hwc.w + p[4] + p[5], x->hwc.c};
+    if (!(y->hwc == expected)) why.add("output " + hwcText(y->hwc) + ", the paddings give " + hwcText(expected) + " (inconsistent file)");
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::Pad, {in.tensorIndex(0)}, op.outputs[0],
+                      "pad " + hwcText(x->hwc) + " -> " + hwcText(y->hwc) + " with the zero point");
+    l.padTop = p[2];
+    l.padBottom = p[3];
+    l.padLeft = p[4];
+    l.padRight = p[5];
+    return l;
+}
+
+// CONCATENATION along the channels, every input quantized as the output.
+Lowered lowerConcatenation(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    const auto y = in.output();
+    if (op.inputs.size() < 2) why.add(std::to_string(op.inputs.size()) + " inputs (the layer graph concatenates two or more)");
+    std::vector<ActivationTensor> xs;
+    std::vector<int> files;
+    for (std::size_t i = 0; i < op.inputs.size(); ++i)
+        if (const auto x = in.input(i)) {
+            xs.push_back(*x);
+            files.push_back(in.tensorIndex(i));
+        }
+    if (!y || xs.size() != op.inputs.size() || !why.empty()) return unsupported(why);
+    const int rank = static_cast<int>(c.f.tensors[static_cast<std::size_t>(files[0])].shape.size());
+    const int axis = op.options.axis < 0 ? op.options.axis + rank : op.options.axis;
+    if (rank != 4 || axis != 3)
+        why.add("axis " + std::to_string(op.options.axis) + " of rank-" + std::to_string(rank) +
+                " inputs (the layer graph concatenates NHWC channels: axis 3 or -1)");
+    std::int64_t channels = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        channels += xs[i].hwc.c;
+        if (xs[i].hwc.h != y->hwc.h || xs[i].hwc.w != y->hwc.w)
+            why.add("input " + std::to_string(i) + " is " + hwcText(xs[i].hwc) + ", the output " + hwcText(y->hwc));
+        if (!sameQuant(xs[i].quant, y->quant))
+            why.add("input " + std::to_string(i) + " is quantized unlike the output (TF Lite Micro's int8 "
+                                                   "CONCATENATION needs every input quantized as the output)");
+    }
+    if (channels != y->hwc.c) why.add("the inputs' channels add up to " + std::to_string(channels) + ", the output has " +
+                                      std::to_string(y->hwc.c) + " (inconsistent file)");
+    graphActivation(op.options.activation, y->quant, false, why);
+    if (!why.empty()) return unsupported(why);
+    return layer(graph::OpKind::Concatenation, files, op.outputs[0],
+                 "concatenation of " + std::to_string(xs.size()) + " inputs along the channels -> " + hwcText(y->hwc));
+}
+
+// MUL of two tensors of one shape (TF Lite's int8 reference arithmetic).
+Lowered lowerMul(const Context& c, const Operator& op) {
+    Reasons why;
+    Operands in(c.f, op, why);
+    if (op.inputs.size() != 2) why.add(std::to_string(op.inputs.size()) + " inputs (MUL takes two)");
+    const auto a = in.input(0);
+    const auto b = in.input(1);
+    const auto y = in.output();
+    if (!a || !b || !y) return unsupported(why);
+    if (!(a->hwc == b->hwc) || !(a->hwc == y->hwc))
+        why.add("broadcasting mul (" + hwcText(a->hwc) + " x " + hwcText(b->hwc) + " -> " + hwcText(y->hwc) +
+                "; the layer graph multiplies tensors of one shape)");
+    if (!(double(a->quant.scale) * double(b->quant.scale) / double(y->quant.scale) < 1073741824.0))
+        why.add("the requantization scale s_a * s_b / s_out is out of range");
+    const auto act = graphActivation(op.options.activation, y->quant, true, why);
+    if (!why.empty()) return unsupported(why);
+    Lowered l = layer(graph::OpKind::Mul, {in.tensorIndex(0), in.tensorIndex(1)}, op.outputs[0],
+                      "mul " + hwcText(a->hwc) + ", " + act->text);
+    l.activation = act->activation;
+    l.quant.activationMin = act->clamp.lo;
+    l.quant.activationMax = act->clamp.hi;
+    return l;
 }
 
 // Every op the importer knows: a new graph op is one more entry here
@@ -414,12 +591,12 @@ constexpr Entry kLowerings[] = {
     {op::SOFTMAX, lowerSoftmax},
     {op::QUANTIZE, notYetQuantize},
     {op::DEQUANTIZE, notYetQuantize},
-    {op::PAD, notYetPad},
-    {op::PADV2, notYetPad},
-    {op::MEAN, notYetMean},
-    {op::MAX_POOL_2D, notYetMaxPool},
-    {op::CONCATENATION, notYetConcatenation},
-    {op::MUL, notYetMul},
+    {op::PAD, lowerPad},
+    {op::PADV2, lowerPad},
+    {op::MEAN, lowerMean},
+    {op::MAX_POOL_2D, lowerMaxPool},
+    {op::CONCATENATION, lowerConcatenation},
+    {op::MUL, lowerMul},
 };
 
 Lowered lowerOther(const Operator& op) {

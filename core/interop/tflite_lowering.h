@@ -28,6 +28,9 @@ struct Lowered {
     // Layer:
     graph::OpKind kind = graph::OpKind::Conv2D;
     int kernel = 1, stride = 1, outChannels = 1;
+    graph::PoolWindow window;                        // MaxPool, AveragePool2D
+    int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;  // Pad
+    bool keepDims = true;                            // Mean
     graph::Activation activation = graph::Activation::None;
     std::vector<int> inputs;  // file tensors the graph op reads (Alias: inputs[0] is the source)
     int output = -1;          // file tensor it writes

@@ -51,7 +51,13 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
                 case OpKind::Add:
                 case OpKind::AveragePool:
                 case OpKind::FullyConnected:
-                case OpKind::Softmax: break;
+                case OpKind::Softmax:
+                case OpKind::MaxPool:
+                case OpKind::AveragePool2D:
+                case OpKind::Mean:
+                case OpKind::Pad:
+                case OpKind::Concatenation:
+                case OpKind::Mul: break;
             }
             break;
     }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "common/error.h"
 #include "graph/build.h"
@@ -123,6 +124,25 @@ ConvBnImpl::ConvBnImpl(int inChannels, int outChannels, int kernel, bool depthwi
 // ---------------------------------------------------------------------------
 // GraphNet
 
+namespace {
+
+// TF Lite's pools on NCHW: padding positions take no part (max: padded with
+// -inf; average: the window sum over the count of input positions).
+torch::Tensor windowPool(const graph::Graph& g, const graph::Op& op, const torch::Tensor& x) {
+    const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
+    const std::int64_t right = std::max<std::int64_t>(0, std::int64_t(os.w - 1) * op.strideW + op.kernelW - is.w - op.padLeft);
+    const std::int64_t bottom = std::max<std::int64_t>(0, std::int64_t(os.h - 1) * op.stride + op.kernel - is.h - op.padTop);
+    const std::vector<std::int64_t> pads{op.padLeft, right, op.padTop, bottom};
+    const std::vector<std::int64_t> k{op.kernel, op.kernelW}, s{op.stride, op.strideW};
+    if (op.kind == graph::OpKind::MaxPool)
+        return torch::max_pool2d(torch::constant_pad_nd(x, pads, -std::numeric_limits<double>::infinity()), k, s);
+    const torch::Tensor sum = torch::avg_pool2d(torch::constant_pad_nd(x, pads, 0.0), k, s);
+    const torch::Tensor count = torch::avg_pool2d(torch::constant_pad_nd(torch::ones_like(x.narrow(1, 0, 1)), pads, 0.0), k, s);
+    return sum / count;
+}
+
+}  // namespace
+
 GraphNetImpl::GraphNetImpl(const graph::Graph& g) : graph_(g) {
     for (const graph::Op& op : graph_.ops()) {
         const int cin = graph_.tensor(op.inputs[0]).shape.c;
@@ -146,6 +166,12 @@ GraphNetImpl::GraphNetImpl(const graph::Graph& g) : graph_(g) {
                 break;
             case graph::OpKind::Add:
             case graph::OpKind::AveragePool:
+            case graph::OpKind::MaxPool:
+            case graph::OpKind::AveragePool2D:
+            case graph::OpKind::Mean:
+            case graph::OpKind::Pad:
+            case graph::OpKind::Concatenation:
+            case graph::OpKind::Mul:
                 break;
         }
     }
@@ -171,6 +197,21 @@ torch::Tensor GraphNetImpl::forward(const torch::Tensor& x) {
             case graph::OpKind::AveragePool: y = in.mean({2, 3}, true); break;
             case graph::OpKind::FullyConnected: y = classifier_(in.flatten(1)); break;
             case graph::OpKind::Softmax: y = in; break;  // logits: the loss applies the softmax
+            case graph::OpKind::MaxPool:
+            case graph::OpKind::AveragePool2D: y = windowPool(graph_, op, in); break;
+            case graph::OpKind::Mean: y = in.mean({2, 3}, true); break;
+            case graph::OpKind::Pad: {
+                const graph::Shape is = graph_.tensor(op.inputs[0]).shape, os = graph_.tensor(op.output).shape;
+                y = torch::constant_pad_nd(in, {op.padLeft, os.w - is.w - op.padLeft, op.padTop, os.h - is.h - op.padTop});
+                break;
+            }
+            case graph::OpKind::Concatenation: {
+                std::vector<torch::Tensor> parts;
+                for (int i : op.inputs) parts.push_back(t[static_cast<std::size_t>(i)]);
+                y = torch::cat(parts, 1);
+                break;
+            }
+            case graph::OpKind::Mul: y = in * t[static_cast<std::size_t>(op.inputs[1])]; break;
         }
         if (op.activation == graph::Activation::ReLU6) y = clampRelu6(y);
         t[static_cast<std::size_t>(op.output)] = std::move(y);

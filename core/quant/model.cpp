@@ -36,6 +36,32 @@ FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
     return m;
 }
 
+namespace {
+
+// Float pools: the window clipped to the input (padding left out), ReLU6 if fused.
+void floatPool(const graph::Graph& g, const graph::Op& op, const std::vector<float>& x, std::vector<float>& y) {
+    const graph::Shape is = g.tensor(op.inputs[0]).shape;
+    const graph::Shape os = g.tensor(op.output).shape;
+    const bool isMax = op.kind == OpKind::MaxPool;
+    for (int oy = 0; oy < os.h; ++oy)
+        for (int ox = 0; ox < os.w; ++ox) {
+            const graph::PoolSpan span = graph::poolSpan(op, is, oy, ox);
+            for (int c = 0; c < os.c; ++c) {
+                double acc = isMax ? -1e30 : 0.0;
+                for (int iy = span.y0; iy < span.y1; ++iy)
+                    for (int ix = span.x0; ix < span.x1; ++ix) {
+                        const double v = x[(std::size_t(iy) * is.w + ix) * is.c + c];
+                        acc = isMax ? std::max(acc, v) : acc + v;
+                    }
+                if (!isMax) acc /= std::max(1, span.count());
+                if (op.activation == graph::Activation::ReLU6) acc = std::clamp(acc, 0.0, 6.0);
+                y[(std::size_t(oy) * os.w + ox) * os.c + c] = static_cast<float>(acc);
+            }
+        }
+}
+
+}  // namespace
+
 std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<float>& input) {
     const graph::Graph& g = m.graph;
     std::vector<std::vector<float>> t(g.tensors().size());
@@ -99,6 +125,38 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
                     for (int p = 0; p < is.h * is.w; ++p) sum += x[std::size_t(p) * is.c + c];
                     y[static_cast<std::size_t>(c)] = static_cast<float>(sum / (is.h * is.w));
                 }
+                break;
+            }
+            case OpKind::MaxPool:
+            case OpKind::AveragePool2D: floatPool(g, op, x, y); break;
+            case OpKind::Mean:
+                for (int c = 0; c < is.c; ++c) {
+                    double sum = 0;
+                    for (int p = 0; p < is.h * is.w; ++p) sum += x[std::size_t(p) * is.c + c];
+                    y[static_cast<std::size_t>(c)] = static_cast<float>(sum / (is.h * is.w));
+                }
+                break;
+            case OpKind::Pad:  // zeros around (TF Lite's PAD: the zero point, real value 0)
+                for (int iy = 0; iy < is.h; ++iy)
+                    for (int ix = 0; ix < is.w; ++ix)
+                        for (int c = 0; c < is.c; ++c)
+                            y[(std::size_t(iy + op.padTop) * os.w + std::size_t(ix + op.padLeft)) * os.c + c] =
+                                x[(std::size_t(iy) * is.w + ix) * is.c + c];
+                break;
+            case OpKind::Concatenation: {
+                int offset = 0;
+                for (int src : op.inputs) {
+                    const int c = g.tensor(src).shape.c;
+                    const std::vector<float>& xi = t[static_cast<std::size_t>(src)];
+                    for (int p = 0; p < os.h * os.w; ++p)
+                        for (int k = 0; k < c; ++k) y[std::size_t(p) * os.c + std::size_t(offset + k)] = xi[std::size_t(p) * c + k];
+                    offset += c;
+                }
+                break;
+            }
+            case OpKind::Mul: {
+                const std::vector<float>& x2 = t[static_cast<std::size_t>(op.inputs[1])];
+                for (std::size_t e = 0; e < y.size(); ++e) y[e] = act(x[e] * x2[e]);
                 break;
             }
             case OpKind::FullyConnected: {
@@ -173,6 +231,69 @@ QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float
 }
 
 namespace {
+
+// Does op's output take its first input's quantization? TF Lite's pools,
+// pad and concatenation do (the op table); MEAN without keep_dims runs
+// integer-only in TF Lite Micro only when it does (docs/tflite-import.md).
+bool keepsInputQuant(const graph::Op& op) {
+    return graph::opInfo(op.kind).outputKeepsInputQuant || (op.kind == OpKind::Mean && !op.keepDims);
+}
+
+// Ops whose output quantization TF Lite fixes: average pool keeps its
+// input's, softmax writes 1/256 with zero point -128.
+void propagateFixedQuant(QuantizedModel& q) {
+    for (const graph::Op& op : q.graph.ops()) {
+        const graph::OpInfo& info = graph::opInfo(op.kind);
+        TensorQuant& out = q.tensors[static_cast<std::size_t>(op.output)];
+        if (keepsInputQuant(op)) out = q.tensors[static_cast<std::size_t>(op.inputs[0])];
+        if (info.fixedOutputQuant) out = TensorQuant{info.fixedOutputScale, info.fixedOutputZeroPoint};
+    }
+}
+
+// The tensor whose quantization t's comes from (back through the ops that
+// keep their input's).
+int quantRoot(const graph::Graph& g, int t) {
+    while (g.tensor(t).producer >= 0 && keepsInputQuant(g.op(g.tensor(t).producer)))
+        t = g.op(g.tensor(t).producer).inputs[0];
+    return t;
+}
+
+// CONCATENATION (TF Lite Micro): every input quantized as the output. The
+// inputs' ranges together give the output's, unless an input's quantization
+// is already fixed (the fixed graph input, softmax's, or one an earlier
+// concatenation chose): then that one. Each input's root takes it, and the
+// ops that keep their input's pass it on.
+void fixOutputQuant(QuantizedModel& q, bool fixedInput) {
+    const graph::Graph& g = q.graph;
+    propagateFixedQuant(q);
+    std::vector<bool> fixed(g.tensors().size(), false);
+    if (fixedInput) fixed[static_cast<std::size_t>(g.input())] = true;
+    for (const graph::Op& op : g.ops())
+        if (graph::opInfo(op.kind).fixedOutputQuant) fixed[static_cast<std::size_t>(op.output)] = true;
+    for (const graph::Op& op : g.ops()) {
+        if (op.kind != OpKind::Concatenation) continue;
+        std::optional<TensorQuant> shared;
+        float lo = 0.0f, hi = 0.0f;  // the union of the inputs' ranges
+        for (int t : op.inputs) {
+            const int root = quantRoot(g, t);
+            const TensorQuant tq = q.tensors[static_cast<std::size_t>(root)];
+            lo = std::min(lo, tq.scale * float(-128 - tq.zeroPoint));
+            hi = std::max(hi, tq.scale * float(127 - tq.zeroPoint));
+            if (!fixed[static_cast<std::size_t>(root)]) continue;
+            if (shared && (shared->scale != tq.scale || shared->zeroPoint != tq.zeroPoint))
+                throw Error(op.name + ": concatenation of tensors whose quantization is fixed differently");
+            shared = tq;
+        }
+        const TensorQuant common = shared ? *shared : fromRange(lo, hi);
+        for (int t : op.inputs) {
+            const int root = quantRoot(g, t);
+            q.tensors[static_cast<std::size_t>(root)] = common;
+            fixed[static_cast<std::size_t>(root)] = true;
+        }
+        propagateFixedQuant(q);
+    }
+}
+
 QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<float>>& calibration,
                             std::optional<TensorQuant> fixedInput) {
     if (calibration.empty()) throw Error("quantize: no calibration input");
@@ -190,14 +311,7 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
     q.tensors.resize(g.tensors().size());
     for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(lo[t], hi[t]);
     if (fixedInput) q.tensors[static_cast<std::size_t>(g.input())] = *fixedInput;
-    // Ops whose output quantization TF Lite fixes: average pool keeps its
-    // input's, softmax writes 1/256 with zero point -128.
-    for (const graph::Op& op : g.ops()) {
-        const graph::OpInfo& info = graph::opInfo(op.kind);
-        TensorQuant& out = q.tensors[static_cast<std::size_t>(op.output)];
-        if (info.outputKeepsInputQuant) out = q.tensors[static_cast<std::size_t>(op.inputs[0])];
-        if (info.fixedOutputQuant) out = TensorQuant{info.fixedOutputScale, info.fixedOutputZeroPoint};
-    }
+    fixOutputQuant(q, fixedInput.has_value());
     for (std::size_t t = 0; t < q.tensors.size(); ++t) {
         q.graph.mutableTensor(static_cast<int>(t)).quant.scales = {q.tensors[t].scale};
         q.graph.mutableTensor(static_cast<int>(t)).quant.zeroPoints = {q.tensors[t].zeroPoint};
@@ -284,7 +398,18 @@ void deriveRequantization(QuantizedModel& q) {
                 for (float ws : oq.weightScales)
                     oq.multipliers.push_back(quantizeMultiplier(double(in.scale) * double(ws) / double(out.scale)));
                 break;
-            case OpKind::AveragePool: break;
+            case OpKind::Mean: oq.ratio = quantizeMultiplier(double(in.scale) / double(out.scale)); break;
+            case OpKind::Mul: {
+                // TF Lite's Prepare: the input scales' product in double.
+                const TensorQuant in2 = q.tensors[static_cast<std::size_t>(op.inputs[1])];
+                oq.ratio = quantizeMultiplier(double(in.scale) * double(in2.scale) / double(out.scale));
+                break;
+            }
+            case OpKind::Pad: oq.padValue = out.zeroPoint; break;
+            case OpKind::AveragePool:
+            case OpKind::MaxPool:
+            case OpKind::AveragePool2D:
+            case OpKind::Concatenation: break;
         }
     }
 }

@@ -53,6 +53,11 @@ struct OpQuant {
     Multiplier input1, input2, output;
     // Softmax only (TF Lite's int8 softmax, derived from the input scale).
     SoftmaxParams softmax;
+    // Mean: input scale / output scale; mul: s_a * s_b / s_out (TF Lite's
+    // QuantizeMultiplier of the real ratio, in double).
+    Multiplier ratio;
+    // Pad only: the padding value (TF Lite's PAD: the zero point).
+    std::int32_t padValue = 0;
 };
 
 struct QuantizedModel {

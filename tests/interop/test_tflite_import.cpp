@@ -30,8 +30,32 @@ namespace {
 
 // --- our exports ------------------------------------------------------------
 
+// The ops of issue 12 (point 2) in one network, varied by `seed`: windowed
+// pools (SAME and VALID, fused ReLU6), pad, concatenation, mul and mean.
+graph::Graph newOpsGraph(int seed) {
+    std::mt19937_64 rng(9100 + static_cast<std::uint64_t>(seed));
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    using graph::OpKind;
+    graph::Graph g;
+    int x = g.addInput("input", {9 + pick(8), 9 + pick(8), 1 + pick(3)});
+    x = g.addConv(OpKind::Conv2D, "stem", x, 8, 3, 1, graph::Activation::ReLU6);
+    const auto act = pick(2) ? graph::Activation::ReLU6 : graph::Activation::None;
+    const graph::PoolWindow w{2 + pick(2), 1 + pick(3), 1 + pick(2), 1 + pick(2), pick(2) ? graph::Padding::Same : graph::Padding::Valid};
+    x = g.addMaxPool("max", x, w, act);
+    x = g.addPad("pad", x, pick(3), pick(3), pick(3), pick(3));
+    const int branch = g.addConv(OpKind::PointwiseConv2D, "branch", x, 4, 1, 1, graph::Activation::None);
+    x = g.addConcatenation("concat", {x, branch});
+    const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
+    x = g.addMul("mul", x, dw, act);
+    x = g.addAveragePool2D("avg", x, graph::PoolWindow{2, 2, 2, 1, pick(2) ? graph::Padding::Same : graph::Padding::Valid});
+    x = g.addMean("mean", x, pick(2) == 0);
+    g.setOutput(g.addFullyConnected("fc", x, 3));
+    return g;
+}
+
 graph::Graph roundTripGraph(const QString& preset, int random) {
     if (!preset.isEmpty()) return graph::buildGraph(arch::preset(preset.toStdString()));
+    if (random >= 100) return newOpsGraph(random);
     std::mt19937_64 rng(7000 + static_cast<std::uint64_t>(random));
     const space::SearchSpace s = random % 2 ? space::mcunetSpace(10) : space::mobileNetV2Space(1 + random % 7);
     return graph::buildGraph(space::sample(s, 32 + 16 * (random % 4), 0.2 + 0.1 * (random % 4), rng));
@@ -52,7 +76,7 @@ std::string graphDifference(const graph::Graph& a, const graph::Graph& b) {
         const graph::Op &x = a.op(i), &y = b.op(i);
         if (x.kind != y.kind || x.name != y.name || x.inputs != y.inputs || x.output != y.output ||
             x.kernel != y.kernel || x.stride != y.stride || x.padTop != y.padTop || x.padLeft != y.padLeft ||
-            x.activation != y.activation)
+            x.kernelW != y.kernelW || x.strideW != y.strideW || x.keepDims != y.keepDims || x.activation != y.activation)
             return "op " + std::to_string(i) + " " + x.name;
     }
     return "";
@@ -292,6 +316,7 @@ private slots:
         QTest::addColumn<int>("random");
         for (const char* p : {"mcunet-vww1", "mbv2-w0.35-r144", "proxyless-w0.3-r96"}) QTest::newRow(p) << QString(p) << -1;
         for (int i = 0; i < 20; ++i) QTest::newRow(("random" + std::to_string(i)).c_str()) << QString() << i;
+        for (int i = 100; i < 112; ++i) QTest::newRow(("new ops " + std::to_string(i)).c_str()) << QString() << i;
     }
 
     // import(export(m)) is m: the same graph, weights and quantization, the
@@ -374,7 +399,8 @@ private slots:
         QTest::newRow("add broadcast") << bytesOf(addModel({1, 1, 1, 2}, kNone, 0)) << false << "broadcasting add";
         QTest::newRow("average pool global") << bytesOf(poolModel(4, 1, kValid, 0.05f)) << true << "average_pool global";
         QTest::newRow("average pool SAME covering") << bytesOf(poolModel(5, 4, kSame, 0.05f)) << true << "average_pool global";
-        QTest::newRow("average pool 2x2") << bytesOf(poolModel(2, 2, kValid, 0.05f)) << false << "is not a global pool";
+        QTest::newRow("average pool 2x2") << bytesOf(poolModel(2, 2, kValid, 0.05f)) << true
+                                          << "average_pool2d 2x2 window, stride 2x2, VALID on 4x4x3";
         QTest::newRow("average pool requantizing") << bytesOf(poolModel(4, 1, kValid, 0.07f)) << false << "quantized unlike the input";
         QTest::newRow("reshape keeping layout") << bytesOf(reshapeModel({1, 1, 1, 5}, {1, 5})) << true
                                                 << "no-op: [1,1,1,5] -> [1,5] keeps the layout 1x1x5";
@@ -393,12 +419,24 @@ private slots:
                                                             [](auto& fb) { return fbr::CreateSoftmaxOptions(fb, 1.0f).Union(); }, 1.0f / 256, -128))
                                            << false << "a row of 4096 values";
         QTest::newRow("max pool") << bytesOf(oneOp(17, {1, 4, 4, 3}, {1, 2, 2, 3}, fbr::BuiltinOptions_Pool2DOptions,
-                                                   [](auto& fb) { return fbr::CreatePool2DOptions(fb, kValid, 2, 2, 2, 2).Union(); }))
-                                  << false << "not yet supported by the layer graph: no max pool (2x2 window";
-        QTest::newRow("mean") << bytesOf(oneOp(40, {1, 4, 4, 3}, {1, 1, 1, 3})) << false << "no MEAN op";
-        QTest::newRow("pad") << bytesOf(oneOp(34, {1, 4, 4, 3}, {1, 6, 6, 3})) << false << "explicit PAD";
-        QTest::newRow("concatenation") << bytesOf(oneOp(2, {1, 4, 4, 3}, {1, 4, 4, 3})) << false << "no concatenation";
-        QTest::newRow("mul") << bytesOf(oneOp(18, {1, 4, 4, 3}, {1, 4, 4, 3})) << false << "no elementwise multiply";
+                                                   [](auto& fb) { return fbr::CreatePool2DOptions(fb, kValid, 2, 2, 2, 2).Union(); },
+                                                   0.05f, -3))
+                                  << true << "max_pool 2x2 window, stride 2x2, VALID on 4x4x3, NONE";
+        QTest::newRow("max pool requantizing") << bytesOf(oneOp(17, {1, 4, 4, 3}, {1, 2, 2, 3}, fbr::BuiltinOptions_Pool2DOptions,
+                                                                [](auto& fb) { return fbr::CreatePool2DOptions(fb, kValid, 2, 2, 2, 2).Union(); },
+                                                                0.07f, -3))
+                                               << false << "quantized unlike the input (int8 MAX_POOL_2D";
+        QTest::newRow("max pool zero filter") << bytesOf(oneOp(17, {1, 4, 4, 3}, {1, 2, 2, 3}, fbr::BuiltinOptions_Pool2DOptions,
+                                                               [](auto& fb) { return fbr::CreatePool2DOptions(fb, kValid, 2, 2, 0, 2).Union(); },
+                                                               0.05f, -3))
+                                              << false << "filter_height, filter_width, stride_h and stride_w must be positive";
+        QTest::newRow("max pool no options") << bytesOf(oneOp(17, {1, 4, 4, 3}, {1, 2, 2, 3}, fbr::BuiltinOptions_NONE, {}, 0.05f, -3))
+                                             << false << "no Pool2DOptions in the file";
+        QTest::newRow("mean without axis") << bytesOf(oneOp(40, {1, 4, 4, 3}, {1, 1, 1, 3})) << false << "no axis input";
+        QTest::newRow("pad without paddings") << bytesOf(oneOp(34, {1, 4, 4, 3}, {1, 6, 6, 3})) << false << "no paddings input";
+        QTest::newRow("concatenation of one") << bytesOf(oneOp(2, {1, 4, 4, 3}, {1, 4, 4, 3})) << false
+                                              << "1 inputs (the layer graph concatenates two or more)";
+        QTest::newRow("mul of one") << bytesOf(oneOp(18, {1, 4, 4, 3}, {1, 4, 4, 3})) << false << "1 inputs (MUL takes two)";
         QTest::newRow("dequantize") << bytesOf(oneOp(6, {1, 4}, {1, 4})) << false << "DEQUANTIZE INT8 [1,4] -> INT8 [1,4] at the model input";
         QTest::newRow("standalone relu") << bytesOf(oneOp(19, {1, 4}, {1, 4})) << false << "a standalone activation op";
         QTest::newRow("custom op") << bytesOf(oneOp(32, {1, 4}, {1, 4}, fbr::BuiltinOptions_NONE, {}, 0.05f, -3, "MyOp"))

@@ -5,7 +5,7 @@
  *
  * In place: a kernel may be called with `out` equal to `in` (same start
  * address) where docs/memory-planning.md allows it: depthwise, pointwise
- * (stride 1), add, average pool. Such calls need the scratch buffer;
+ * (stride 1), add, average pool, mean, pad, mul. Such calls need the scratch buffer;
  * out-of-place calls may pass NULL scratch to depthwise and pointwise.
  * Scratch sizes: the mcu_*_scratch_bytes functions below. Scratch must be
  * 4-byte aligned. */
@@ -154,6 +154,114 @@ typedef struct {
  *           between `in` and `out` is not.
  */
 void mcu_softmax_s8(const int8_t *in, int32_t rows, int32_t row_size, const mcu_softmax_params_t *p, int8_t *out);
+
+/* ---------------------------------------------------------------------
+ * Pools with a window, mean, pad, concatenation, mul
+ * --------------------------------------------------------------------- */
+
+/* A pooling window (TF Lite's MAX_POOL_2D / AVERAGE_POOL_2D): height and
+ * width >= 1, strides >= 1, padding before (SAME: TF Lite's split, VALID: 0),
+ * and the fused activation's range within [-128, 127] (none: -128, 127). */
+typedef struct {
+    int32_t kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
+    int32_t act_min, act_max;
+} mcu_pool_t;
+
+/**
+ * @brief int8 max pool and average pool with any window and stride,
+ *        bit-exact with TF Lite's reference_integer_ops::MaxPool / AveragePool.
+ *
+ * @param[in]  in   input, is->h x is->w x is->c (HWC)
+ * @param[in]  is   input shape, every dimension >= 1
+ * @param[out] out  output, os->h x os->w x os->c with os->c == is->c and
+ *                  os->h, os->w the SAME or VALID output size of `p`
+ * @param[in]  p    window; every window must overlap the input (true for
+ *                  SAME and VALID sizes)
+ *
+ * @details  Each window is clipped to the input: padding positions take no
+ *           part (no zero, no zero point). Max: the largest value. Average:
+ *           the int32 sum divided by the number of input positions, rounded
+ *           half away from zero. Then clamped to [act_min, act_max]. The
+ *           output is quantized as the input.
+ * @note     Out of place only (`out` must not overlap `in`).
+ */
+void mcu_maxpool_s8(const int8_t *in, const mcu_shape_t *is, int8_t *out, const mcu_shape_t *os, const mcu_pool_t *p);
+void mcu_avgpool2d_s8(const int8_t *in, const mcu_shape_t *is, int8_t *out, const mcu_shape_t *os,
+                      const mcu_pool_t *p);
+
+/* MEAN parameters (mcunet::quant::deriveRequantization). */
+typedef struct {
+    int32_t keep_dims;         /* TF Lite's keep_dims: 1 reference_integer_ops::Mean, 0 the generic reduction */
+    int32_t input_zero_point;  /* -128 .. 127 */
+    int32_t output_zero_point; /* -128 .. 127 */
+    int32_t multiplier, shift; /* QuantizeMultiplier(input scale / output scale) */
+} mcu_mean_params_t;
+
+/**
+ * @brief int8 mean over H and W (TF Lite MEAN, axis [1, 2]) as TF Lite Micro
+ *        computes it (reduce.cc).
+ *
+ * @param[in]  in        input, `pixels` x `channels` (HWC, pixels = H * W)
+ * @param[in]  pixels    1 .. 2^23 (the int32 sum of `pixels` values of at most 255 in size)
+ * @param[in]  channels  >= 1
+ * @param[in]  p         parameters; keep_dims 0 requires input and output
+ *                       quantized alike (the lowering checks it)
+ * @param[out] out       `channels` values
+ *
+ * @details  keep_dims 1: sum of (x - input zero point), requantized by
+ *           (multiplier, shift), divided by `pixels` rounding half away from
+ *           zero, plus the output zero point, saturated. keep_dims 0: the
+ *           sum of x divided by `pixels`, truncated toward zero.
+ * @note     `out == in` (in place) is allowed; no other overlap.
+ */
+void mcu_mean_s8(const int8_t *in, int32_t pixels, int32_t channels, const mcu_mean_params_t *p, int8_t *out);
+
+/**
+ * @brief int8 constant padding of H and W (TF Lite PAD / PADV2).
+ *
+ * @param[in]  in        input, is->h x is->w x is->c
+ * @param[out] out       output, os->h x os->w x os->c, os->c == is->c,
+ *                       os->h >= is->h + pad_top, os->w >= is->w + pad_left
+ * @param[in]  pad_top   rows before, >= 0 (the rows after: what os->h leaves)
+ * @param[in]  pad_left  columns before, >= 0
+ * @param[in]  value     the padding value (TF Lite: the output zero point,
+ *                       or PADV2's constant); the output is quantized as the input
+ * @note     `out == in` (in place) is allowed (written backwards); no other overlap.
+ */
+void mcu_pad_s8(const int8_t *in, const mcu_shape_t *is, int8_t *out, const mcu_shape_t *os, int32_t pad_top,
+                int32_t pad_left, int8_t value);
+
+/**
+ * @brief int8 channel concatenation (TF Lite CONCATENATION, axis 3): every
+ *        input quantized as the output, as TF Lite Micro requires.
+ *
+ * @param[in]  inputs    `count` input pointers, input k is pixels x channels[k]
+ * @param[in]  channels  `count` channel counts, each >= 1
+ * @param[in]  count     >= 1
+ * @param[in]  pixels    H * W of every input and the output, >= 1
+ * @param[out] out       pixels x (sum of channels)
+ * @note     Out of place only: `out` overlaps no input.
+ */
+void mcu_concat_s8(const int8_t *const *inputs, const int32_t *channels, int32_t count, int32_t pixels, int8_t *out);
+
+/* MUL parameters (TF Lite's int8 MUL Prepare). */
+typedef struct {
+    int32_t input1_offset, input2_offset; /* minus the input zero points, -127 .. 128 */
+    int32_t output_offset;                /* the output zero point */
+    int32_t multiplier, shift;            /* QuantizeMultiplier(s1 * s2 / s_out) */
+    int32_t act_min, act_max;             /* fused activation, within [-128, 127] */
+} mcu_mul_params_t;
+
+/**
+ * @brief int8 elementwise product, bit-exact with TF Lite's
+ *        reference_integer_ops::Mul (no broadcast: both inputs `size` values).
+ *
+ * @details  out = clamp(output_offset + MultiplyByQuantizedMultiplier(
+ *           (a + input1_offset) * (b + input2_offset), multiplier, shift),
+ *           act_min, act_max).
+ * @note     `out` may equal `a` or `b` (in place); no other overlap.
+ */
+void mcu_mul_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, const mcu_mul_params_t *p);
 
 #ifdef __cplusplus
 }

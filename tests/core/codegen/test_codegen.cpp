@@ -54,10 +54,34 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         const int src = pool[static_cast<std::size_t>(pick(static_cast<int>(pool.size())))];
         const int c = g.tensor(src).shape.c;
         int out;
-        switch (pick(4)) {
+        const auto act = pick(2) ? graph::Activation::ReLU6 : graph::Activation::None;
+        switch (pick(9)) {
             case 0: out = g.addConv(OpKind::DepthwiseConv2D, name, src, c, 3 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
             case 1: out = g.addConv(OpKind::PointwiseConv2D, name, src, 4 + 4 * pick(6), 1, 1, graph::Activation::None); break;
             case 2: out = g.addConv(OpKind::Conv2D, name, src, 8, 1 + 2 * pick(2), 1, graph::Activation::ReLU6); break;
+            case 3:
+            case 4: {  // pools with a window: VALID only where the window fits
+                const graph::Shape s = g.tensor(src).shape;
+                graph::PoolWindow w{1 + pick(3), 1 + pick(3), 1 + pick(2), 1 + pick(2),
+                                    pick(2) ? graph::Padding::Same : graph::Padding::Valid};
+                if (w.kh > s.h || w.kw > s.w) w.padding = graph::Padding::Same;
+                out = pick(2) ? g.addMaxPool(name, src, w, act) : g.addAveragePool2D(name, src, w, act);
+                break;
+            }
+            case 5: out = g.addPad(name, src, pick(3), pick(3), pick(3), pick(3)); break;
+            case 6: {  // fresh extra inputs: only `src` may have its quantization fixed already
+                std::vector<int> in{src};
+                for (int k = 0; k < 1 + pick(2); ++k)
+                    in.push_back(g.addConv(OpKind::PointwiseConv2D, name + ".c" + std::to_string(k), src, 4 * (1 + pick(2)), 1, 1,
+                                           graph::Activation::None));
+                out = g.addConcatenation(name, in);
+                break;
+            }
+            case 7: {
+                const int b = g.addConv(OpKind::DepthwiseConv2D, name + ".b", src, c, 3, 1, graph::Activation::None);
+                out = pick(2) ? g.addMul(name, src, b, act) : g.addMul(name, b, src, act);
+                break;
+            }
             default: {
                 const int b = g.addConv(OpKind::DepthwiseConv2D, name + ".b", src, c, 3, 1, graph::Activation::None);
                 out = g.addAdd(name, src, b);
@@ -65,7 +89,8 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         }
         pool.push_back(out);
     }
-    int y = g.addAveragePool("pool", pool.back());
+    // The head: the global pool, or TF Lite's MEAN (with or without keep_dims).
+    int y = pick(3) ? g.addAveragePool("pool", pool.back()) : g.addMean("mean", pool.back(), pick(2) == 0);
     y = g.addFullyConnected("fc", y, 1 + pick(8));
     if (pick(2)) y = g.addSoftmax("softmax", y);  // TF Lite's int8 softmax, in place where the plan says
     g.setOutput(y);
@@ -232,7 +257,7 @@ private slots:
             codegen::generate(qm, memory::plan(qm.graph, memory::Planner::Ours), dir);
             for (const char* cpu : {"cortex-m7", "cortex-m4"}) {
                 const auto objects = codegen::compileForCortexM(dir, cpu);  // -Wall -Wextra -Werror
-                QCOMPARE(objects.size(), std::size_t(9));
+                QCOMPARE(objects.size(), std::size_t(14));  // every kernel file and the model
                 // The 1x1 kernel uses the DSP dual MAC on both cores.
                 for (const auto& o : objects) {
                     if (o.find("pointwise_s8") == std::string::npos) continue;
