@@ -207,7 +207,7 @@ LayerCode referenceLayer(const LayerSite& s) {
             break;
         case OpKind::FullyConnected:
             c << "mcu_ref_fully_connected_s8(" << s.input << ", " << l.is.elements() << ", " << L << "_w, " << L
-              << "_b, " << l.q.multipliers.at(0).value << ", " << l.q.multipliers.at(0).shift << ", " << s.output
+              << "_b, " << L << "_m, " << L << "_s, " << (l.q.multipliers.size() > 1 ? 1 : 0) << ", " << s.output
               << ", " << l.os.c << ", &" << L << "_q);";
             break;
         case OpKind::Softmax:  // one kernel: TF Lite's arithmetic is the reference
@@ -289,7 +289,7 @@ LayerCode generalLayer(const LayerSite& s) {
             break;
         case OpKind::FullyConnected:
             c << "mcu_fully_connected_s8(" << s.input << ", " << l.is.elements() << ", " << L << "_w, " << L << "_b, "
-              << l.q.multipliers.at(0).value << ", " << l.q.multipliers.at(0).shift << ", " << s.output << ", "
+              << L << "_m, " << L << "_s, " << (l.q.multipliers.size() > 1 ? 1 : 0) << ", " << s.output << ", "
               << l.os.c << ", &" << L << "_q);";
             code.variant = "fully_connected";
             break;

@@ -42,7 +42,7 @@ int Graph::addInput(std::string name, Shape shape) {
 }
 
 int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, int kernel,
-                   int stride, Activation act, int stage, int block) {
+                   int stride, Activation act, int stage, int block, Padding padding) {
     const Tensor& in = checkedTensor(input, name);
     if (kernel < 1 || stride < 1 || outChannels < 1)
         throw Error(name + ": kernel, stride and channels must be positive");
@@ -52,18 +52,23 @@ int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, in
         throw Error(name + ": a pointwise conv has kernel 1 and stride 1 (a strided 1x1 is a conv2d)");
     if (kind != OpKind::Conv2D && kind != OpKind::DepthwiseConv2D && kind != OpKind::PointwiseConv2D)
         throw Error(name + ": not a convolution");
+    const bool same = padding == Padding::Same;
+    if (!same && (in.shape.h < kernel || in.shape.w < kernel))
+        throw Error(name + ": a VALID " + std::to_string(kernel) + "x" + std::to_string(kernel) + " window on a " +
+                    std::to_string(in.shape.h) + "x" + std::to_string(in.shape.w) + " input leaves no output");
     Op op;
     op.kind = kind;
     op.name = name;
     op.inputs = {input};
     op.kernel = op.kernelW = kernel;
     op.stride = op.strideW = stride;
-    op.padTop = samePaddingBefore(in.shape.h, kernel, stride);
-    op.padLeft = samePaddingBefore(in.shape.w, kernel, stride);
+    op.padTop = same ? samePaddingBefore(in.shape.h, kernel, stride) : 0;
+    op.padLeft = same ? samePaddingBefore(in.shape.w, kernel, stride) : 0;
     op.activation = act;
     op.stage = stage;
     op.block = block;
-    const Shape out{sameOutputSize(in.shape.h, stride), sameOutputSize(in.shape.w, stride), outChannels};
+    auto size = [&](int n) { return same ? sameOutputSize(n, stride) : (n - kernel) / stride + 1; };
+    const Shape out{size(in.shape.h), size(in.shape.w), outChannels};
     op.output = addTensor(std::move(name), out, opCount());
     ops_.push_back(std::move(op));
     return ops_.back().output;

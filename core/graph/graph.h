@@ -72,8 +72,10 @@ public:
     int addInput(std::string name, Shape shape);
     // Adds an op, computes its output shape and returns the output tensor index.
     // Throws mcunet::Error when inputs or parameters do not fit together.
+    // SAME padding (TF Lite's: the total split with the extra at the end), or
+    // VALID (no padding: whole windows only; the input at least the kernel).
     int addConv(OpKind kind, std::string name, int input, int outChannels, int kernel, int stride,
-                Activation act, int stage = -1, int block = -1);
+                Activation act, int stage = -1, int block = -1, Padding padding = Padding::Same);
     int addAdd(std::string name, int a, int b, int stage = -1, int block = -1);
     int addAveragePool(std::string name, int input);  // global average pool to 1x1xC
     int addFullyConnected(std::string name, int input, int outFeatures);

@@ -90,13 +90,18 @@ public:
             return constant(op.name + "/bias", {static_cast<int>(q.bias.size())}, tfl::TensorType_INT32,
                             q.bias.data(), q.bias.size() * 4, scales.size() == 1 ? scales : perChannel, 0);
         };
+        // A convolution is SAME unless its output is VALID's (smaller whenever SAME pads).
+        const tfl::Padding convPadding =
+            os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.stride)
+                ? tfl::Padding_SAME
+                : tfl::Padding_VALID;
         switch (op.kind) {
             case OpKind::Conv2D:
             case OpKind::PointwiseConv2D: {
                 const int w = constant(op.name + "/weights", {os.c, op.kernel, op.kernel, is.c}, tfl::TensorType_INT8,
                                        q.weights.data(), q.weights.size(), q.weightScales, 0);
                 const int b = biasTensor(q.weightScales);
-                const auto options = tfl::CreateConv2DOptions(fb_, tfl::Padding_SAME, op.stride, op.stride, act);
+                const auto options = tfl::CreateConv2DOptions(fb_, convPadding, op.stride, op.stride, act);
                 this->op(tfl::BuiltinOperator_CONV_2D, 3, {activation(op.inputs[0]), w, b}, {activation(op.output)},
                          tfl::BuiltinOptions_Conv2DOptions, options.Union());
                 break;
@@ -106,7 +111,7 @@ public:
                                        q.weights.data(), q.weights.size(), q.weightScales, 3);
                 const int b = biasTensor(q.weightScales);
                 const auto options =
-                    tfl::CreateDepthwiseConv2DOptions(fb_, tfl::Padding_SAME, op.stride, op.stride, 1, act);
+                    tfl::CreateDepthwiseConv2DOptions(fb_, convPadding, op.stride, op.stride, 1, act);
                 this->op(tfl::BuiltinOperator_DEPTHWISE_CONV_2D, 3, {activation(op.inputs[0]), w, b},
                          {activation(op.output)}, tfl::BuiltinOptions_DepthwiseConv2DOptions, options.Union());
                 break;

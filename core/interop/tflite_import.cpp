@@ -25,8 +25,8 @@ public:
     quant::QuantizedModel build() {
         addInput();
         for (std::size_t i = 0; i < a_.ops.size(); ++i) addOperator(static_cast<int>(i));
-        const int out = graphTensor_[static_cast<std::size_t>(f_.outputs[0])];
-        if (out < 0) fail("the model output " + tflite::tensorText(f_, f_.outputs[0]) + " is written by no operator");
+        const int out = graphTensor_[static_cast<std::size_t>(a_.output)];
+        if (out < 0) fail("the model output " + tflite::tensorText(f_, a_.output) + " is written by no operator");
         graph::Graph& g = m_.graph;
         g.setOutput(out);
         try {
@@ -54,7 +54,7 @@ private:
     }
 
     void addInput() {
-        const int t = f_.inputs[0];
+        const int t = a_.input;
         const tflite::ActivationTensor a = activation(t);
         const std::string& name = f_.tensors[static_cast<std::size_t>(t)].name;
         graphTensor_[static_cast<std::size_t>(t)] = m_.graph.addInput(name.empty() ? "input" : name, a.hwc);
@@ -77,7 +77,8 @@ private:
             case graph::OpKind::Conv2D:
             case graph::OpKind::DepthwiseConv2D:
             case graph::OpKind::PointwiseConv2D:
-                return g.addConv(l.kind, name, in[0], l.outChannels, l.kernel, l.stride, l.activation);
+                return g.addConv(l.kind, name, in[0], l.outChannels, l.kernel, l.stride, l.activation, -1, -1,
+                                 l.padding);
             case graph::OpKind::Add: return g.addAdd(name, in[0], in[1]);
             case graph::OpKind::AveragePool: return g.addAveragePool(name, in[0]);
             case graph::OpKind::FullyConnected: return g.addFullyConnected(name, in[0], l.outChannels);
@@ -94,6 +95,7 @@ private:
 
     void addOperator(int i) {
         const Lowered& l = a_.ops[static_cast<std::size_t>(i)];
+        if (l.form == Lowered::Form::Edge) return;  // the graph's input or output is its int8 side (addInput, build)
         if (graphTensor_[static_cast<std::size_t>(l.output)] >= 0)
             fail("operator " + std::to_string(i) + " writes " + tflite::tensorText(f_, l.output) +
                  ", which already has a value");

@@ -44,14 +44,13 @@ Lowered layer(graph::OpKind kind, std::vector<int> inputs, int output, std::stri
 }
 
 // SAME padding's total along one axis; 0 means VALID gives the same output
-// with no padding, so the graph (which pads SAME) represents VALID exactly.
+// with no padding (such a VALID op is imported as SAME: one graph for both).
 int samePaddingTotal(int in, int kernel, int stride) {
     return std::max((graph::sameOutputSize(in, stride) - 1) * stride + kernel - in, 0);
 }
 
 // Strides, dilation and padding of a conv-like op, against what the layer
-// graph holds: one stride for both axes, no dilation, SAME padding (VALID
-// where it pads nothing).
+// graph holds: one stride for both axes, no dilation, SAME or VALID padding.
 void checkWindow(const Options& o, int kernel, graph::Shape in, Reasons& why) {
     const bool strideInRange = o.strideH >= 1 && o.strideW >= 1 && o.strideH <= kMaxDimension && o.strideW <= kMaxDimension;
     if (!strideInRange)
@@ -65,10 +64,17 @@ void checkWindow(const Options& o, int kernel, graph::Shape in, Reasons& why) {
                 " (the layer graph has no dilated convolution)");
     if (o.padding != static_cast<int>(Padding::Same) && o.padding != static_cast<int>(Padding::Valid))
         why.add("padding code " + std::to_string(o.padding) + " is neither SAME nor VALID");
-    else if (o.padding == static_cast<int>(Padding::Valid) && strideInRange && o.strideH == o.strideW &&
-             (samePaddingTotal(in.h, kernel, o.strideH) > 0 || samePaddingTotal(in.w, kernel, o.strideW) > 0))
+    else if (o.padding == static_cast<int>(Padding::Valid) && (in.h < kernel || in.w < kernel))
         why.add("VALID padding of a " + std::to_string(kernel) + "x" + std::to_string(kernel) + " window on " +
-                hwcText(in) + " (the layer graph pads SAME; VALID only where SAME pads nothing)");
+                hwcText(in) + " leaves no output");
+}
+
+// The graph's padding for a conv's SAME or VALID (checkWindow passed): a
+// VALID that pads nothing under SAME either is SAME.
+graph::Padding convPadding(const Options& o, int kernel, graph::Shape in) {
+    const bool validPads = o.padding == static_cast<int>(Padding::Valid) &&
+                           (samePaddingTotal(in.h, kernel, o.strideH) > 0 || samePaddingTotal(in.w, kernel, o.strideW) > 0);
+    return validPads ? graph::Padding::Valid : graph::Padding::Same;
 }
 
 std::string weightsText(const Weights& w) {
@@ -149,8 +155,11 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     const auto bias = in.bias(2, cout);
     const auto act = graphActivation(o.activation, y->quant, true, why);
     if (!why.empty()) return unsupported(why);
-    const graph::Shape expected{graph::sameOutputSize(x->hwc.h, o.strideH), graph::sameOutputSize(x->hwc.w, o.strideW),
-                                cout};
+    const graph::Padding padding = convPadding(o, k, x->hwc);
+    auto size = [&](int n) {
+        return padding == graph::Padding::Same ? graph::sameOutputSize(n, o.strideH) : (n - k) / o.strideH + 1;
+    };
+    const graph::Shape expected{size(x->hwc.h), size(x->hwc.w), cout};
     if (!(y->hwc == expected))
         why.add("output " + hwcText(y->hwc) + " in the file, the op gives " + hwcText(expected) + " (inconsistent file)");
     if (!bias || !why.empty()) return unsupported(why);
@@ -167,6 +176,7 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     Lowered l = layer(kind, {in.tensorIndex(0)}, op.outputs[0], detail);
     l.kernel = k;
     l.stride = o.strideH;
+    l.padding = padding;
     l.outChannels = cout;
     l.activation = act->activation;
     if (asConv) l.quant.weights = depthwiseAsConv(*w->data, k, cout);
@@ -191,8 +201,6 @@ Lowered lowerFullyConnected(const Context& c, const Operator& op) {
     if (o.weightsFormat != 0) why.add("shuffled weights (SHUFFLED4x16INT8 layout)");
     if (!x || !y || !w) return unsupported(why);
     const int cout = w->tensor->shape[0], n = w->tensor->shape[1];
-    if (w->perChannel && cout > 1)
-        why.add("int8 weights per channel (the layer graph's fully connected is per tensor)");
     if (x->hwc.elements() != n)
         why.add("the input has " + std::to_string(x->hwc.elements()) + " values, the weights take " + std::to_string(n));
     if (!(y->hwc == graph::Shape{1, 1, cout}))
@@ -207,7 +215,7 @@ Lowered lowerFullyConnected(const Context& c, const Operator& op) {
     l.activation = act->activation;
     l.quant.weights.assign(w->data->begin(), w->data->end());
     l.quant.bias = *bias;
-    l.quant.weightScales = {w->scales[0]};
+    l.quant.weightScales = w->perChannel ? w->scales : std::vector<float>{w->scales[0]};
     l.quant.activationMin = act->clamp.lo;
     l.quant.activationMax = act->clamp.hi;
     return checkArithmetic(std::move(l), x->quant, y->quant);
@@ -364,14 +372,76 @@ Lowered notYet(const std::string& reason) {
     return l;
 }
 
-Lowered notYetQuantize(const Context& c, const Operator& op) {
+std::string quantText(quant::TensorQuant q) {
+    std::ostringstream o;
+    o << "scale " << q.scale << ", zero point " << q.zeroPoint;
+    return o.str();
+}
+
+// QUANTIZE / DEQUANTIZE where they are not at an edge the graph absorbs.
+Lowered notYetQuantize(const Context& c, const Operator& op, const std::string& why) {
     const int in = op.inputs.empty() ? -1 : op.inputs[0];
     const int out = op.outputs.empty() ? -1 : op.outputs[0];
     const bool atInput = in >= 0 && std::find(c.f.inputs.begin(), c.f.inputs.end(), in) != c.f.inputs.end();
     const bool atOutput = out >= 0 && c.isGraphOutput(out);
     const std::string where = atInput ? " at the model input" : atOutput ? " at the model output" : " inside the model";
-    return notYet(opName(op.builtin) + " " + tensorBrief(c.f, in) + " -> " + tensorBrief(c.f, out) + where +
-                  " (the layer graph takes and gives int8 tensors; QUANTIZE/DEQUANTIZE at the edges are planned)");
+    return notYet(opName(op.builtin) + " " + tensorBrief(c.f, in) + " -> " + tensorBrief(c.f, out) + where + " (" +
+                  why + ")");
+}
+
+// QUANTIZE of the model's FLOAT32 or UINT8 input into int8: the int8 tensor
+// becomes the graph's input, and the generated code takes it (its header
+// gives the scale and zero point to quantize with).
+Lowered lowerQuantize(const Context& c, const Operator& op) {
+    const int in = op.inputs.empty() ? -1 : op.inputs[0];
+    const bool atInput = in >= 0 && std::find(c.f.inputs.begin(), c.f.inputs.end(), in) != c.f.inputs.end();
+    if (!atInput || op.outputs.size() != 1)
+        return notYetQuantize(c, op, "a requantization inside the model; only a QUANTIZE of the model input is taken");
+    const Tensor& x = c.f.tensors[static_cast<std::size_t>(in)];
+    if (x.type != type::FLOAT32 && x.type != type::UINT8)
+        return notYetQuantize(c, op, "the input is " + typeName(x.type) + "; an edge QUANTIZE reads FLOAT32 or UINT8");
+    if (c.consumers[static_cast<std::size_t>(in)].size() != 1)
+        return notYetQuantize(c, op, "other operators read the model input too");
+    std::string why;
+    const auto y = activationTensor(c.f, op.outputs[0], why);
+    if (!y) return notYetQuantize(c, op, why);
+    if (x.elements() != y->hwc.elements())
+        return notYetQuantize(c, op, "the input and output hold different element counts (inconsistent file)");
+    std::string how = "a float x becomes round(x / scale) + zero point";
+    if (x.type == type::UINT8) {
+        if (x.quant.scales.size() != 1) return notYetQuantize(c, op, "the UINT8 input is not quantized per tensor");
+        const bool shift = x.quant.scales[0] == y->quant.scale && x.quant.zeroPoints[0] - y->quant.zeroPoint == 128;
+        how = shift ? "a uint8 u becomes u - 128" : "a uint8 u becomes round((u - " + std::to_string(x.quant.zeroPoints[0]) +
+                                                        ") * " + std::to_string(x.quant.scales[0]) + " / scale) + zero point";
+    }
+    Lowered l;
+    l.form = Lowered::Form::Edge;
+    l.inputs = {in};
+    l.output = op.outputs[0];
+    l.detail = "the model input: the graph takes the int8 tensor " + hwcText(y->hwc) + " (" + quantText(y->quant) +
+               "; " + how + ")";
+    return l;
+}
+
+// DEQUANTIZE of the int8 result into the model's FLOAT32 output: the int8
+// tensor becomes the graph's output (a float is scale * (q - zero point)).
+Lowered lowerDequantize(const Context& c, const Operator& op) {
+    const int out = op.outputs.empty() ? -1 : op.outputs[0];
+    if (out < 0 || !c.isGraphOutput(out) || op.inputs.size() != 1 || op.inputs[0] < 0)
+        return notYetQuantize(c, op, "only a DEQUANTIZE into the model output is taken");
+    if (c.f.tensors[static_cast<std::size_t>(out)].type != type::FLOAT32)
+        return notYetQuantize(c, op, "the output is " + typeName(c.f.tensors[static_cast<std::size_t>(out)].type) +
+                                         "; an edge DEQUANTIZE writes FLOAT32");
+    std::string why;
+    const auto x = activationTensor(c.f, op.inputs[0], why);
+    if (!x) return notYetQuantize(c, op, why);
+    Lowered l;
+    l.form = Lowered::Form::Edge;
+    l.inputs = {op.inputs[0]};
+    l.output = out;
+    l.detail = "the model output: the graph gives the int8 tensor " + hwcText(x->hwc) + " (" + quantText(x->quant) +
+               "; a float is scale * (q - zero point))";
+    return l;
 }
 
 bool sameQuant(quant::TensorQuant a, quant::TensorQuant b) { return a.scale == b.scale && a.zeroPoint == b.zeroPoint; }
@@ -589,8 +659,8 @@ constexpr Entry kLowerings[] = {
     {op::AVERAGE_POOL_2D, lowerAveragePool},
     {op::RESHAPE, lowerReshape},
     {op::SOFTMAX, lowerSoftmax},
-    {op::QUANTIZE, notYetQuantize},
-    {op::DEQUANTIZE, notYetQuantize},
+    {op::QUANTIZE, lowerQuantize},
+    {op::DEQUANTIZE, lowerDequantize},
     {op::PAD, lowerPad},
     {op::PADV2, lowerPad},
     {op::MEAN, lowerMean},
@@ -613,9 +683,28 @@ Lowered lowerOther(const Operator& op) {
             l.detail = "a standalone activation op (the layer graph fuses RELU6 into the op before it; it has no " +
                        opName(op.builtin) + ")";
             break;
-        default: l.detail = "not supported: the layer graph has no " + opName(op.builtin) + " (and issue 12 does not plan it)";
+        default: l.detail = "not supported: the layer graph has no " + opName(op.builtin);
     }
     return l;
+}
+
+// The graph's input and output: the model's, or the int8 side of the edge
+// QUANTIZE / DEQUANTIZE that reads or writes them.
+void findEdges(const File& f, Analysis& a) {
+    if (f.inputs.size() == 1) a.input = f.inputs[0];
+    if (f.outputs.size() == 1) a.output = f.outputs[0];
+    for (const Lowered& l : a.ops) {
+        if (l.form != Lowered::Form::Edge) continue;
+        if (l.inputs[0] == a.input) a.input = l.output;
+        else if (l.output == a.output) a.output = l.inputs[0];
+    }
+    if (a.input != (f.inputs.empty() ? -1 : f.inputs[0]))
+        a.notes.push_back("the generated code takes the int8 input " + tensorText(f, a.input) +
+                          " (the file's QUANTIZE of its input is left to the caller: the model header gives the scale "
+                          "and zero point)");
+    if (a.output != (f.outputs.empty() ? -1 : f.outputs[0]))
+        a.notes.push_back("the generated code gives the int8 output " + tensorText(f, a.output) +
+                          " (the file's DEQUANTIZE of its output is left to the caller)");
 }
 
 }  // namespace
@@ -634,9 +723,10 @@ Analysis analyze(const File& f) {
         a.modelIssues.push_back(std::to_string(f.inputs.size()) + " model inputs (the layer graph takes one)");
     if (f.outputs.size() != 1)
         a.modelIssues.push_back(std::to_string(f.outputs.size()) + " model outputs (the layer graph gives one)");
-    for (int t : f.inputs) {
+    findEdges(f, a);
+    if (a.input >= 0) {
         std::string why;
-        if (!activationTensor(f, t, why)) a.modelIssues.push_back("model input: " + why);
+        if (!activationTensor(f, a.input, why)) a.modelIssues.push_back("model input: " + why);
     }
     const bool computes = std::any_of(a.ops.begin(), a.ops.end(),
                                       [](const Lowered& l) { return l.form == Lowered::Form::Layer; });

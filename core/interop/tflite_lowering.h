@@ -22,12 +22,15 @@ struct Lowered {
         Unsupported,  // `detail` says why (every reason found, "; "-separated)
         Layer,        // one graph op, below
         Alias,        // no op: the output is the input's data unchanged (a flattening RESHAPE)
+        Edge,         // QUANTIZE of the model's float/uint8 input, DEQUANTIZE to its float output:
+                      // the int8 side becomes the graph's input or output (inputs[0] -> output)
     };
     Form form = Form::Unsupported;
     std::string detail;  // supported: what it maps to and how; unsupported: why not
     // Layer:
     graph::OpKind kind = graph::OpKind::Conv2D;
     int kernel = 1, stride = 1, outChannels = 1;
+    graph::Padding padding = graph::Padding::Same;  // convolutions
     graph::PoolWindow window;                        // MaxPool, AveragePool2D
     int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;  // Pad
     bool keepDims = true;                            // Mean
@@ -44,6 +47,9 @@ struct Lowered {
 // the model as a whole.
 struct Analysis {
     std::vector<Lowered> ops;
+    // The file tensors that become the graph's input and output: the model's
+    // own, or the int8 side of a QUANTIZE / DEQUANTIZE at the edge.
+    int input = -1, output = -1;
     std::vector<std::string> modelIssues;  // blocking problems not tied to one operator
     std::vector<std::string> notes;        // facts that block nothing
 };

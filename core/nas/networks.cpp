@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "graph/build.h"
+#include "graph/ops.h"
 
 namespace mcunet::nas {
 
@@ -128,6 +129,18 @@ namespace {
 
 // TF Lite's pools on NCHW: padding positions take no part (max: padded with
 // -inf; average: the window sum over the count of input positions).
+// A convolution padded VALID (graph::Graph::addConv): whole windows only.
+bool sameSized(const graph::Graph& g, const graph::Op& op) {
+    const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
+    return os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.stride);
+}
+
+torch::Tensor validConv(const torch::Tensor& x, const torch::Tensor& weight, int stride, int groups) {
+    const std::array<std::int64_t, 2> strides{stride, stride}, none{0, 0}, dilation{1, 1};
+    return torch::conv2d(x, weight, torch::Tensor(), at::IntArrayRef(strides), at::IntArrayRef(none),
+                         at::IntArrayRef(dilation), groups);
+}
+
 torch::Tensor windowPool(const graph::Graph& g, const graph::Op& op, const torch::Tensor& x) {
     const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
     const std::int64_t right = std::max<std::int64_t>(0, std::int64_t(os.w - 1) * op.strideW + op.kernelW - is.w - op.padLeft);
@@ -190,7 +203,9 @@ torch::Tensor GraphNetImpl::forward(const torch::Tensor& x) {
             case graph::OpKind::DepthwiseConv2D: {
                 ConvBn& cb = convs_.at(op.name);
                 const int groups = op.kind == graph::OpKind::DepthwiseConv2D ? static_cast<int>(in.size(1)) : 1;
-                y = cb->bn(sameConv(in, cb->weight, op.stride, groups), bnMomentum_);
+                const bool valid = !sameSized(graph_, op);
+                y = cb->bn(valid ? validConv(in, cb->weight, op.stride, groups) : sameConv(in, cb->weight, op.stride, groups),
+                           bnMomentum_);
                 break;
             }
             case graph::OpKind::Add: y = in + t[static_cast<std::size_t>(op.inputs[1])]; break;
@@ -452,7 +467,7 @@ GraphNet fromFloatModel(const quant::FloatModel& m) {
             net->classifier()->bias.copy_(tensorOf(fw.bias));
             continue;
         }
-        if (op.kind == graph::OpKind::Add || op.kind == graph::OpKind::AveragePool) continue;
+        if (!graph::hasWeights(op.kind)) continue;  // pools, add, mul, pad, concatenation, mean, softmax
         ConvBn cb = net->conv(op.name);
         torch::Tensor w = tensorOf(fw.weights);
         switch (op.kind) {

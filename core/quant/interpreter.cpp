@@ -188,7 +188,7 @@ std::vector<std::vector<std::int8_t>> runReference(const QuantizedModel& m, cons
                     std::int32_t acc = 0;
                     for (std::size_t e = 0; e < n; ++e) acc += (x[e] - in.zeroPoint) * q.weights[o * n + e];
                     acc += q.bias[o];
-                    acc = multiplyByQuantizedMultiplier(acc, q.multipliers[0]);
+                    acc = multiplyByQuantizedMultiplier(acc, q.multipliers[q.multipliers.size() == 1 ? 0 : o]);
                     y[o] = clampTo(acc + out.zeroPoint, q);
                 }
                 break;

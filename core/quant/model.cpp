@@ -387,9 +387,12 @@ void deriveRequantization(QuantizedModel& q) {
             case OpKind::Softmax: oq.softmax = prepareSoftmax(1.0, double(in.scale)); break;
             case OpKind::FullyConnected:
                 // TF Lite's per-tensor multiplier multiplies the two scales in
-                // float, then divides in double (GetQuantizedConvolutionMultipler).
+                // float, then divides in double (GetQuantizedConvolutionMultipler);
+                // per channel it is the convolutions' product in double.
                 for (float ws : oq.weightScales)
-                    oq.multipliers.push_back(quantizeMultiplier(double(in.scale * ws) / double(out.scale)));
+                    oq.multipliers.push_back(quantizeMultiplier(
+                        oq.weightScales.size() == 1 ? double(in.scale * ws) / double(out.scale)
+                                                    : double(in.scale) * double(ws) / double(out.scale)));
                 break;
             case OpKind::Conv2D:
             case OpKind::DepthwiseConv2D:

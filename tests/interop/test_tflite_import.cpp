@@ -31,7 +31,7 @@ namespace {
 // --- our exports ------------------------------------------------------------
 
 // The ops of issue 12 (point 2) in one network, varied by `seed`: windowed
-// pools (SAME and VALID, fused ReLU6), pad, concatenation, mul and mean.
+// pools (SAME and VALID, fused ReLU6), pad, concatenation, mul, a VALID convolution and mean.
 graph::Graph newOpsGraph(int seed) {
     std::mt19937_64 rng(9100 + static_cast<std::uint64_t>(seed));
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -47,6 +47,7 @@ graph::Graph newOpsGraph(int seed) {
     x = g.addConcatenation("concat", {x, branch});
     const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
     x = g.addMul("mul", x, dw, act);
+    x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU6, -1, -1, graph::Padding::Valid);
     x = g.addAveragePool2D("avg", x, graph::PoolWindow{2, 2, 2, 1, pick(2) ? graph::Padding::Same : graph::Padding::Valid});
     x = g.addMean("mean", x, pick(2) == 0);
     g.setOutput(g.addFullyConnected("fc", x, 3));
@@ -137,6 +138,7 @@ struct ConvSpec {
     int weightType = kInt8, weightZeroPoint = 0, weightCin = -1;  // -1: cin
     float outScale = 0.04f;
     int outZeroPoint = -5;
+    int outH = 0;  // > 0: the output height the file claims (inconsistent files)
 };
 
 int outSize(int in, int k, int s, int padding) { return padding == kSame ? (in + s - 1) / s : (in - k) / s + 1; }
@@ -168,7 +170,8 @@ ConvModel convModel(const ConvSpec& s) {
     for (float ws : m.scales) biasScales.push_back(0.05f * ws);
     const int bt = b.tensor("b", {s.cout}, kInt32, {biasScales, std::vector<std::int64_t>(biasScales.size(), 0), 0},
                             int32Bytes(m.bias));
-    const int oh = outSize(s.h, s.kh, s.strideH, s.padding), ow = outSize(s.w, s.kw, s.strideW, s.padding);
+    const int oh = s.outH > 0 ? s.outH : outSize(s.h, s.kh, s.strideH, s.padding);
+    const int ow = outSize(s.w, s.kw, s.strideW, s.padding);
     const int y = b.activation("conv", {1, oh, ow, s.cout}, s.outScale, s.outZeroPoint);
     auto& fb = b.fb();
     if (!s.options) {
@@ -300,6 +303,31 @@ std::vector<std::uint8_t> poolModel(int filter, int stride, int padding, float o
                  outScale);
 }
 
+// A 1x1 depthwise conv between an int8 input and output; `floatEdges`
+// wraps it as a converter with inference types float (or uint8 in) leaves it:
+// QUANTIZE of the model input, DEQUANTIZE into the model output.
+std::vector<std::uint8_t> edgeModel(int inputType, bool dequantizeOutput) {
+    TfliteBuilder b;
+    int modelIn = -1;
+    const int x = b.activation("x_int8", {1, 3, 5, 2}, 0.05f, -3);
+    if (inputType == kInt8) modelIn = x;
+    else {
+        modelIn = inputType == kUint8 ? b.tensor("x", {1, 3, 5, 2}, kUint8, {{0.05f}, {125}, 0})
+                                      : b.tensor("x", {1, 3, 5, 2}, kFloat32, {});
+        b.op(114, {modelIn}, {x});
+    }
+    const int w = b.tensor("w", {1, 1, 1, 2}, kInt8, {{0.01f}, {0}, 3}, {5, 249});
+    const int y = b.activation("y_int8", {1, 3, 5, 2}, 0.02f, 4);
+    const auto o = fbr::CreateDepthwiseConv2DOptions(b.fb(), kSame, 1, 1, 1, kNone);
+    b.op(4, {x, w, -1}, {y}, fbr::BuiltinOptions_DepthwiseConv2DOptions, o.Union());
+    int modelOut = y;
+    if (dequantizeOutput) {
+        modelOut = b.tensor("y", {1, 3, 5, 2}, kFloat32, {});
+        b.op(6, {y}, {modelOut});
+    }
+    return b.finish({modelIn}, {modelOut});
+}
+
 QByteArray bytesOf(const std::vector<std::uint8_t>& v) {
     return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()));
 }
@@ -367,7 +395,9 @@ private slots:
                                                  << true << "conv2d 1x1 stride 2, VALID";
         QTest::newRow("conv 2x2 stride 2 VALID") << conv([](ConvSpec& s) { s.h = 8, s.kh = s.kw = 2, s.strideH = s.strideW = 2, s.padding = kValid; })
                                                  << true << "conv2d 2x2 stride 2, VALID";
-        QTest::newRow("conv 3x3 VALID") << conv([](ConvSpec& s) { s.padding = kValid; }) << false << "VALID padding of a 3x3 window";
+        QTest::newRow("conv 3x3 VALID") << conv([](ConvSpec& s) { s.padding = kValid; }) << true << "conv2d 3x3 stride 1, VALID";
+        QTest::newRow("conv VALID larger than the input") << conv([](ConvSpec& s) { s.h = 2, s.outH = 1, s.padding = kValid; }) << false
+                                                          << "VALID padding of a 3x3 window on 2x8x4 leaves no output";
         QTest::newRow("conv per tensor") << conv([](ConvSpec& s) { s.perChannel = false; }) << true << "int8 weights per tensor";
         QTest::newRow("conv dilation") << conv([](ConvSpec& s) { s.dilation = 2; }) << false << "dilation 2x2";
         QTest::newRow("conv strides differ") << conv([](ConvSpec& s) { s.strideH = 2; }) << false << "strides 2x1 differ";
@@ -389,7 +419,7 @@ private slots:
         QTest::newRow("depthwise on one channel") << conv([](ConvSpec& s) { s.depthwise = true, s.cin = 1, s.strideH = s.strideW = 2; })
                                                   << true << "conv2d 3x3 stride 2, SAME, RELU6, int8 weights per channel (one input channel, depth multiplier 8";
         QTest::newRow("fully connected") << bytesOf(fcModel(false, 0, false)) << true << "fully_connected 12 -> 4, NONE, int8 weights per tensor";
-        QTest::newRow("fully connected per channel") << bytesOf(fcModel(true, 0, false)) << false << "fully connected is per tensor";
+        QTest::newRow("fully connected per channel") << bytesOf(fcModel(true, 0, false)) << true << "fully_connected 12 -> 4, NONE, int8 weights per channel";
         QTest::newRow("fully connected shuffled") << bytesOf(fcModel(false, 1, false)) << false << "SHUFFLED4x16INT8";
         QTest::newRow("flatten before fully connected") << bytesOf(fcModel(false, 0, true)) << true
                                                         << "no-op: [1,2,2,3] -> [1,12] flattens for FULLY_CONNECTED";
@@ -475,8 +505,10 @@ private slots:
         const char* names[] = {"conv 3x3 SAME RELU6",       "conv 3x3 stride 2 odd input", "conv 1x1 stride 2 VALID",
                                "conv 2x2 stride 2 VALID",   "pointwise",                   "conv per tensor, NONE",
                                "conv RELU as RELU6",        "depthwise 3x3",               "depthwise 5x5 stride 2",
-                               "depthwise multiplier 8 on one channel (person_detect's first layer)"};
-        for (int i = 0; i < 10; ++i) QTest::newRow(names[i]) << i;
+                               "depthwise multiplier 8 on one channel (person_detect's first layer)",
+                               "conv 3x3 VALID",            "conv 5x5 stride 2 VALID odd input", "depthwise 3x3 stride 2 VALID",
+                               "depthwise 7x7 VALID"};
+        for (int i = 0; i < 14; ++i) QTest::newRow(names[i]) << i;
     }
 
     // The imported model computes what TF Lite computes for the file.
@@ -493,7 +525,11 @@ private slots:
             case 6: s.activation = kRelu; break;
             case 7: s.depthwise = true, s.cout = 4; break;
             case 8: s.depthwise = true, s.cout = 4, s.kh = s.kw = 5, s.strideH = s.strideW = 2; break;
-            default: s.depthwise = true, s.cin = 1, s.cout = 8, s.h = 12, s.w = 10, s.strideH = s.strideW = 2; break;
+            case 9: s.depthwise = true, s.cin = 1, s.cout = 8, s.h = 12, s.w = 10, s.strideH = s.strideW = 2; break;
+            case 10: s.padding = kValid; break;
+            case 11: s.h = 13, s.w = 10, s.kh = s.kw = 5, s.strideH = s.strideW = 2, s.padding = kValid; break;
+            case 12: s.depthwise = true, s.cout = 4, s.strideH = s.strideW = 2, s.padding = kValid; break;
+            default: s.depthwise = true, s.cout = 4, s.kh = s.kw = 7, s.padding = kValid; break;
         }
         const ConvModel m = convModel(s);
         const interop::TfliteImport imported = interop::importTflite(m.bytes, "conv.tflite");
@@ -502,6 +538,34 @@ private slots:
             const auto x = randomInput(*imported.model, 500 + k);
             QVERIFY(quant::runReferenceOutput(*imported.model, x) == tfliteConv(s, m, x));
         }
+    }
+
+    // A fully connected layer with weights per output channel: each output
+    // requantized with its own s_in * s_w[o] / s_out (in double, as TF Lite's
+    // PopulateConvolutionQuantizationParams), written out plainly here.
+    void perChannelFullyConnectedMatchesTfliteArithmetic() {
+        const interop::TfliteImport imported = interop::importTflite(fcModel(true, 0, false), "fc.tflite");
+        QVERIFY(imported.model);
+        const std::vector<float> scales{0.01f, 0.02f, 0.03f, 0.04f};
+        QCOMPARE(imported.model->ops[0].weightScales, scales);
+        const auto w = randomWeights(48, 3);
+        const auto bias = randomBias(4, 4);
+        for (std::uint64_t k = 0; k < 6; ++k) {
+            const auto x = randomInput(*imported.model, 70 + k);
+            std::vector<std::int8_t> expected(4);
+            for (std::size_t o = 0; o < 4; ++o) {
+                std::int32_t acc = bias[o];
+                for (std::size_t j = 0; j < 12; ++j) acc += (x[j] + 3) * w[o * 12 + j];
+                const double real = double(0.05f) * double(scales[o]) / double(0.1f);
+                acc = quant::multiplyByQuantizedMultiplier(acc, quant::quantizeMultiplier(real)) + 2;
+                expected[o] = static_cast<std::int8_t>(std::clamp(acc, -128, 127));
+            }
+            QCOMPARE(quant::runReferenceOutput(*imported.model, x), expected);
+        }
+        // Export keeps the scales per channel; the file imports as the same model.
+        const auto again = interop::importTflite(interop::exportTflite(*imported.model), "again.tflite");
+        QVERIFY(again.model);
+        QCOMPARE(again.model->ops[0].weightScales, scales);
     }
 
     // The no-op flatten leaves the fully connected layer reading the input.
@@ -513,6 +577,55 @@ private slots:
         QCOMPARE(g.op(0).kind, graph::OpKind::FullyConnected);
         QCOMPARE(g.op(0).inputs, std::vector<int>{g.input()});
         QCOMPARE(imported.model->ops[0].weightScales, std::vector<float>{0.01f});
+    }
+
+    // A QUANTIZE of a float or uint8 model input and a DEQUANTIZE into a
+    // float output are the model's edges: the graph takes and gives their
+    // int8 sides and computes exactly what the int8-only model does.
+    void quantizeEdgesAreTheInterface() {
+        const auto plain = interop::importTflite(edgeModel(kInt8, false), "plain.tflite");
+        QVERIFY(plain.model);
+        for (int type : {kFloat32, kUint8}) {
+            const auto edged = interop::importTflite(edgeModel(type, true), "edged.tflite");
+            QVERIFY2(edged.model, interop::tflite::coverageText(edged.coverage).c_str());
+            QCOMPARE(edged.coverage.supportedOperators(), 3);
+            const std::string text = interop::tflite::coverageText(edged.coverage);
+            QVERIFY2(text.find(type == kUint8 ? "a uint8 u becomes u - 128" : "a float x becomes round(x / scale)") !=
+                         std::string::npos, text.c_str());
+            QVERIFY2(text.find("a float is scale * (q - zero point)") != std::string::npos, text.c_str());
+            QVERIFY2(text.find("the generated code takes the int8 input") != std::string::npos, text.c_str());
+            const quant::QuantizedModel& m = *edged.model;
+            QCOMPARE(m.graph.opCount(), 1);
+            QCOMPARE(m.graph.tensor(m.graph.input()).name, std::string("x_int8"));
+            QCOMPARE(m.tensors[std::size_t(m.graph.input())].scale, 0.05f);
+            QCOMPARE(m.tensors[std::size_t(m.graph.output())].zeroPoint, 4);
+            QVERIFY(graphDifference(m.graph, plain.model->graph).empty());
+            for (std::uint64_t k = 0; k < 3; ++k) {
+                const auto x = randomInput(m, 40 + k);
+                QVERIFY(quant::runReferenceOutput(m, x) == quant::runReferenceOutput(*plain.model, x));
+            }
+            // Export writes the int8 interface; it imports as the same graph.
+            const auto again = interop::importTflite(interop::exportTflite(m), "again.tflite");
+            QVERIFY(again.model);
+            QVERIFY(graphDifference(again.model->graph, m.graph).empty());
+        }
+    }
+
+    // A QUANTIZE that is not the model input's (a requantization inside)
+    // and a DEQUANTIZE that does not write the model output are named.
+    void quantizeInsideIsReported() {
+        TfliteBuilder b;
+        const int x = b.activation("x", {1, 4}, 0.05f, -3);
+        const int r = b.activation("requantized", {1, 4}, 0.1f, 0);
+        b.op(114, {x}, {r});
+        const int y = b.activation("y", {1, 4}, 0.1f, 0);
+        b.op(114, {r}, {y});
+        const auto imported = interop::importTflite(b.finish({x}, {y}), "inside.tflite");
+        QVERIFY(!imported.model);
+        const std::string text = interop::tflite::coverageText(imported.coverage);
+        QVERIFY2(text.find("the input is INT8; an edge QUANTIZE reads FLOAT32 or UINT8") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("a requantization inside the model") != std::string::npos, text.c_str());
+        QVERIFY_THROWS_EXCEPTION(Error, interop::requireModel(imported));
     }
 
     // person_detect imports whole: 31 operators, 30 graph ops (its RESHAPE

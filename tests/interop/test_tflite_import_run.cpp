@@ -93,6 +93,43 @@ private slots:
         checkHost(m, tmp.path().toStdString(), 3);
     }
 
+    // A fully connected layer with weights per output channel (as imported
+    // from such a file): the generated C requantizes each output with its own
+    // multiplier, like the interpreter.
+    void perChannelFullyConnectedRunsOnTheHost() {
+        QTemporaryDir tmp;
+        quant::QuantizedModel m = ownExportImported(tmp.path().toStdString());
+        bool found = false;
+        for (int i = 0; i < m.graph.opCount(); ++i) {
+            if (m.graph.op(i).kind != graph::OpKind::FullyConnected) continue;
+            auto& q = m.ops[std::size_t(i)];
+            const float s = q.weightScales.at(0);
+            q.weightScales.clear();
+            for (int o = 0; o < m.graph.tensor(m.graph.op(i).output).shape.c; ++o)
+                q.weightScales.push_back(s * (0.5f + 0.125f * float(o % 9)));
+            found = true;
+        }
+        QVERIFY(found);
+        quant::deriveRequantization(m);
+        checkHost(m, tmp.path().toStdString(), 3);  // layer-specialized kernels
+        for (const bool referenceKernels : {false, true}) {  // the general and the reference kernels
+            codegen::Options options;
+            options.fastKernels = false;
+            options.referenceKernels = referenceKernels;
+            const std::string dir = tmp.path().toStdString() + (referenceKernels ? "/reference" : "/general");
+            // The reference kernels run out of place only: TF Lite Micro's plan.
+            const memory::Planner planner = referenceKernels ? memory::Planner::TFLiteMicro : memory::Planner::Ours;
+            codegen::generate(m, memory::plan(m.graph, planner), dir, options);
+            const std::string runner = codegen::buildHostRunner(dir);
+            for (const auto& input : inputsFor(m, 2)) {
+                writeBytes(fs::path(dir) / "in.bin", input);
+                const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
+                QVERIFY2(r.exitCode == 0, r.output.c_str());
+                QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
+            }
+        }
+    }
+
     void personDetectRunsOnTheHost() {
         if (!QFile::exists(kPersonDetect)) QSKIP("../shared/models/person_detect.tflite is absent (peer model outside the project)");
         QTemporaryDir tmp;

@@ -107,7 +107,10 @@ private slots:
         quiet.recover = [](const QString&) { return false; };
         quiet.error = [](const QString&, const QString& m) { qWarning("%s", qPrintable(m)); };
         window_->setPrompts(quiet);
-        QVERIFY(window_->openProject(MainWindow::demoProjectPath()));
+        // A copy of the demo project: its autosave must not land in the source tree.
+        const QString demo = models_.filePath(QStringLiteral("demo.mcuproj"));
+        QVERIFY(QFile::copy(MainWindow::demoProjectPath(), demo));
+        QVERIFY(window_->openProject(demo));
         // A lighter run than the default so the test stays fast; the full grid.
         project::SpaceSettings s = window_->document()->project().space;
         s.samplesPerSpace = 300;

@@ -87,10 +87,18 @@ void mcu_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, con
 /* Global average pool: HW x C -> C, output quantized as the input. */
 void mcu_avgpool_s8(const int8_t *in, int32_t pixels, int32_t channels, int8_t *out);
 
-/* Fully connected, per-tensor weights [Cout][N]. */
+/* Fully connected: out[o] = requantize(bias[o] + sum_j (in[j] + input_offset)
+ * * weights[o][j]) + output_offset, clamped to [act_min, act_max].
+ *   in           N int8 values (the input read flat)
+ *   weights      [out_features][N] int8, symmetric (zero point 0)
+ *   bias         out_features int32 (the bias quantized at s_in * s_w)
+ *   multiplier,  the requantization (mcu_requantize); with per_channel 0 one
+ *   shift        pair for every output (multiplier[0], shift[0]), otherwise
+ *                out_features pairs (weights quantized per output channel)
+ * Constraints: n >= 1; out must not overlap in (not in place). */
 void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, const int32_t *bias,
-                            int32_t multiplier, int32_t shift, int8_t *out, int32_t out_features,
-                            const mcu_quant_t *q);
+                            const int32_t *multiplier, const int32_t *shift, int32_t per_channel, int8_t *out,
+                            int32_t out_features, const mcu_quant_t *q);
 
 /* Plain reference kernels (out of place, no scratch): what the optimized
  * kernels are tested against. kind: 0 conv2d, 1 depthwise, 2 pointwise.
@@ -101,8 +109,8 @@ void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *in_shape, co
 void mcu_ref_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, const mcu_add_params_t *p);
 void mcu_ref_avgpool_s8(const int8_t *in, int32_t pixels, int32_t channels, int8_t *out);
 void mcu_ref_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, const int32_t *bias,
-                                int32_t multiplier, int32_t shift, int8_t *out, int32_t out_features,
-                                const mcu_quant_t *q);
+                                const int32_t *multiplier, const int32_t *shift, int32_t per_channel, int8_t *out,
+                                int32_t out_features, const mcu_quant_t *q);
 
 /* ---------------------------------------------------------------------
  * Softmax

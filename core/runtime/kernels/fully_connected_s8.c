@@ -1,12 +1,12 @@
-/* Fully connected with per-tensor weights; the input offset is folded into
+/* Fully connected, weights per tensor or per output channel; the input offset is folded into
  * the bias (bias + offset * sum of the row's weights) and the row is walked
  * four at a time. */
 #include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
 
 void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, const int32_t *bias,
-                            int32_t multiplier, int32_t shift, int8_t *out, int32_t out_features,
-                            const mcu_quant_t *q) {
+                            const int32_t *multiplier, const int32_t *shift, int32_t per_channel, int8_t *out,
+                            int32_t out_features, const mcu_quant_t *q) {
     int32_t o, j;
     for (o = 0; o < out_features; ++o) {
         const int8_t *w = weights + (int64_t)o * n;
@@ -20,6 +20,8 @@ void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, 
             wsum += w[j];
         }
         acc += q->input_offset * wsum;
-        out[o] = mcu_clamp_s8(mcu_requantize_fast(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
+        const int32_t m = per_channel ? o : 0;
+        out[o] = mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[m], shift[m]) + q->output_offset, q->act_min,
+                              q->act_max);
     }
 }

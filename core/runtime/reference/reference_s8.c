@@ -62,12 +62,13 @@ void mcu_ref_avgpool_s8(const int8_t *in, int32_t pixels, int32_t channels, int8
 }
 
 void mcu_ref_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, const int32_t *bias,
-                                int32_t multiplier, int32_t shift, int8_t *out, int32_t out_features,
-                                const mcu_quant_t *q) {
+                                const int32_t *multiplier, const int32_t *shift, int32_t per_channel, int8_t *out,
+                                int32_t out_features, const mcu_quant_t *q) {
     int32_t o, j;
     for (o = 0; o < out_features; ++o) {
         int32_t acc = bias[o];
         for (j = 0; j < n; ++j) acc += (in[j] + q->input_offset) * weights[(int64_t)o * n + j];
-        out[o] = mcu_clamp_s8(mcu_requantize(acc, multiplier, shift) + q->output_offset, q->act_min, q->act_max);
+        const int32_t m = per_channel ? o : 0;
+        out[o] = mcu_clamp_s8(mcu_requantize(acc, multiplier[m], shift[m]) + q->output_offset, q->act_min, q->act_max);
     }
 }

@@ -55,10 +55,23 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         const int c = g.tensor(src).shape.c;
         int out;
         const auto act = pick(2) ? graph::Activation::ReLU6 : graph::Activation::None;
+        // Convolutions padded SAME, or VALID one time in three where the window fits.
+        auto padding = [&](int k) {
+            const graph::Shape s = g.tensor(src).shape;
+            return pick(3) == 0 && s.h >= k && s.w >= k ? graph::Padding::Valid : graph::Padding::Same;
+        };
         switch (pick(9)) {
-            case 0: out = g.addConv(OpKind::DepthwiseConv2D, name, src, c, 3 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
+            case 0: {
+                const int k = 3 + 2 * pick(3);
+                out = g.addConv(OpKind::DepthwiseConv2D, name, src, c, k, 1 + pick(2), graph::Activation::ReLU6, -1, -1, padding(k));
+                break;
+            }
             case 1: out = g.addConv(OpKind::PointwiseConv2D, name, src, 4 + 4 * pick(6), 1, 1, graph::Activation::None); break;
-            case 2: out = g.addConv(OpKind::Conv2D, name, src, 8, 1 + 2 * pick(2), 1, graph::Activation::ReLU6); break;
+            case 2: {
+                const int k = 1 + 2 * pick(2);
+                out = g.addConv(OpKind::Conv2D, name, src, 8, k, 1 + pick(2), graph::Activation::ReLU6, -1, -1, padding(k));
+                break;
+            }
             case 3:
             case 4: {  // pools with a window: VALID only where the window fits
                 const graph::Shape s = g.tensor(src).shape;

@@ -81,6 +81,10 @@ private slots:
     void initTestCase() {
         QVERIFY(state_.isValid());
         qputenv("XDG_STATE_HOME", state_.path().toUtf8());  // the flash record goes here
+        // Temporary projects go into a folder of this test's own: other tests
+        // running beside it (ctest -j) make and remove theirs in /tmp.
+        QVERIFY(QDir().mkpath(state_.filePath("tmp")));
+        qputenv("TMPDIR", state_.filePath("tmp").toUtf8());
         model_ = quant::quantizeSeeded(smallNetwork(7), 3);
     }
     void init() { fs::remove_all(board::flashedFirmwarePath("virtual-m7")); }

@@ -120,6 +120,37 @@ private slots:
         }
     }
 
+    // The ops beyond our search space (imported graphs): VALID convolutions,
+    // windowed pools, pad, concatenation, mul and mean, on a non-square input.
+    void graphNetMatchesFloatReferenceOnGeneralOps() {
+        using graph::OpKind;
+        graph::Graph g;
+        int x = g.addInput("input", {13, 10, 2});
+        x = g.addConv(OpKind::Conv2D, "stem", x, 8, 3, 2, graph::Activation::ReLU6);
+        x = g.addConv(OpKind::Conv2D, "valid", x, 8, 3, 1, graph::Activation::ReLU6, -1, -1, graph::Padding::Valid);
+        x = g.addMaxPool("max", x, graph::PoolWindow{2, 3, 1, 2, graph::Padding::Same});
+        x = g.addPad("pad", x, 1, 0, 2, 1);
+        const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, 8, 3, 1, graph::Activation::None, -1, -1,
+                                 graph::Padding::Valid);
+        const int branch = g.addConv(OpKind::PointwiseConv2D, "branch", dw, 4, 1, 1, graph::Activation::None);
+        x = g.addConcatenation("concat", {dw, branch});
+        x = g.addMul("mul", x, x);
+        x = g.addAveragePool2D("avg", x, graph::PoolWindow{2, 2, 1, 1, graph::Padding::Valid});
+        x = g.addMean("mean", x);
+        g.setOutput(g.addFullyConnected("fc", x, 3));
+        const quant::FloatModel fm = quant::initializeWeights(g, 5);
+        nas::GraphNet net = nas::fromFloatModel(fm);
+        net->eval();
+        for (const auto& in : quant::randomInputs(g, 2, 9)) {
+            const auto ref = quant::runFloat(fm, in)[static_cast<std::size_t>(g.output())];
+            const torch::Tensor t = torch::from_blob(const_cast<float*>(in.data()), {1, 13, 10, 2}).permute({0, 3, 1, 2});
+            const torch::Tensor y = net->forward(t).contiguous();
+            QCOMPARE(y.numel(), static_cast<long>(ref.size()));
+            for (std::size_t i = 0; i < ref.size(); ++i)
+                QVERIFY2(std::abs(y[0][long(i)].item<float>() - ref[i]) < 1e-3f * (1 + std::abs(ref[i])), qPrintable(QString::number(i)));
+        }
+    }
+
     // BatchNorm folding: eval-mode outputs equal the folded model's.
     void foldedModelEqualsBatchNormNetwork() {
         arch::Architecture a = arch::preset("mcunet-vww1");

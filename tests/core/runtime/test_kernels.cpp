@@ -261,8 +261,8 @@ private slots:
             if (!prepareChannels(p, w, outs, n, ch)) continue;
             ++fast;
             std::vector<std::int8_t> expected(static_cast<std::size_t>(outs)), got(expected.size());
-            mcu_ref_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult[0], p.shift[0], expected.data(),
-                                       outs, &p.q);
+            mcu_ref_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult.data(), p.shift.data(), 0,
+                                       expected.data(), outs, &p.q);
             mcu_fast_fully_connected(x.data(), got.data(), n, outs, w.data(), ch.data(), p.q.act_min, p.q.act_max);
             QCOMPARE(got, expected);
         }
@@ -495,9 +495,20 @@ private slots:
             const auto x = r.bytes(std::size_t(n)), w = r.bytes(std::size_t(n) * outs);
             Requant p = requant(r, outs, n);
             std::vector<std::int8_t> e2(static_cast<std::size_t>(outs)), g2(static_cast<std::size_t>(outs));
-            mcu_ref_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult[0], p.shift[0], e2.data(), outs, &p.q);
-            mcu_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult[0], p.shift[0], g2.data(), outs, &p.q);
+            const int perChannel = r.range(0, 1);
+            mcu_ref_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult.data(), p.shift.data(), perChannel,
+                                       e2.data(), outs, &p.q);
+            mcu_fully_connected_s8(x.data(), n, w.data(), p.bias.data(), p.mult.data(), p.shift.data(), perChannel,
+                                   g2.data(), outs, &p.q);
             QCOMPARE(g2, e2);
+            // The reference itself: per channel each output has its own requantization.
+            if (perChannel && outs > 1) {
+                std::vector<std::int8_t> one(1);
+                const int o = outs - 1;
+                mcu_ref_fully_connected_s8(x.data(), n, w.data() + std::size_t(o) * n, p.bias.data() + o, p.mult.data() + o,
+                                           p.shift.data() + o, 0, one.data(), 1, &p.q);
+                QCOMPARE(one[0], e2[std::size_t(o)]);
+            }
         }
     }
 };
