@@ -29,7 +29,7 @@ std::vector<fs::path> sources(const fs::path& dir, const std::string& prefix, bo
         throw Error(dir.string() + ": not a generated project (kernels/ missing: generate it again with mcunet codegen)");
     for (const auto& entry : fs::directory_iterator(dir / "kernels"))
         if (entry.path().extension() == ".c") files.push_back(entry.path());
-    if (fs::is_directory(dir / "reference", ec))  // the plain reference kernels (Options::referenceKernels)
+    if (withRunner && fs::is_directory(dir / "reference", ec))  // host: the reference kernels (Options::referenceKernels)
         for (const auto& entry : fs::directory_iterator(dir / "reference"))
             if (entry.path().extension() == ".c") files.push_back(entry.path());
     for (const auto& f : files)

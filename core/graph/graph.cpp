@@ -14,6 +14,15 @@ int samePaddingBefore(int in, int kernel, int stride) {
     return total / 2;
 }
 
+double activate(Activation a, double x) {
+    switch (a) {
+        case Activation::None: return x;
+        case Activation::ReLU6: return std::clamp(x, 0.0, 6.0);
+        case Activation::ReLU: return std::max(x, 0.0);
+    }
+    return x;
+}
+
 PoolSpan poolSpan(const Op& op, const Shape& input, int oy, int ox) {
     const int y = oy * op.stride - op.padTop, x = ox * op.strideW - op.padLeft;
     return {std::max(0, y), std::min(input.h, y + op.kernel), std::max(0, x), std::min(input.w, x + op.kernelW)};

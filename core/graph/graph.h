@@ -16,7 +16,10 @@ enum class OpKind {
     MaxPool, AveragePool2D, Mean, Pad, Concatenation, Mul
 };
 inline constexpr int kOpKindCount = 13;
-enum class Activation { None, ReLU6 };
+// Fused activations: none, min(max(x, 0), 6) and max(x, 0) (TF Lite's
+// NONE, RELU6 and RELU; the int8 clamp is quant::OpQuant's).
+enum class Activation { None, ReLU6, ReLU };
+double activate(Activation a, double x);  // the float activation
 
 const char* opKindName(OpKind kind);  // the op table's name: "conv2d", "depthwise_conv2d", ...
 

@@ -81,7 +81,8 @@ public:
         const graph::Shape os = g.tensor(op.output).shape;
         const quant::TensorQuant tin = m_.tensors[static_cast<std::size_t>(op.inputs[0])];
         const auto act = op.activation == graph::Activation::ReLU6 ? tfl::ActivationFunctionType_RELU6
-                                                                   : tfl::ActivationFunctionType_NONE;
+                         : op.activation == graph::Activation::ReLU ? tfl::ActivationFunctionType_RELU
+                                                                    : tfl::ActivationFunctionType_NONE;
         auto biasTensor = [&](const std::vector<float>& weightScales) {
             std::vector<float> scales;
             for (float ws : weightScales) scales.push_back(tin.scale * ws);  // exactly s_in * s_w

@@ -195,13 +195,14 @@ std::optional<FusedActivation> graphActivation(int activation, quant::TensorQuan
     const std::string name = activationName(activation);
     const std::optional<Clamp> clamp = fusedClamp(activation, out);
     if (!clamp) {
-        why.add("fused " + name + " (the layer graph fuses only RELU6 or nothing)");
+        why.add("fused " + name + " (the layer graph fuses RELU, RELU6 or nothing)");
         return std::nullopt;
     }
     const Clamp none = *fusedClamp(kActNone, out);
     const Clamp relu6 = *fusedClamp(kActRelu6, out);
     if (activation == kActNone) return FusedActivation{graph::Activation::None, none, name};
     if (activation == kActRelu6 && withActivation) return FusedActivation{graph::Activation::ReLU6, relu6, name};
+    if (activation == kActRelu && withActivation) return FusedActivation{graph::Activation::ReLU, *clamp, name};
     // The same int8 clamp is the same op, whatever the float name.
     if (*clamp == none) return FusedActivation{graph::Activation::None, none, name + " (same int8 clamp as NONE here)"};
     if (withActivation && *clamp == relu6)
@@ -209,11 +210,8 @@ std::optional<FusedActivation> graphActivation(int activation, quant::TensorQuan
     const std::string range = "[" + std::to_string(clamp->lo) + ", " + std::to_string(clamp->hi) + "]";
     if (!withActivation)
         why.add("fused " + name + " (int8 clamp " + range + "): this graph op carries no activation yet");
-    else if (activation == kActRelu)
-        why.add("fused RELU (int8 clamp " + range + "; RELU6 would cut at " + std::to_string(relu6.hi) +
-                "): needs a ReLU member in graph::Activation");
     else
-        why.add("fused " + name + " (int8 clamp " + range + "): the layer graph fuses only RELU6 or nothing");
+        why.add("fused " + name + " (int8 clamp " + range + "): the layer graph fuses RELU, RELU6 or nothing");
     return std::nullopt;
 }
 

@@ -229,6 +229,7 @@ torch::Tensor GraphNetImpl::forward(const torch::Tensor& x) {
             case graph::OpKind::Mul: y = in * t[static_cast<std::size_t>(op.inputs[1])]; break;
         }
         if (op.activation == graph::Activation::ReLU6) y = clampRelu6(y);
+        if (op.activation == graph::Activation::ReLU) y = torch::relu(y);
         t[static_cast<std::size_t>(op.output)] = std::move(y);
     }
     return t[static_cast<std::size_t>(graph_.output())].flatten(1);

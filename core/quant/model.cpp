@@ -24,7 +24,7 @@ FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
         const auto count = static_cast<std::size_t>(graph::weightCount(g, op));
         const double fanIn = double(count) / double(cout);  // weights per output channel
         // Projections without activation get a smaller gain so residual sums stay tame.
-        const double gain = op.activation == graph::Activation::ReLU6 ? std::sqrt(2.0) : 0.7;
+        const double gain = op.activation != graph::Activation::None ? std::sqrt(2.0) : 0.7;
         std::normal_distribution<float> w(0.0f, static_cast<float>(gain / std::sqrt(fanIn)));
         std::uniform_real_distribution<float> b(-0.1f, 0.1f);
         FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
@@ -38,7 +38,7 @@ FloatModel initializeWeights(const graph::Graph& g, std::uint64_t seed) {
 
 namespace {
 
-// Float pools: the window clipped to the input (padding left out), ReLU6 if fused.
+// Float pools: the window clipped to the input (padding left out), the fused activation after.
 void floatPool(const graph::Graph& g, const graph::Op& op, const std::vector<float>& x, std::vector<float>& y) {
     const graph::Shape is = g.tensor(op.inputs[0]).shape;
     const graph::Shape os = g.tensor(op.output).shape;
@@ -54,7 +54,7 @@ void floatPool(const graph::Graph& g, const graph::Op& op, const std::vector<flo
                         acc = isMax ? std::max(acc, v) : acc + v;
                     }
                 if (!isMax) acc /= std::max(1, span.count());
-                if (op.activation == graph::Activation::ReLU6) acc = std::clamp(acc, 0.0, 6.0);
+                acc = graph::activate(op.activation, acc);
                 y[(std::size_t(oy) * os.w + ox) * os.c + c] = static_cast<float>(acc);
             }
         }
@@ -76,7 +76,7 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
         const std::vector<float>& x = t[static_cast<std::size_t>(op.inputs[0])];
         std::vector<float> y(static_cast<std::size_t>(os.elements()), 0.0f);
         const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
-        auto act = [&](float v) { return op.activation == graph::Activation::ReLU6 ? std::clamp(v, 0.0f, 6.0f) : v; };
+        auto act = [&](float v) { return static_cast<float>(graph::activate(op.activation, v)); };
         switch (op.kind) {
             case OpKind::Conv2D:
             case OpKind::DepthwiseConv2D:
@@ -322,10 +322,8 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
         OpQuant& oq = q.ops[static_cast<std::size_t>(i)];
         const TensorQuant in = q.tensors[static_cast<std::size_t>(op.inputs[0])];
         const TensorQuant out = q.tensors[static_cast<std::size_t>(op.output)];
-        if (op.activation == graph::Activation::ReLU6) {
-            oq.activationMin = std::max(-128, out.zeroPoint);
-            oq.activationMax = std::min(127, quantizeValue(6.0f, out));
-        }
+        if (op.activation != graph::Activation::None) oq.activationMin = std::max(-128, out.zeroPoint);
+        if (op.activation == graph::Activation::ReLU6) oq.activationMax = std::min(127, quantizeValue(6.0f, out));
         if (!graph::hasWeights(op.kind)) continue;
         const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
         const int cout = g.tensor(op.output).shape.c;

@@ -7,7 +7,7 @@
 // activations per tensor (scale, zero point), weights symmetric per output
 // channel (fully connected: per tensor, which every engine accepts), bias
 // int32 at scale s_in * s_w, requantization by a Q31 multiplier and shift,
-// ReLU6 folded into the output clamp; average pool keeps its input's
+// the fused activation (ReLU6, ReLU) folded into the output clamp; average pool keeps its input's
 // quantization (as TF Lite's AVERAGE_POOL_2D requires).
 #include <cstdint>
 #include <optional>

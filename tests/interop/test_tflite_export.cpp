@@ -184,7 +184,7 @@ CrossCheck crossCheck(const quant::QuantizedModel& m, const fs::path& dir, std::
 }
 
 // The ops of issue 12 (point 2) in one network: windowed pools, pad,
-// concatenation, mul, a VALID convolution, mean.
+// concatenation, mul, a VALID convolution with ReLU, mean.
 graph::Graph newOpsGraph(int seed) {
     std::mt19937_64 rng(9300 + static_cast<std::uint64_t>(seed));
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -199,7 +199,7 @@ graph::Graph newOpsGraph(int seed) {
     x = g.addConcatenation("concat", {x, branch});
     const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
     x = g.addMul("mul", x, dw);
-    x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU6, -1, -1, graph::Padding::Valid);
+    x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU, -1, -1, graph::Padding::Valid);
     x = g.addAveragePool2D("avg", x, graph::PoolWindow{3, 2, 2, 1, pick(2) ? graph::Padding::Same : graph::Padding::Valid});
     x = g.addMean("mean", x, true);
     g.setOutput(g.addFullyConnected("fc", x, 3));

@@ -31,7 +31,7 @@ namespace {
 // --- our exports ------------------------------------------------------------
 
 // The ops of issue 12 (point 2) in one network, varied by `seed`: windowed
-// pools (SAME and VALID, fused ReLU6), pad, concatenation, mul, a VALID convolution and mean.
+// pools (SAME and VALID, fused ReLU6), pad, concatenation, mul, a VALID convolution with ReLU and mean.
 graph::Graph newOpsGraph(int seed) {
     std::mt19937_64 rng(9100 + static_cast<std::uint64_t>(seed));
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -47,7 +47,7 @@ graph::Graph newOpsGraph(int seed) {
     x = g.addConcatenation("concat", {x, branch});
     const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
     x = g.addMul("mul", x, dw, act);
-    x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU6, -1, -1, graph::Padding::Valid);
+    x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU, -1, -1, graph::Padding::Valid);
     x = g.addAveragePool2D("avg", x, graph::PoolWindow{2, 2, 2, 1, pick(2) ? graph::Padding::Same : graph::Padding::Valid});
     x = g.addMean("mean", x, pick(2) == 0);
     g.setOutput(g.addFullyConnected("fc", x, 3));
@@ -404,10 +404,10 @@ private slots:
         QTest::newRow("conv absurd stride") << conv([](ConvSpec& s) { s.strideH = s.strideW = 1 << 25; }) << false
                                             << "stride 33554432x33554432 (must be positive";
         QTest::newRow("conv not square") << conv([](ConvSpec& s) { s.kw = 1; }) << false << "kernel 3x1 is not square";
-        QTest::newRow("conv RELU = RELU6 here") << conv([](ConvSpec& s) { s.activation = kRelu; }) << true
-                                                << "RELU (same int8 clamp as RELU6 here)";
-        QTest::newRow("conv RELU") << conv([](ConvSpec& s) { s.activation = kRelu, s.outScale = 0.2f; }) << false
-                                   << "needs a ReLU member in graph::Activation";
+        QTest::newRow("conv RELU within RELU6's clamp") << conv([](ConvSpec& s) { s.activation = kRelu; }) << true
+                                                        << "conv2d 3x3 stride 1, SAME, RELU, int8 weights per channel";
+        QTest::newRow("conv RELU") << conv([](ConvSpec& s) { s.activation = kRelu, s.outScale = 0.2f; }) << true
+                                   << "conv2d 3x3 stride 1, SAME, RELU, int8 weights per channel";
         QTest::newRow("conv TANH") << conv([](ConvSpec& s) { s.activation = kTanh; }) << false << "fused TANH";
         QTest::newRow("conv uint8 weights") << conv([](ConvSpec& s) { s.weightType = kUint8; }) << false << "UINT8 (TF Lite's older";
         QTest::newRow("conv asymmetric weights") << conv([](ConvSpec& s) { s.weightZeroPoint = 3; }) << false << "zero point 3";
@@ -507,8 +507,8 @@ private slots:
                                "conv RELU as RELU6",        "depthwise 3x3",               "depthwise 5x5 stride 2",
                                "depthwise multiplier 8 on one channel (person_detect's first layer)",
                                "conv 3x3 VALID",            "conv 5x5 stride 2 VALID odd input", "depthwise 3x3 stride 2 VALID",
-                               "depthwise 7x7 VALID"};
-        for (int i = 0; i < 14; ++i) QTest::newRow(names[i]) << i;
+                               "depthwise 7x7 VALID",       "conv RELU (not RELU6's clamp)"};
+        for (int i = 0; i < 15; ++i) QTest::newRow(names[i]) << i;
     }
 
     // The imported model computes what TF Lite computes for the file.
@@ -529,7 +529,8 @@ private slots:
             case 10: s.padding = kValid; break;
             case 11: s.h = 13, s.w = 10, s.kh = s.kw = 5, s.strideH = s.strideW = 2, s.padding = kValid; break;
             case 12: s.depthwise = true, s.cout = 4, s.strideH = s.strideW = 2, s.padding = kValid; break;
-            default: s.depthwise = true, s.cout = 4, s.kh = s.kw = 7, s.padding = kValid; break;
+            case 13: s.depthwise = true, s.cout = 4, s.kh = s.kw = 7, s.padding = kValid; break;
+            default: s.activation = kRelu, s.outScale = 0.2f; break;
         }
         const ConvModel m = convModel(s);
         const interop::TfliteImport imported = interop::importTflite(m.bytes, "conv.tflite");

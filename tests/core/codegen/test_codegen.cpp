@@ -54,7 +54,8 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         const int src = pool[static_cast<std::size_t>(pick(static_cast<int>(pool.size())))];
         const int c = g.tensor(src).shape.c;
         int out;
-        const auto act = pick(2) ? graph::Activation::ReLU6 : graph::Activation::None;
+        const graph::Activation acts[] = {graph::Activation::None, graph::Activation::ReLU6, graph::Activation::ReLU};
+        const auto act = acts[pick(3)];
         // Convolutions padded SAME, or VALID one time in three where the window fits.
         auto padding = [&](int k) {
             const graph::Shape s = g.tensor(src).shape;
@@ -69,7 +70,8 @@ graph::Graph randomDag(std::mt19937_64& rng) {
             case 1: out = g.addConv(OpKind::PointwiseConv2D, name, src, 4 + 4 * pick(6), 1, 1, graph::Activation::None); break;
             case 2: {
                 const int k = 1 + 2 * pick(2);
-                out = g.addConv(OpKind::Conv2D, name, src, 8, k, 1 + pick(2), graph::Activation::ReLU6, -1, -1, padding(k));
+                out = g.addConv(OpKind::Conv2D, name, src, 8, k, 1 + pick(2), act == graph::Activation::None ? graph::Activation::ReLU6 : act,
+                                -1, -1, padding(k));
                 break;
             }
             case 3:

@@ -121,13 +121,13 @@ private slots:
     }
 
     // The ops beyond our search space (imported graphs): VALID convolutions,
-    // windowed pools, pad, concatenation, mul and mean, on a non-square input.
+    // windowed pools, pad, concatenation, mul and mean, fused ReLU, on a non-square input.
     void graphNetMatchesFloatReferenceOnGeneralOps() {
         using graph::OpKind;
         graph::Graph g;
         int x = g.addInput("input", {13, 10, 2});
         x = g.addConv(OpKind::Conv2D, "stem", x, 8, 3, 2, graph::Activation::ReLU6);
-        x = g.addConv(OpKind::Conv2D, "valid", x, 8, 3, 1, graph::Activation::ReLU6, -1, -1, graph::Padding::Valid);
+        x = g.addConv(OpKind::Conv2D, "valid", x, 8, 3, 1, graph::Activation::ReLU, -1, -1, graph::Padding::Valid);
         x = g.addMaxPool("max", x, graph::PoolWindow{2, 3, 1, 2, graph::Padding::Same});
         x = g.addPad("pad", x, 1, 0, 2, 1);
         const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, 8, 3, 1, graph::Activation::None, -1, -1,
