@@ -690,19 +690,22 @@ Lowered lowerOther(const Operator& op) {
 
 // The graph's input and output: the model's, or the int8 side of the edge
 // QUANTIZE / DEQUANTIZE that reads or writes them.
+// A file with several inputs or outputs has none here (modelIssues says so).
 void findEdges(const File& f, Analysis& a) {
-    if (f.inputs.size() == 1) a.input = f.inputs[0];
-    if (f.outputs.size() == 1) a.output = f.outputs[0];
+    const int fileInput = f.inputs.size() == 1 ? f.inputs[0] : -1;
+    const int fileOutput = f.outputs.size() == 1 ? f.outputs[0] : -1;
+    a.input = fileInput;
+    a.output = fileOutput;
     for (const Lowered& l : a.ops) {
         if (l.form != Lowered::Form::Edge) continue;
-        if (l.inputs[0] == a.input) a.input = l.output;
-        else if (l.output == a.output) a.output = l.inputs[0];
+        if (a.input >= 0 && l.inputs[0] == a.input) a.input = l.output;
+        else if (a.output >= 0 && l.output == a.output) a.output = l.inputs[0];
     }
-    if (a.input != (f.inputs.empty() ? -1 : f.inputs[0]))
+    if (a.input != fileInput)
         a.notes.push_back("the generated code takes the int8 input " + tensorText(f, a.input) +
                           " (the file's QUANTIZE of its input is left to the caller: the model header gives the scale "
                           "and zero point)");
-    if (a.output != (f.outputs.empty() ? -1 : f.outputs[0]))
+    if (a.output != fileOutput)
         a.notes.push_back("the generated code gives the int8 output " + tensorText(f, a.output) +
                           " (the file's DEQUANTIZE of its output is left to the caller)");
 }
