@@ -33,6 +33,7 @@ std::set<std::string> allKernelVariants() {
                                "pointwise_inplace_forward",
                                "pointwise_inplace_backward",
                                "depthwise_direct",
+                               "depthwise_multiplier",
                                "depthwise_inplace",
                                "add",
                                "add_inplace",

@@ -238,6 +238,7 @@ std::string depthwiseCall(const Layer& l, const LayerSite& s, LayerCode& code) {
                              L + "_s, " + s.output + ", &" + L + "_out, " + std::to_string(l.op.padTop) + ", " +
                              std::to_string(l.op.padLeft) + ", &" + L + "_q, " + s.scratch8;
     if (s.inPlace) code.alsoVariants.push_back("depthwise_inplace");
+    if (l.os.c != l.is.c) code.alsoVariants.push_back("depthwise_multiplier");  // out of place, C x M outputs
     if (special && s.haveScratch) {
         const std::string ks = "k" + std::to_string(l.op.kernel) + "s" + std::to_string(l.op.stride);
         code.variant = "depthwise_" + ks;

@@ -55,8 +55,9 @@ int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, in
     const Tensor& in = checkedTensor(input, name);
     if (kernel < 1 || stride < 1 || outChannels < 1)
         throw Error(name + ": kernel, stride and channels must be positive");
-    if (kind == OpKind::DepthwiseConv2D && outChannels != in.shape.c)
-        throw Error(name + ": a depthwise conv keeps the channel count");
+    if (kind == OpKind::DepthwiseConv2D && outChannels % in.shape.c != 0)
+        throw Error(name + ": a depthwise conv gives a multiple of its " + std::to_string(in.shape.c) +
+                    " input channels (depth multiplier), not " + std::to_string(outChannels));
     if (kind == OpKind::PointwiseConv2D && (kernel != 1 || stride != 1))
         throw Error(name + ": a pointwise conv has kernel 1 and stride 1 (a strided 1x1 is a conv2d)");
     if (kind != OpKind::Conv2D && kind != OpKind::DepthwiseConv2D && kind != OpKind::PointwiseConv2D)
@@ -83,7 +84,7 @@ int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, in
     return ops_.back().output;
 }
 
-int Graph::addAdd(std::string name, int a, int b, int stage, int block) {
+int Graph::addAdd(std::string name, int a, int b, int stage, int block, Activation act) {
     const Tensor& ta = checkedTensor(a, name);
     const Tensor& tb = checkedTensor(b, name);
     if (!(ta.shape == tb.shape)) throw Error(name + ": add of tensors with different shapes");
@@ -91,6 +92,7 @@ int Graph::addAdd(std::string name, int a, int b, int stage, int block) {
     op.kind = OpKind::Add;
     op.name = name;
     op.inputs = {a, b};
+    op.activation = act;
     op.stage = stage;
     op.block = block;
     const Shape shape = ta.shape;

@@ -79,7 +79,8 @@ public:
     // VALID (no padding: whole windows only; the input at least the kernel).
     int addConv(OpKind kind, std::string name, int input, int outChannels, int kernel, int stride,
                 Activation act, int stage = -1, int block = -1, Padding padding = Padding::Same);
-    int addAdd(std::string name, int a, int b, int stage = -1, int block = -1);
+    // Elementwise sum of two tensors of one shape (TF Lite ADD), with its fused activation.
+    int addAdd(std::string name, int a, int b, int stage = -1, int block = -1, Activation act = Activation::None);
     int addAveragePool(std::string name, int input);  // global average pool to 1x1xC
     int addFullyConnected(std::string name, int input, int outFeatures);
     // Softmax over the channels of every pixel (TF Lite SOFTMAX, beta 1).

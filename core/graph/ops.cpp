@@ -107,6 +107,16 @@ std::int64_t macCount(const Graph& g, const Op& op) {
     return weights * out.h * out.w;
 }
 
+int depthMultiplier(const Graph& g, const Op& op) {
+    if (op.kind != OpKind::DepthwiseConv2D) return 1;
+    return g.tensor(op.output).shape.c / g.tensor(op.inputs[0]).shape.c;
+}
+
+bool writesInPlace(const Graph& g, const Op& op, bool tinyEngine) {
+    const OpInfo& info = opInfo(op.kind);
+    return (tinyEngine ? info.inPlaceTinyEngine : info.inPlaceOurs) && depthMultiplier(g, op) == 1;
+}
+
 std::int64_t costElements(const Graph& g, const Op& op) {
     switch (opInfo(op.kind).costBasis) {
         case CostBasis::PerMac: return 0;

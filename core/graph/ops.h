@@ -73,5 +73,11 @@ std::int64_t biasCount(const Graph& g, const Op& op);
 // Elements the latency table charges (CostBasis), 0 for PerMac.
 std::int64_t costElements(const Graph& g, const Op& op);
 inline bool hasWeights(OpKind kind) { return opInfo(kind).weights != WeightLayout::None; }
+// Depthwise output channels per input channel (TF Lite's depth_multiplier; 1 for other ops).
+int depthMultiplier(const Graph& g, const Op& op);
+// May this op write its output over an input that dies here, for our kernels
+// (tinyEngine false) or TinyEngine's: the table's rule, and never for a
+// depthwise conv with a depth multiplier above 1 (its outputs outrun its inputs).
+bool writesInPlace(const Graph& g, const Op& op, bool tinyEngine);
 
 }  // namespace mcunet::graph

@@ -112,7 +112,7 @@ public:
                                        q.weights.data(), q.weights.size(), q.weightScales, 3);
                 const int b = biasTensor(q.weightScales);
                 const auto options =
-                    tfl::CreateDepthwiseConv2DOptions(fb_, convPadding, op.stride, op.stride, 1, act);
+                    tfl::CreateDepthwiseConv2DOptions(fb_, convPadding, op.stride, op.stride, os.c / is.c, act);
                 this->op(tfl::BuiltinOperator_DEPTHWISE_CONV_2D, 3, {activation(op.inputs[0]), w, b},
                          {activation(op.output)}, tfl::BuiltinOptions_DepthwiseConv2DOptions, options.Union());
                 break;

@@ -79,7 +79,7 @@ private:
             case graph::OpKind::PointwiseConv2D:
                 return g.addConv(l.kind, name, in[0], l.outChannels, l.kernel, l.stride, l.activation, -1, -1,
                                  l.padding);
-            case graph::OpKind::Add: return g.addAdd(name, in[0], in[1]);
+            case graph::OpKind::Add: return g.addAdd(name, in[0], in[1], -1, -1, l.activation);
             case graph::OpKind::AveragePool: return g.addAveragePool(name, in[0]);
             case graph::OpKind::FullyConnected: return g.addFullyConnected(name, in[0], l.outChannels);
             case graph::OpKind::Softmax: return g.addSoftmax(name, in[0]);

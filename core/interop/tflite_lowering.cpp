@@ -142,9 +142,9 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     if (depthwise && ws[0] != 1) why.add("depthwise weights of shape " + shapeText(ws) + " (expected [1,H,W,C])");
     if (depthwise && cout % cin != 0)
         why.add(std::to_string(cout) + " output channels from " + std::to_string(cin) + " input channels");
-    if (depthwise && multiplier != 1 && cin != 1)
-        why.add("depth multiplier " + std::to_string(multiplier) + " on " + std::to_string(cin) +
-                " input channels (the layer graph's depthwise conv keeps the channel count)");
+    else if (depthwise && o.depthMultiplier != multiplier)  // TF Lite Micro computes with the option
+        why.add("depth_multiplier " + std::to_string(o.depthMultiplier) + " in the options, the shapes give " +
+                std::to_string(multiplier) + " (inconsistent file)");
     if (!depthwise && ws[3] != cin)
         why.add("weights for " + std::to_string(ws[3]) + " input channels on a " + std::to_string(cin) +
                 "-channel input (grouped convolution)");
@@ -164,7 +164,9 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
         why.add("output " + hwcText(y->hwc) + " in the file, the op gives " + hwcText(expected) + " (inconsistent file)");
     if (!bias || !why.empty()) return unsupported(why);
 
-    const bool asConv = depthwise && multiplier != 1;  // one input channel, M outputs: a convolution
+    // One input channel, M outputs: a convolution (the fast single-channel
+    // stem kernel); more channels stay a depthwise conv with its multiplier.
+    const bool asConv = depthwise && multiplier != 1 && cin == 1;
     const graph::OpKind kind = depthwise && !asConv ? graph::OpKind::DepthwiseConv2D
                                : k == 1 && o.strideH == 1 ? graph::OpKind::PointwiseConv2D
                                                           : graph::OpKind::Conv2D;
@@ -173,6 +175,8 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
                          ", " + weightsText(*w);
     if (asConv)
         detail += " (one input channel, depth multiplier " + std::to_string(multiplier) + ": the same as a convolution)";
+    else if (multiplier != 1)
+        detail += ", depth multiplier " + std::to_string(multiplier) + " (out of place)";
     Lowered l = layer(kind, {in.tensorIndex(0)}, op.outputs[0], detail);
     l.kernel = k;
     l.stride = o.strideH;
@@ -237,7 +241,7 @@ Lowered lowerAdd(const Context& c, const Operator& op) {
     const double twiceMax = 2.0 * std::max(double(a->quant.scale), double(b->quant.scale));
     if (!(twiceMax / (double(1 << 20) * double(y->quant.scale)) < 0.999))
         why.add("the output scale is too small for the inputs' (TF Lite's int8 add needs 2 * max(s_a, s_b) < 2^20 * s_out)");
-    const auto act = graphActivation(op.options.activation, y->quant, false, why);
+    const auto act = graphActivation(op.options.activation, y->quant, true, why);
     if (!why.empty()) return unsupported(why);
     Lowered l = layer(graph::OpKind::Add, {in.tensorIndex(0), in.tensorIndex(1)}, op.outputs[0],
                       "add " + hwcText(a->hwc) + ", " + act->text);

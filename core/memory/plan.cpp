@@ -50,9 +50,9 @@ namespace {
 
 std::int64_t alignUp(std::int64_t v, std::int64_t a) { return (v + a - 1) / a * a; }
 
-bool supportsInPlace(Planner planner, OpKind kind) {
-    if (planner == Planner::TinyEngine) return graph::opInfo(kind).inPlaceTinyEngine;
-    if (planner == Planner::Ours) return graph::opInfo(kind).inPlaceOurs;
+bool supportsInPlace(Planner planner, const graph::Graph& g, const graph::Op& op) {
+    if (planner == Planner::TinyEngine) return graph::writesInPlace(g, op, true);
+    if (planner == Planner::Ours) return graph::writesInPlace(g, op, false);
     return false;
 }
 
@@ -92,7 +92,7 @@ Model buildModel(const graph::Graph& g, Planner planner, bool inPlace, bool addI
     if (inPlace) {
         for (int i = 0; i < n; ++i) {
             const graph::Op& op = g.op(i);
-            if (!supportsInPlace(planner, op.kind)) continue;
+            if (!supportsInPlace(planner, g, op)) continue;
             int chosen = -1;
             for (int in : op.inputs) {
                 if (m.last[static_cast<std::size_t>(in)] != i || in == g.output()) continue;
@@ -535,7 +535,7 @@ std::vector<std::string> checkPlan(const graph::Graph& g, const Plan& p) {
         if (b.tensor != op.output || b.aliasOf != a.tensor) return false;
         if (std::find(op.inputs.begin(), op.inputs.end(), a.tensor) == op.inputs.end()) return false;
         if (last[static_cast<std::size_t>(a.tensor)] != i || a.offset != b.offset) return false;
-        return graph::opInfo(op.kind).inPlaceOurs || graph::opInfo(op.kind).inPlaceTinyEngine;
+        return graph::writesInPlace(g, op, false) || graph::writesInPlace(g, op, true);
     };
     for (int i = 0; i < g.opCount(); ++i) {
         std::vector<const Placement*> live;

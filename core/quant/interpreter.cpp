@@ -20,6 +20,7 @@ void conv(const graph::Graph& g, const graph::Op& op, const OpQuant& q, const Te
     const graph::Shape os = g.tensor(op.output).shape;
     const bool dw = op.kind == OpKind::DepthwiseConv2D;
     const int k = op.kernel;
+    const int multiplier = dw ? os.c / is.c : 1;  // depthwise output channel oc reads input channel oc / M
     const std::int32_t inputOffset = -in.zeroPoint;
     for (int oy = 0; oy < os.h; ++oy)
         for (int ox = 0; ox < os.w; ++ox)
@@ -32,7 +33,7 @@ void conv(const graph::Graph& g, const graph::Op& op, const OpQuant& q, const Te
                         if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;  // padding contributes 0
                         const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
                         if (dw) {
-                            acc += (x[base + oc] + inputOffset) * q.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                            acc += (x[base + oc / multiplier] + inputOffset) * q.weights[(std::size_t(ky) * k + kx) * os.c + oc];
                         } else {
                             const std::size_t w = ((std::size_t(oc) * k + ky) * k + kx) * is.c;
                             for (int ic = 0; ic < is.c; ++ic) acc += (x[base + ic] + inputOffset) * q.weights[w + ic];

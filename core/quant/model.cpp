@@ -83,6 +83,7 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
             case OpKind::PointwiseConv2D: {
                 const bool dw = op.kind == OpKind::DepthwiseConv2D;
                 const int k = op.kernel;
+                const int multiplier = dw ? os.c / is.c : 1;  // output channel oc reads input channel oc / M
                 for (int oy = 0; oy < os.h; ++oy)
                     for (int ox = 0; ox < os.w; ++ox)
                         for (int oc = 0; oc < os.c; ++oc) {
@@ -94,7 +95,7 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
                                     if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
                                     const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
                                     if (dw) {
-                                        acc += x[base + oc] * fw.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                                        acc += x[base + oc / multiplier] * fw.weights[(std::size_t(ky) * k + kx) * os.c + oc];
                                     } else {
                                         const std::size_t wbase = ((std::size_t(oc) * k + ky) * k + kx) * is.c;
                                         for (int ic = 0; ic < is.c; ++ic) acc += x[base + ic] * fw.weights[wbase + ic];

@@ -184,7 +184,8 @@ CrossCheck crossCheck(const quant::QuantizedModel& m, const fs::path& dir, std::
 }
 
 // The ops of issue 12 (point 2) in one network: windowed pools, pad,
-// concatenation, mul, a VALID convolution with ReLU, mean.
+// concatenation, mul, add with a fused activation, a depthwise conv with
+// depth multiplier 2, a VALID convolution with ReLU, mean.
 graph::Graph newOpsGraph(int seed) {
     std::mt19937_64 rng(9300 + static_cast<std::uint64_t>(seed));
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
@@ -199,6 +200,9 @@ graph::Graph newOpsGraph(int seed) {
     x = g.addConcatenation("concat", {x, branch});
     const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
     x = g.addMul("mul", x, dw);
+    const int dw3 = g.addConv(OpKind::DepthwiseConv2D, "dw3", x, g.tensor(x).shape.c, 3, 1, graph::Activation::None);
+    x = g.addAdd("add", x, dw3, -1, -1, pick(2) ? graph::Activation::ReLU6 : graph::Activation::ReLU);
+    x = g.addConv(OpKind::DepthwiseConv2D, "dw_m2", x, 2 * g.tensor(x).shape.c, 3, 1, graph::Activation::ReLU);  // depth multiplier 2
     x = g.addConv(OpKind::Conv2D, "valid", x, 6, 3, 1 + pick(2), graph::Activation::ReLU, -1, -1, graph::Padding::Valid);
     x = g.addAveragePool2D("avg", x, graph::PoolWindow{3, 2, 2, 1, pick(2) ? graph::Padding::Same : graph::Padding::Valid});
     x = g.addMean("mean", x, true);

@@ -139,6 +139,7 @@ struct ConvSpec {
     float outScale = 0.04f;
     int outZeroPoint = -5;
     int outH = 0;  // > 0: the output height the file claims (inconsistent files)
+    int optionMultiplier = -1;  // >= 0: the depth_multiplier option the file claims (-1: cout / cin)
 };
 
 int outSize(int in, int k, int s, int padding) { return padding == kSame ? (in + s - 1) / s : (in - k) / s + 1; }
@@ -178,7 +179,8 @@ ConvModel convModel(const ConvSpec& s) {
         b.op(s.depthwise ? 4 : 3, {x, wt, bt}, {y});
     } else if (s.depthwise) {
         const auto o = fbr::CreateDepthwiseConv2DOptions(fb, static_cast<std::int8_t>(s.padding), s.strideW, s.strideH,
-                                                         s.cout / s.cin, static_cast<std::int8_t>(s.activation),
+                                                         s.optionMultiplier >= 0 ? s.optionMultiplier : s.cout / s.cin,
+                                                         static_cast<std::int8_t>(s.activation),
                                                          s.dilation, s.dilation);
         b.op(4, {x, wt, bt}, {y}, fbr::BuiltinOptions_DepthwiseConv2DOptions, o.Union());
     } else {
@@ -414,8 +416,12 @@ private slots:
         QTest::newRow("conv no options") << conv([](ConvSpec& s) { s.options = false; }) << false << "no Conv2DOptions";
         QTest::newRow("conv grouped") << conv([](ConvSpec& s) { s.weightCin = 2; }) << false << "grouped convolution";
         QTest::newRow("depthwise") << conv([](ConvSpec& s) { s.depthwise = true, s.cout = 4; }) << true << "depthwise_conv2d 3x3 stride 1";
-        QTest::newRow("depthwise multiplier 2") << conv([](ConvSpec& s) { s.depthwise = true; }) << false
-                                                << "depth multiplier 2 on 4 input channels";
+        QTest::newRow("depthwise multiplier 2") << conv([](ConvSpec& s) { s.depthwise = true; }) << true
+                                                << "depthwise_conv2d 3x3 stride 1, SAME, RELU6, int8 weights per channel, depth multiplier 2 (out of place)";
+        QTest::newRow("depthwise multiplier option disagrees") << conv([](ConvSpec& s) { s.depthwise = true, s.optionMultiplier = 1; })
+                                                               << false << "depth_multiplier 1 in the options, the shapes give 2";
+        QTest::newRow("depthwise channels not a multiple") << conv([](ConvSpec& s) { s.depthwise = true, s.cout = 6; })
+                                                           << false << "6 output channels from 4 input channels";
         QTest::newRow("depthwise on one channel") << conv([](ConvSpec& s) { s.depthwise = true, s.cin = 1, s.strideH = s.strideW = 2; })
                                                   << true << "conv2d 3x3 stride 2, SAME, RELU6, int8 weights per channel (one input channel, depth multiplier 8";
         QTest::newRow("fully connected") << bytesOf(fcModel(false, 0, false)) << true << "fully_connected 12 -> 4, NONE, int8 weights per tensor";
@@ -424,8 +430,9 @@ private slots:
         QTest::newRow("flatten before fully connected") << bytesOf(fcModel(false, 0, true)) << true
                                                         << "no-op: [1,2,2,3] -> [1,12] flattens for FULLY_CONNECTED";
         QTest::newRow("add") << bytesOf(addModel({1, 4, 4, 2}, kNone, 0)) << true << "add 4x4x2, NONE";
-        QTest::newRow("add RELU = NONE here") << bytesOf(addModel({1, 4, 4, 2}, kRelu, -128)) << true << "RELU (same int8 clamp as NONE here)";
-        QTest::newRow("add RELU6") << bytesOf(addModel({1, 4, 4, 2}, kRelu6, 0)) << false << "this graph op carries no activation yet";
+        QTest::newRow("add RELU") << bytesOf(addModel({1, 4, 4, 2}, kRelu, -128)) << true << "add 4x4x2, RELU";
+        QTest::newRow("add RELU6") << bytesOf(addModel({1, 4, 4, 2}, kRelu6, 0)) << true << "add 4x4x2, RELU6";
+        QTest::newRow("add TANH") << bytesOf(addModel({1, 4, 4, 2}, kTanh, 0)) << false << "fused TANH";
         QTest::newRow("add broadcast") << bytesOf(addModel({1, 1, 1, 2}, kNone, 0)) << false << "broadcasting add";
         QTest::newRow("average pool global") << bytesOf(poolModel(4, 1, kValid, 0.05f)) << true << "average_pool global";
         QTest::newRow("average pool SAME covering") << bytesOf(poolModel(5, 4, kSame, 0.05f)) << true << "average_pool global";
@@ -507,8 +514,9 @@ private slots:
                                "conv RELU as RELU6",        "depthwise 3x3",               "depthwise 5x5 stride 2",
                                "depthwise multiplier 8 on one channel (person_detect's first layer)",
                                "conv 3x3 VALID",            "conv 5x5 stride 2 VALID odd input", "depthwise 3x3 stride 2 VALID",
-                               "depthwise 7x7 VALID",       "conv RELU (not RELU6's clamp)"};
-        for (int i = 0; i < 15; ++i) QTest::newRow(names[i]) << i;
+                               "depthwise 7x7 VALID",       "conv RELU (not RELU6's clamp)", "depthwise multiplier 2",
+                               "depthwise multiplier 3 5x5 stride 2 VALID", "depthwise multiplier 4 7x7 stride 2 RELU"};
+        for (int i = 0; i < 18; ++i) QTest::newRow(names[i]) << i;
     }
 
     // The imported model computes what TF Lite computes for the file.
@@ -530,7 +538,12 @@ private slots:
             case 11: s.h = 13, s.w = 10, s.kh = s.kw = 5, s.strideH = s.strideW = 2, s.padding = kValid; break;
             case 12: s.depthwise = true, s.cout = 4, s.strideH = s.strideW = 2, s.padding = kValid; break;
             case 13: s.depthwise = true, s.cout = 4, s.kh = s.kw = 7, s.padding = kValid; break;
-            default: s.activation = kRelu, s.outScale = 0.2f; break;
+            case 14: s.activation = kRelu, s.outScale = 0.2f; break;
+            case 15: s.depthwise = true; break;
+            case 16: s.depthwise = true, s.cin = 3, s.cout = 9, s.h = 11, s.kh = s.kw = 5, s.strideH = s.strideW = 2,
+                     s.padding = kValid; break;
+            default: s.depthwise = true, s.cin = 2, s.cout = 8, s.kh = s.kw = 7, s.strideH = s.strideW = 2,
+                     s.activation = kRelu, s.outScale = 0.2f; break;
         }
         const ConvModel m = convModel(s);
         const interop::TfliteImport imported = interop::importTflite(m.bytes, "conv.tflite");
@@ -539,6 +552,37 @@ private slots:
             const auto x = randomInput(*imported.model, 500 + k);
             QVERIFY(quant::runReferenceOutput(*imported.model, x) == tfliteConv(s, m, x));
         }
+    }
+
+    // ADD with a fused activation is TF Lite's add then the clamp of the
+    // activation (CalculateActivationRangeQuantized): with output scale 0.1
+    // and zero point 0, RELU clamps to [0, 127] and RELU6 to [0, 60] what the
+    // same add without activation gives.
+    void addWithFusedActivationClampsTheSum() {
+        const interop::TfliteImport none = interop::importTflite(addModel({1, 4, 4, 2}, kNone, 0), "add.tflite");
+        const interop::TfliteImport relu = interop::importTflite(addModel({1, 4, 4, 2}, kRelu, 0), "add_relu.tflite");
+        const interop::TfliteImport relu6 = interop::importTflite(addModel({1, 4, 4, 2}, kRelu6, 0), "add_relu6.tflite");
+        QVERIFY(none.model && relu.model && relu6.model);
+        QCOMPARE(relu6.model->graph.ops().back().activation, graph::Activation::ReLU6);
+        QCOMPARE(relu6.model->ops.back().activationMax, 60);
+        bool clamped = false;
+        for (std::uint64_t k = 0; k < 8; ++k) {
+            const auto x = randomInput(*none.model, 900 + k);
+            const auto sum = quant::runReferenceOutput(*none.model, x);
+            std::vector<std::int8_t> expectRelu = sum, expectRelu6 = sum;
+            for (std::size_t i = 0; i < sum.size(); ++i) {
+                expectRelu[i] = std::max<std::int8_t>(sum[i], 0);
+                expectRelu6[i] = std::clamp<std::int8_t>(sum[i], 0, 60);
+                clamped = clamped || sum[i] < 0 || sum[i] > 60;
+            }
+            QCOMPARE(quant::runReferenceOutput(*relu.model, x), expectRelu);
+            QCOMPARE(quant::runReferenceOutput(*relu6.model, x), expectRelu6);
+        }
+        QVERIFY(clamped);  // the inputs reach both ends of the clamp
+        // Export and import again: the activation survives.
+        const auto again = interop::importTflite(interop::exportTflite(*relu6.model), "again.tflite");
+        QVERIFY(again.model);
+        QCOMPARE(again.model->graph.ops().back().activation, graph::Activation::ReLU6);
     }
 
     // A fully connected layer with weights per output channel: each output

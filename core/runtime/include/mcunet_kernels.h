@@ -68,8 +68,12 @@ void mcu_pointwise_s8(const int8_t *in, int32_t pixels, int32_t in_channels, con
                       const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                       int32_t out_channels, const mcu_quant_t *q, int16_t *scratch);
 
-/* Depthwise convolution, weights [C][k][k]. Specialized per kernel size and
- * stride; mcu_depthwise_s8 handles any (k, stride) and dispatches. */
+/* Depthwise convolution, weights [out C][k][k]. Specialized per kernel size
+ * and stride; mcu_depthwise_s8 handles any (k, stride) and dispatches.
+ * Depth multiplier M = out_shape->c / in_shape->c (TF Lite's
+ * depth_multiplier; out_shape->c must be a multiple of in_shape->c): output
+ * channel c * M + m filters input channel c with weights[c * M + m]. In place
+ * (out == in) only with M = 1; otherwise out must not overlap in. */
 #define MCU_DEPTHWISE_ARGS                                                                                  \
     const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,              \
         const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,         \
@@ -101,8 +105,9 @@ void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, 
                             int32_t out_features, const mcu_quant_t *q);
 
 /* Plain reference kernels (out of place, no scratch): what the optimized
- * kernels are tested against. kind: 0 conv2d, 1 depthwise, 2 pointwise.
- * Weights in the layouts above (depthwise [C][k][k]). */
+ * kernels are tested against. kind: 0 conv2d, 1 depthwise (any depth
+ * multiplier, as mcu_depthwise_s8), 2 pointwise. Weights in the layouts
+ * above (depthwise [out C][k][k]). */
 void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights,
                      const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                      const mcu_shape_t *out_shape, const mcu_window_t *window, const mcu_quant_t *q);

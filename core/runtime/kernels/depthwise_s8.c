@@ -7,7 +7,10 @@
  * with one plane of scratch instead of a second tensor.
  * acc = bias + sum(plane * w) + input_offset * sum(w): the offset is folded
  * into the bias once per channel. Kernel size and stride are compile-time
- * constants in the specialized entry points, so the tap loops unroll. */
+ * constants in the specialized entry points, so the tap loops unroll.
+ * A depth multiplier M = out C / in C above 1 (TF Lite's depth_multiplier:
+ * output channel c * M + m filters input channel c) computes the M outputs of
+ * a channel from one plane; those calls are out of place only. */
 #include <string.h>
 
 #include "mcunet_fixed_point.h"
@@ -144,6 +147,7 @@ MCU_ALWAYS_INLINE void plane_channel(const int8_t *MCU_RESTRICT plane, int32_t b
 static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
                    const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os, int32_t k,
                    int32_t s, int32_t pad_top, int32_t pad_left, const mcu_quant_t *q) {
+    const int32_t m = os->c / is->c;
     int32_t oy, ox, ch, ky, kx;
     for (oy = 0; oy < os->h; ++oy)
         for (ox = 0; ox < os->w; ++ox)
@@ -155,7 +159,7 @@ static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weight
                     for (kx = 0; kx < k; ++kx) {
                         const int32_t ix = ox * s - pad_left + kx;
                         if (ix < 0 || ix >= is->w) continue;
-                        acc += (in[((int64_t)iy * is->w + ix) * is->c + ch] + q->input_offset) *
+                        acc += (in[((int64_t)iy * is->w + ix) * is->c + ch / m] + q->input_offset) *
                                weights[(ch * k + ky) * k + kx];
                     }
                 }
@@ -169,18 +173,21 @@ MCU_ALWAYS_INLINE void depthwise(MCU_DEPTHWISE_ARGS, const int32_t k, const int3
     const int32_t bh = (out_shape->h - 1) * s + k;
     const int32_t bw = (out_shape->w - 1) * s + k;
     const int8_t zero_point = (int8_t)(-q->input_offset);
-    int32_t ch, t;
+    const int32_t m = out_shape->c / in_shape->c;
+    int32_t ch, o, t;
     if (!scratch) {
         direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, k, s, pad_top, pad_left, q);
         return;
     }
     for (ch = 0; ch < in_shape->c; ++ch) {
-        const int8_t *w = weights + ch * k * k;
-        int32_t wsum = 0;
-        for (t = 0; t < k * k; ++t) wsum += w[t];
         copy_plane(in, in_shape, ch, pad_top, pad_left, bh, bw, zero_point, scratch);
-        plane_channel(scratch, bw, w, k, s, out_shape->h, out_shape->w, bias[ch] + q->input_offset * wsum,
-                      multiplier[ch], shift[ch], q, out + ch, out_shape->c);
+        for (o = ch * m; o < (ch + 1) * m; ++o) {
+            const int8_t *w = weights + o * k * k;
+            int32_t wsum = 0;
+            for (t = 0; t < k * k; ++t) wsum += w[t];
+            plane_channel(scratch, bw, w, k, s, out_shape->h, out_shape->w, bias[o] + q->input_offset * wsum,
+                          multiplier[o], shift[o], q, out + o, out_shape->c);
+        }
     }
 }
 
@@ -219,22 +226,25 @@ void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride) {
     {
         /* Any other shape, in place or not: the plane, one output at a time. */
         const int32_t bh = (out_shape->h - 1) * stride + kernel, bw = (out_shape->w - 1) * stride + kernel;
-        int32_t ch, oy, ox, ky, kx, t;
+        const int32_t m = out_shape->c / in_shape->c;
+        int32_t ch, o, oy, ox, ky, kx, t;
         for (ch = 0; ch < in_shape->c; ++ch) {
-            const int8_t *w = weights + ch * kernel * kernel;
-            int32_t wsum = 0;
-            for (t = 0; t < kernel * kernel; ++t) wsum += w[t];
             copy_plane(in, in_shape, ch, pad_top, pad_left, bh, bw, (int8_t)(-q->input_offset), scratch);
-            for (oy = 0; oy < out_shape->h; ++oy)
-                for (ox = 0; ox < out_shape->w; ++ox) {
-                    const int8_t *p = scratch + oy * stride * bw + ox * stride;
-                    int32_t acc = bias[ch] + q->input_offset * wsum;
-                    for (ky = 0; ky < kernel; ++ky)
-                        for (kx = 0; kx < kernel; ++kx) acc += p[ky * bw + kx] * w[ky * kernel + kx];
-                    out[((int64_t)oy * out_shape->w + ox) * out_shape->c + ch] =
-                        mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[ch], shift[ch]) + q->output_offset, q->act_min,
-                                     q->act_max);
-                }
+            for (o = ch * m; o < (ch + 1) * m; ++o) {
+                const int8_t *w = weights + o * kernel * kernel;
+                int32_t wsum = 0;
+                for (t = 0; t < kernel * kernel; ++t) wsum += w[t];
+                for (oy = 0; oy < out_shape->h; ++oy)
+                    for (ox = 0; ox < out_shape->w; ++ox) {
+                        const int8_t *p = scratch + oy * stride * bw + ox * stride;
+                        int32_t acc = bias[o] + q->input_offset * wsum;
+                        for (ky = 0; ky < kernel; ++ky)
+                            for (kx = 0; kx < kernel; ++kx) acc += p[ky * bw + kx] * w[ky * kernel + kx];
+                        out[((int64_t)oy * out_shape->w + ox) * out_shape->c + o] =
+                            mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[o], shift[o]) + q->output_offset,
+                                         q->act_min, q->act_max);
+                    }
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *is, const in
                      const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os,
                      const mcu_window_t *win, const mcu_quant_t *q) {
     const int32_t k = win->kernel;
+    const int32_t depth_multiplier = kind == 1 ? os->c / is->c : 1; /* depthwise output oc reads channel oc / M */
     int32_t oy, ox, oc, ky, kx, ic;
     for (oy = 0; oy < os->h; ++oy)
         for (ox = 0; ox < os->w; ++ox)
@@ -20,7 +21,7 @@ void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *is, const in
                         if (iy < 0 || iy >= is->h || ix < 0 || ix >= is->w) continue;
                         x = in + ((int64_t)iy * is->w + ix) * is->c;
                         if (kind == 1) {
-                            acc += (x[oc] + q->input_offset) * weights[(oc * k + ky) * k + kx];
+                            acc += (x[oc / depth_multiplier] + q->input_offset) * weights[(oc * k + ky) * k + kx];
                         } else {
                             for (ic = 0; ic < is->c; ++ic)
                                 acc += (x[ic] + q->input_offset) * weights[((oc * k + ky) * k + kx) * is->c + ic];

@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -44,6 +45,7 @@ void writeBytes(const fs::path& p, const std::vector<std::int8_t>& bytes) {
 // out of place with scratch) and every op kind the generator emits.
 graph::Graph randomDag(std::mt19937_64& rng) {
     using graph::OpKind;
+    static int depthwiseCount = 0;  // across the models (the test builds them in order, on one thread)
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
     graph::Graph g;
     int x = g.addInput("in", {4 + pick(12), 4 + pick(12), 1 + pick(5)});
@@ -64,7 +66,11 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         switch (pick(9)) {
             case 0: {
                 const int k = 3 + 2 * pick(3);
-                out = g.addConv(OpKind::DepthwiseConv2D, name, src, c, k, 1 + pick(2), graph::Activation::ReLU6, -1, -1, padding(k));
+                // Every fourth depthwise conv with depth multiplier 2 or 3 (out of
+                // place), counted rather than drawn so the draws stay as they were.
+                const int multiplier = ++depthwiseCount % 4 == 0 ? 2 + (depthwiseCount / 4) % 2 : 1;
+                out = g.addConv(OpKind::DepthwiseConv2D, name, src, c * multiplier, k, 1 + pick(2), graph::Activation::ReLU6,
+                                -1, -1, padding(k));
                 break;
             }
             case 1: out = g.addConv(OpKind::PointwiseConv2D, name, src, 4 + 4 * pick(6), 1, 1, graph::Activation::None); break;
@@ -99,7 +105,7 @@ graph::Graph randomDag(std::mt19937_64& rng) {
             }
             default: {
                 const int b = g.addConv(OpKind::DepthwiseConv2D, name + ".b", src, c, 3, 1, graph::Activation::None);
-                out = g.addAdd(name, src, b);
+                out = g.addAdd(name, src, b, -1, -1, act);
             }
         }
         pool.push_back(out);
@@ -109,6 +115,30 @@ graph::Graph randomDag(std::mt19937_64& rng) {
     y = g.addFullyConnected("fc", y, 1 + pick(8));
     if (pick(2)) y = g.addSoftmax("softmax", y);  // TF Lite's int8 softmax, in place where the plan says
     g.setOutput(y);
+    return g;
+}
+
+// Every specialized depthwise kernel out of place (its input read again
+// later), next to one with depth multiplier 2: random graphs draw these only
+// now and then.
+graph::Graph depthwiseCoverageDag() {
+    using graph::OpKind;
+    graph::Graph g;
+    int x = g.addInput("in", {17, 15, 3});
+    x = g.addConv(OpKind::Conv2D, "stem", x, 8, 3, 1, graph::Activation::ReLU6);
+    std::vector<int> full, half;
+    for (int k : {3, 5, 7})
+        for (int s : {1, 2})
+            (s == 1 ? full : half)
+                .push_back(g.addConv(OpKind::DepthwiseConv2D, "dw_k" + std::to_string(k) + "s" + std::to_string(s), x, 8, k, s,
+                                     graph::Activation::ReLU6));
+    full.push_back(g.addConv(OpKind::DepthwiseConv2D, "dw_m2", x, 16, 3, 1, graph::Activation::ReLU));
+    int y = g.addConcatenation("full", full);
+    y = g.addMaxPool("down", y, graph::PoolWindow{2, 2, 2, 2, graph::Padding::Same});
+    half.insert(half.begin(), y);
+    y = g.addConcatenation("all", half);
+    y = g.addAveragePool("pool", y);
+    g.setOutput(g.addFullyConnected("fc", y, 4));
     return g;
 }
 
@@ -207,8 +237,9 @@ private slots:
             arch::Architecture a = space::sample(spaces[i % 3], r, w, rng);
             cases.push_back({"arch" + std::to_string(i) + "-" + a.name, graph::buildGraph(a), planners[i % 4], 1000u + i});
         }
-        for (int i = 0; i < 30; ++i)
+        for (int i = 0; i < 29; ++i)
             cases.push_back({"dag" + std::to_string(i), randomDag(rng), planners[i % 4], 5000u + i});
+        cases.push_back({"dag-depthwise", depthwiseCoverageDag(), memory::Planner::Ours, 5029u});  // case 199: fast kernels
 
         // The kernels are the same text in every generated project: compile
         // them once, from the first project, and link each model against them.

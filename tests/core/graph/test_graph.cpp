@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "graph/build.h"
 #include "graph/graph.h"
+#include "graph/ops.h"
 
 using namespace mcunet;
 using graph::OpKind;
@@ -76,7 +77,12 @@ private slots:
         g.validate();
         QCOMPARE(g.consumerCount()[static_cast<std::size_t>(x)], 2);
         QVERIFY_THROWS_EXCEPTION(Error, g.addAdd("bad", x, a));  // shapes differ
-        QVERIFY_THROWS_EXCEPTION(Error, g.addConv(OpKind::DepthwiseConv2D, "dw", a, 4, 3, 1, graph::Activation::None));
+        QVERIFY_THROWS_EXCEPTION(Error, g.addConv(OpKind::DepthwiseConv2D, "dw", a, 12, 3, 1, graph::Activation::None));
+        const int m2 = g.addConv(OpKind::DepthwiseConv2D, "dw2", a, 16, 3, 1, graph::Activation::None);  // depth multiplier 2
+        QCOMPARE(graph::depthMultiplier(g, g.op(g.tensor(m2).producer)), 2);
+        QVERIFY(!graph::writesInPlace(g, g.op(g.tensor(m2).producer), false));
+        QVERIFY(!graph::writesInPlace(g, g.op(g.tensor(m2).producer), true));
+        QCOMPARE(graph::weightCount(g, g.op(g.tensor(m2).producer)), std::int64_t(9 * 16));
         QVERIFY_THROWS_EXCEPTION(Error, g.addConv(OpKind::PointwiseConv2D, "pw", a, 4, 3, 1, graph::Activation::None));
         QVERIFY_THROWS_EXCEPTION(Error, g.addConv(OpKind::Conv2D, "x", 99, 4, 3, 1, graph::Activation::None));
         graph::Graph empty;

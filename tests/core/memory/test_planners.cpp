@@ -38,7 +38,10 @@ graph::Graph randomDag(std::mt19937_64& rng) {
         int out = -1;
         switch (pick(5)) {
             case 0: out = g.addConv(OpKind::Conv2D, name, src, 8 * (1 + pick(4)), 1 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
-            case 1: out = g.addConv(OpKind::DepthwiseConv2D, name, src, s.c, 3 + 2 * pick(3), 1 + pick(2), graph::Activation::ReLU6); break;
+            case 1:  // depth multiplier 1 (in place) or 2 (out of place)
+                out = g.addConv(OpKind::DepthwiseConv2D, name, src, s.c * (1 + pick(3) / 2), 3 + 2 * pick(3), 1 + pick(2),
+                                graph::Activation::ReLU6);
+                break;
             case 2: {  // 1x1: pointwise at stride 1, a 1x1 conv2d at stride 2
                 const int channels = 8 * (1 + pick(8)), stride = 1 + pick(2);
                 out = g.addConv(stride == 1 ? OpKind::PointwiseConv2D : OpKind::Conv2D, name, src, channels, 1, stride,

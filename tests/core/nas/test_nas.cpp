@@ -130,6 +130,8 @@ private slots:
         x = g.addConv(OpKind::Conv2D, "valid", x, 8, 3, 1, graph::Activation::ReLU, -1, -1, graph::Padding::Valid);
         x = g.addMaxPool("max", x, graph::PoolWindow{2, 3, 1, 2, graph::Padding::Same});
         x = g.addPad("pad", x, 1, 0, 2, 1);
+        x = g.addConv(OpKind::DepthwiseConv2D, "dw2", x, 16, 3, 1, graph::Activation::ReLU6);  // depth multiplier 2
+        x = g.addConv(OpKind::PointwiseConv2D, "project", x, 8, 1, 1, graph::Activation::None);
         const int dw = g.addConv(OpKind::DepthwiseConv2D, "dw", x, 8, 3, 1, graph::Activation::None, -1, -1,
                                  graph::Padding::Valid);
         const int branch = g.addConv(OpKind::PointwiseConv2D, "branch", dw, 4, 1, 1, graph::Activation::None);

@@ -395,6 +395,45 @@ private slots:
                     }
     }
 
+    // Depth multiplier M > 1 (output channel c * M + m filters input channel
+    // c): the same as M = 1 on the input with every channel repeated M times,
+    // for the reference kernel and every out-of-place path of the kernel.
+    void depthwiseDepthMultiplier() {
+        Rng r(7);
+        for (int k : {3, 5, 7, 1, 4})
+            for (int s : {1, 2})
+                for (int c : {1, 3, 5})
+                    for (int m : {2, 3}) {
+                        const int h = 7 + r.range(0, 4), w = 5 + r.range(0, 6), cout = c * m;
+                        const int oh = (h + s - 1) / s, ow = (w + s - 1) / s;
+                        const int pt = samePadBefore(h, k, s), pl = samePadBefore(w, k, s);
+                        const auto in = r.bytes(std::size_t(h) * w * c);
+                        const auto wts = r.bytes(std::size_t(cout) * k * k);
+                        Requant p = requant(r, cout, k * k);
+                        std::vector<std::int8_t> repeated(std::size_t(h) * w * cout);
+                        for (std::size_t px = 0; px < std::size_t(h) * w; ++px)
+                            for (int o = 0; o < cout; ++o) repeated[px * cout + o] = in[px * c + o / m];
+                        const mcu_shape_t is{h, w, c}, wide{h, w, cout}, os{oh, ow, cout};
+                        const mcu_window_t win{k, s, pt, pl};
+                        std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
+                        mcu_ref_conv_s8(1, repeated.data(), &wide, wts.data(), p.bias.data(), p.mult.data(),
+                                        p.shift.data(), expected.data(), &os, &win, &p.q);
+                        const QString what = shapeText(h, w, c, k, s) + QStringLiteral(" M=%1").arg(m);
+                        mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                                        got.data(), &os, &win, &p.q);
+                        QVERIFY2(got == expected, qPrintable("reference " + what));
+                        std::fill(got.begin(), got.end(), 0);
+                        mcu_depthwise_s8(in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                                         got.data(), &os, pt, pl, &p.q, nullptr, k, s);
+                        QVERIFY2(got == expected, qPrintable("direct " + what));
+                        std::vector<std::int8_t> scratch(std::size_t(mcu_depthwise_s8_scratch_bytes(h, w, k)));
+                        std::fill(got.begin(), got.end(), 0);
+                        mcu_depthwise_s8(in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                                         got.data(), &os, pt, pl, &p.q, scratch.data(), k, s);
+                        QVERIFY2(got == expected, qPrintable("plane " + what));
+                    }
+    }
+
     void pointwiseInPlaceBothDirections() {
         Rng r(2);
         for (int pixels : {1, 2, 3, 7, 64, 101})
