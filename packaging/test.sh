@@ -19,6 +19,7 @@ sanitized_tests=(
   test_planners test_space test_kernels test_kernels_dsp
   test_link test_project test_hostile_input test_data test_tflite_hostile
   test_device_dfuse_layout test_device_dfuse_flash test_device_usb_discovery
+  test_device_usb_link
 )
 cmake --preset debug
 cmake --build --preset debug -j "$(nproc)" --target "${sanitized_tests[@]}"

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -215,9 +216,10 @@ void printBuild(const board::FirmwareBuild& b, const CheckedPlan& plan, const bo
                 withCommas(j["planned_arena_bytes"].get<std::int64_t>()).c_str());
 }
 
-// Which connected board (--serial, --port): the same for flash, profile, deploy.
+// Which connected board (--serial, --port, --link): the same for flash, profile, deploy.
 struct DeviceOptions {
     std::string serial, port;
+    device::LinkChoice link = device::LinkChoice::Auto;
 };
 
 void addDeviceOptions(CLI::App& app, DeviceOptions& o) {
@@ -225,13 +227,19 @@ void addDeviceOptions(CLI::App& app, DeviceOptions& o) {
                                          "(mcunet devices lists them)")->type_name("SN");
     app.add_option("--port", o.port, "the serial port of the board's link when it cannot be found from USB "
                                      "(a board flashed through its DFU bootloader)")->type_name("PATH");
+    const std::map<std::string, device::LinkChoice> links{
+        {"auto", device::LinkChoice::Auto}, {"usb", device::LinkChoice::Usb}, {"serial", device::LinkChoice::Serial}};
+    app.add_option("--link", o.link, "how to reach a real board's firmware: usb (its own USB link), serial (its UART "
+                                     "through the ST-LINK or --port), auto (usb when one is connected; default)")
+        ->transform(CLI::CheckedTransformer(links))
+        ->type_name("auto|usb|serial");
 }
 
 // The board through the device layer: the virtual board at once, a real one
 // found on USB (no board, several boards, permission: messages, exit code 2).
 std::unique_ptr<device::BoardDevice> openBoard(const board::Board& b, const DeviceOptions& o) {
     try {
-        return device::openDevice(b, {o.serial, o.port, 115200}, &board::Catalog::builtIn());
+        return device::openDevice(b, {o.serial, o.port, 115200, o.link}, &board::Catalog::builtIn());
     } catch (const device::DeviceError& e) {
         if (e.kind() != device::DeviceErrorKind::Ambiguous) throw;
         throw device::DeviceError(e.kind(), std::string(e.what()) + " with --serial SN");

@@ -42,7 +42,7 @@ std::optional<BoardLayer> layerFor(const Board& b) {
     // its FPU is single precision (FPv5-SP-D16): double-precision FP
     // instructions would fault there.
     if (b.id == "stm32f746g-disco")
-        return BoardLayer{{"board_stm32f7.c", "counter_dwt.c"}, 0x08000000u, "cortex-m7", "-mfpu=fpv5-sp-d16", true};
+        return BoardLayer{{"board_stm32f7.c", "counter_dwt.c", "usb_device.c", "usb_otg_fs_stm32f7.c"}, 0x08000000u, "cortex-m7", "-mfpu=fpv5-sp-d16", true};
     return std::nullopt;
 }
 

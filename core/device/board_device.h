@@ -113,10 +113,18 @@ public:
 };
 
 // Which connected device to use.
+// Which of a real board's links to talk to its firmware over.
+enum class LinkChoice {
+    Auto,    // the firmware's USB link when exactly one is connected and no port is named, else the UART
+    Usb,     // the firmware's vendor bulk USB link (device/usb_link.h) only
+    Serial,  // the UART (ST-LINK virtual COM port or an adapter) only
+};
+
 struct DeviceSelector {
     std::string serial;      // USB serial number: picks one of several boards
     std::string serialPort;  // the link's port when it cannot be found from USB (a DFU board's adapter)
     int baud = 115200;       // the link's rate (the firmware's MCUNET_UART_BAUD)
+    LinkChoice link = LinkChoice::Auto;
 };
 
 // Finds the board on this machine and opens it for flashing: the virtual

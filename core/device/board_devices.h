@@ -19,5 +19,10 @@ std::unique_ptr<BoardDevice> makeStlinkDevice(const board::Board& board, const U
 // to give one), wrapped to honour `cancel`.
 std::unique_ptr<board::Transport> openSerialLink(const board::Board& board, const std::string& port, int baud,
                                                  const std::atomic<bool>* cancel);
+// A real board's firmware link as `selector.link` asks: the firmware's USB
+// link (a connected 1209:0001 with the link interface) or the serial link
+// on `port`. Several USB links connected: Ambiguous, unless the UART is asked for.
+std::unique_ptr<board::Transport> openFirmwareLink(const board::Board& board, const DeviceSelector& selector,
+                                                   const std::string& port, const std::atomic<bool>* cancel);
 
 }  // namespace mcunet::device

@@ -37,7 +37,7 @@ public:
     }
 
     std::unique_ptr<board::Transport> openLink(const std::atomic<bool>* cancel) override {
-        return openSerialLink(board_, selector_.serialPort, selector_.baud, cancel);
+        return openFirmwareLink(board_, selector_, selector_.serialPort, cancel);
     }
 
     // Leaving DFU at the end of flash() already started the image; the ROM

@@ -15,18 +15,6 @@ std::span<const std::uint8_t> extraOf(const unsigned char* extra, int length) {
                       : std::span<const std::uint8_t>();
 }
 
-// The libusb device at the bus and address `wanted` was found at.
-libusb_device* findDevice(libusb_device** list, ssize_t count, const UsbDeviceInfo& wanted) {
-    for (ssize_t i = 0; i < count; ++i) {
-        libusb_device_descriptor d{};
-        libusb_get_device_descriptor(list[i], &d);
-        if (libusb_get_bus_number(list[i]) == wanted.bus && libusb_get_device_address(list[i]) == wanted.address &&
-            d.idVendor == wanted.vendor && d.idProduct == wanted.product)
-            return list[i];
-    }
-    return nullptr;
-}
-
 struct FoundInterface {
     int number = -1;
     std::vector<std::pair<int, std::uint8_t>> alts;  // bAlternateSetting, iInterface
@@ -122,7 +110,7 @@ DfuseDevice DfuseDevice::open(const UsbSelector& selector, const board::Catalog*
     const ssize_t n = libusb_get_device_list(impl->context.get(), &raw);
     if (n < 0) throw usb::errorFromLibusb(static_cast<int>(n), "listing USB devices");
     usb::DeviceList list(raw);
-    libusb_device* device = findDevice(raw, n, chosen);
+    libusb_device* device = usb::findDevice(raw, n, chosen);
     if (device == nullptr)
         throw DeviceError(DeviceErrorKind::Disconnected, describe(chosen) + " went away while being opened: reconnect it");
     libusb_device_handle* handle = nullptr;

@@ -7,6 +7,7 @@
 #include "board/serial_port.h"
 #include "device/board_devices.h"
 #include "device/usb_ids.h"
+#include "device/usb_link.h"
 
 namespace mcunet::device {
 
@@ -100,6 +101,30 @@ std::unique_ptr<BoardDevice> openDevice(const board::Board& b, const DeviceSelec
     if (chosen.kind == UsbKind::StLink) return makeStlinkDevice(b, chosen, selector);
     UsbSelector dfu{UsbKind::Dfu, "", chosen.serial};
     return makeDfuseDevice(b, DfuseDevice::open(dfu, catalog), selector);
+}
+
+std::unique_ptr<board::Transport> openFirmwareLink(const board::Board& b, const DeviceSelector& selector,
+                                                   const std::string& port, const std::atomic<bool>* cancel) {
+    const bool tryUsb = selector.link == LinkChoice::Usb || (selector.link == LinkChoice::Auto && selector.serialPort.empty());
+    if (tryUsb) {
+        std::vector<UsbDeviceInfo> links;
+        for (const UsbDeviceInfo& d : listOrNone(nullptr))
+            if (d.vendor == kUsbLinkVendor && d.product == kUsbLinkProduct) links.push_back(d);
+        if (links.size() == 1) return cancellableTransport(openUsbLink(links[0]), cancel);
+        if (links.size() > 1) {
+            std::string which;
+            for (const UsbDeviceInfo& d : links) which += "\n  " + describe(d);
+            throw DeviceError(DeviceErrorKind::Ambiguous, std::to_string(links.size()) +
+                                                              " MCUNet USB links are connected:" + which +
+                                                              "\nunplug all but one, or use the serial link (--link serial)");
+        }
+        if (selector.link == LinkChoice::Usb)
+            throw DeviceError(DeviceErrorKind::NotFound,
+                              b.id + ": no MCUNet USB link connected (" + formatUsbId(kUsbLinkVendor, kUsbLinkProduct) +
+                                  "): connect the board's USB device port (STM32F746G-DISCO: CN13, USB FS) running "
+                                  "the studio's firmware, or use the serial link (--link serial)");
+    }
+    return openSerialLink(b, port, selector.baud, cancel);
 }
 
 std::unique_ptr<board::Transport> openSerialLink(const board::Board& b, const std::string& port, int baud,

@@ -43,7 +43,7 @@ public:
 
     std::unique_ptr<board::Transport> openLink(const std::atomic<bool>* cancel) override {
         const std::string port = selector_.serialPort.empty() ? serialPortOf(usb_) : selector_.serialPort;
-        return openSerialLink(board_, port, selector_.baud, cancel);
+        return openFirmwareLink(board_, selector_, port, cancel);
     }
 
     void reset() override {

@@ -9,13 +9,16 @@ namespace mcunet::device {
 namespace {
 
 // DESIGN.md section 7; the same IDs are in packaging/udev/49-mcunet.rules.
-constexpr std::array<KnownUsbId, 6> kBuiltIn{{
+constexpr std::array<KnownUsbId, 7> kBuiltIn{{
     {0x0483, 0xdf11, UsbKind::Dfu, "STM32 bootloader (DFU)"},
     {0x0483, 0x374b, UsbKind::StLink, "ST-LINK/V2-1"},
     {0x0483, 0x374e, UsbKind::StLink, "STLINK-V3"},
     {0x0483, 0x374f, UsbKind::StLink, "STLINK-V3"},
     {0x1209, 0xabd1, UsbKind::Data, "OpenMV Cam"},
     {0x2341, 0x805a, UsbKind::Data, "Arduino Nano 33 BLE"},
+    // Our firmware's own USB link (core/runtime/firmware/usb_device.h):
+    // pid.codes' test PID until the project registers one.
+    {0x1209, 0x0001, UsbKind::Data, "MCUNet Studio firmware (USB link)"},
 }};
 
 }  // namespace

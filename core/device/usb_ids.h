@@ -33,7 +33,8 @@ struct KnownUsbId {
 };
 
 // The built-in table: STM32 ROM DFU 0483:df11; ST-LINK V2-1 0483:374b, V3
-// 0483:374e and 0483:374f; OpenMV 1209:abd1; Arduino Nano 33 BLE 2341:805a.
+// 0483:374e and 0483:374f; OpenMV 1209:abd1; Arduino Nano 33 BLE 2341:805a;
+// our firmware's USB link 1209:0001.
 std::span<const KnownUsbId> builtInUsbIds();
 
 struct UsbIdentity {

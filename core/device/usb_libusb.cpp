@@ -75,4 +75,15 @@ UsbDeviceInfo describeDevice(libusb_device* device, const UsbIdentity& identity)
     return info;
 }
 
+libusb_device* findDevice(libusb_device** list, ssize_t count, const UsbDeviceInfo& wanted) {
+    for (ssize_t i = 0; i < count; ++i) {
+        libusb_device_descriptor d{};
+        libusb_get_device_descriptor(list[i], &d);
+        if (libusb_get_bus_number(list[i]) == wanted.bus && libusb_get_device_address(list[i]) == wanted.address &&
+            d.idVendor == wanted.vendor && d.idProduct == wanted.product)
+            return list[i];
+    }
+    return nullptr;
+}
+
 }  // namespace mcunet::device::usb

@@ -56,6 +56,11 @@ DeviceError errorFromLibusb(int code, const std::string& doing);
 //   identity: from identifyUsb (the caller decided the device is ours).
 UsbDeviceInfo describeDevice(libusb_device* device, const UsbIdentity& identity);
 
+// The libusb device at the bus and address `wanted` was found at, with its
+// vendor and product IDs (nullptr when it is gone or another device took the
+// address).
+libusb_device* findDevice(libusb_device** list, ssize_t count, const UsbDeviceInfo& wanted);
+
 // An ASCII string descriptor, or "" when the index is 0 or the read fails.
 std::string stringDescriptor(libusb_device_handle* handle, std::uint8_t index);
 

@@ -30,6 +30,9 @@ void app_run(uint32_t runs);
 void link_feed(uint8_t byte);   /* binary link protocol */
 int link_in_frame(void);        /* a frame is being received */
 void mlperf_feed(uint8_t byte); /* MLPerf Tiny text commands */
+/* One received byte, from any link (UART, USB): frames (they start with
+ * 0xA5, which no text command contains) to link_feed, text to mlperf_feed. */
+void app_feed(uint8_t byte);
 void mlperf_boot(void);
 
 #endif

@@ -20,6 +20,11 @@
  * - Link: USART1 on PA9 (TX) and PB7 (RX), alternate function 7, wired to
  *   the ST-LINK/V2-1's virtual COM port (UM1907); 8N1 at MCUNET_UART_BAUD
  *   (115200 unless the build says otherwise), from PCLK2 (RM0385: USART).
+ * - USB: the OTG_FS port (CN13, PA11/PA12) as the vendor bulk link
+ *   (usb_device.h, usb_otg_fs_stm32f7.c) when the PLL gives its 48 MHz;
+ *   serial number = the chip's 96-bit unique ID (RM0385: device electronic
+ *   signature, 0x1FF0F420) in hex. A reply goes out where its request came
+ *   from (UART or USB).
  * - Counters: DWT CYCCNT for per-layer counts (cycles: counter_dwt.c);
  *   SysTick on the core clock, extended to 64 bits by its wrap interrupt
  *   (every 2^24 cycles, 78 ms: about 30 cycles each, below 2e-6 of a
@@ -27,6 +32,8 @@
 #include "board.h"
 #include "counter_dwt.h"
 #include "mcunet_link.h"
+#include "usb_device.h"
+#include "usb_otg_fs.h"
 
 #ifndef MCUNET_BOARD_NAME
 #define MCUNET_BOARD_NAME "stm32f746g-disco"
@@ -100,6 +107,10 @@ static uint32_t core_hz = HSI_HZ;
 static uint32_t pclk2_hz = HSI_HZ;
 static const char *clock_note = "cycles: core clock 16 MHz HSI, the 25 MHz HSE, the PLL or over-drive did not start";
 static volatile uint32_t systick_wraps;
+static int usb_up, reply_on_usb;
+static char serial_hex[25];
+#define UID_BASE 0x1FF0F420u
+#define USB_WRITE_POLLS 200000u /* a host that stops reading costs the byte, never a hang */
 
 typedef void (*vector_t)(void);
 extern const vector_t mcu_vectors[]; /* startup.c */
@@ -207,9 +218,22 @@ void board_init(void) {
     SYST_CVR = 0u;
     SYST_CSR = 7u; /* enable, wrap interrupt, processor clock */
     uart_init();
+    if (core_hz == PLL_HZ) { /* PLLQ gives USB its 48 MHz only then */
+        static const char digits[] = "0123456789ABCDEF";
+        uint32_t i;
+        for (i = 0; i < 24u; ++i)
+            serial_hex[i] = digits[(REG(UID_BASE + 4u * (i / 8u)) >> (28u - 4u * (i % 8u))) & 0xFu];
+        serial_hex[24] = 0;
+        usb_up = usb_otg_fs_init(serial_hex);
+    }
 }
 
 void board_putc(uint8_t c) {
+    if (reply_on_usb && usbd_configured()) {
+        uint32_t i;
+        for (i = 0; i < USB_WRITE_POLLS && usbd_write(&c, 1u) == 0u; ++i) usb_otg_fs_poll();
+        return;
+    }
     while (!(USART1_ISR & USART_ISR_TXE)) {
     }
     USART1_TDR = c;
@@ -217,11 +241,19 @@ void board_putc(uint8_t c) {
 
 int board_getc(void) {
     const uint32_t isr = USART1_ISR;
+    int c;
     /* An overrun or framing error stops nothing: clear it and go on (the
      * link's CRC and retries catch the lost bytes). */
     if (isr & USART_ISR_ERRORS) USART1_ICR = USART_ISR_ERRORS;
-    if (isr & USART_ISR_RXNE) return (int)(USART1_RDR & 0xFFu);
-    return -1;
+    if (isr & USART_ISR_RXNE) {
+        reply_on_usb = 0;
+        return (int)(USART1_RDR & 0xFFu);
+    }
+    if (!usb_up) return -1;
+    usb_otg_fs_poll();
+    c = usbd_getc();
+    if (c >= 0) reply_on_usb = 1;
+    return c;
 }
 
 uint32_t board_counter_read(void) { return dwt_counter_read(); }

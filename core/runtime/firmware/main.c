@@ -34,10 +34,6 @@ int main(void) {
     mlperf_boot();
     for (;;) {
         const int c = board_getc();
-        if (c < 0) continue;
-        if (link_in_frame() || c == (int)MCU_LINK_SYNC0)
-            link_feed((uint8_t)c);
-        else
-            mlperf_feed((uint8_t)c);
+        if (c >= 0) app_feed((uint8_t)c);
     }
 }

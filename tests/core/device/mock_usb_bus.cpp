@@ -59,6 +59,26 @@ PendingUrbs& pendingOf(UMockdevIoctlClient* client) {
     return *q;
 }
 
+// Bulk IN URBs the device had no data for yet: the URB and its buffer.
+struct WaitingUrb {
+    UMockdevIoctlData* urb;
+    UMockdevIoctlData* buffer;
+};
+using WaitingUrbs = std::deque<WaitingUrb>;
+
+WaitingUrbs& waitingOf(UMockdevIoctlClient* client) {
+    auto* q = static_cast<WaitingUrbs*>(g_object_get_data(G_OBJECT(client), "mcunet-waiting-urbs"));
+    if (q == nullptr) {
+        q = new WaitingUrbs;
+        g_object_set_data_full(G_OBJECT(client), "mcunet-waiting-urbs", q, [](gpointer p) {
+            auto* queue = static_cast<WaitingUrbs*>(p);
+            for (const WaitingUrb& w : *queue) g_object_unref(w.buffer), g_object_unref(w.urb);
+            delete queue;
+        });
+    }
+    return *q;
+}
+
 }  // namespace
 
 struct MockUsbBus::Slot {
@@ -105,6 +125,10 @@ struct MockUsbBus::Slot {
             return;
         }
         auto* urb = reinterpret_cast<usbdevfs_urb*>(urbData->data);
+        if (!gone && urb->type == USBDEVFS_URB_TYPE_BULK && function) {
+            submitBulk(client, urbData);
+            return;
+        }
         if (gone || urb->type != USBDEVFS_URB_TYPE_CONTROL || urb->buffer_length < 8) {
             g_object_unref(urbData);
             umockdev_ioctl_client_complete(client, -1, gone ? ENODEV : EINVAL);
@@ -145,7 +169,75 @@ struct MockUsbBus::Slot {
         umockdev_ioctl_client_complete(client, 0, 0);
     }
 
+    // A bulk URB: OUT data goes to the function at once; IN completes with
+    // what the function has, or waits for it (reap asks again).
+    void submitBulk(UMockdevIoctlClient* client, UMockdevIoctlData* urbData) {
+        auto* urb = reinterpret_cast<usbdevfs_urb*>(urbData->data);
+        GError* error = nullptr;
+        UMockdevIoctlData* buffer = urb->buffer_length <= 0 ? nullptr
+            : umockdev_ioctl_data_resolve(urbData, offsetof(usbdevfs_urb, buffer), static_cast<gsize>(urb->buffer_length), &error);
+        if (urb->buffer_length > 0 && buffer == nullptr) {
+            g_clear_error(&error);
+            g_object_unref(urbData);
+            umockdev_ioctl_client_complete(client, -1, EFAULT);
+            return;
+        }
+        if (urb->endpoint & 0x80) {
+            waitingOf(client).push_back({urbData, buffer});
+            pollWaiting(client);
+        } else {
+            const std::vector<std::uint8_t> data(buffer ? buffer->data : nullptr,
+                                                 buffer ? buffer->data + urb->buffer_length : nullptr);
+            urb->status = function->bulkOut(urb->endpoint, data) ? 0 : -EPIPE;
+            urb->actual_length = urb->status == 0 ? urb->buffer_length : 0;
+            if (buffer) g_object_unref(buffer);
+            pendingOf(client).push_back(urbData);
+        }
+        umockdev_ioctl_client_complete(client, 0, 0);
+    }
+
+    // Completes waiting IN URBs, in order, while the function has data.
+    void pollWaiting(UMockdevIoctlClient* client) {
+        WaitingUrbs& waiting = waitingOf(client);
+        while (!waiting.empty()) {
+            WaitingUrb w = waiting.front();
+            auto* urb = reinterpret_cast<usbdevfs_urb*>(w.urb->data);
+            const std::vector<std::uint8_t> data =
+                function->bulkIn(urb->endpoint, static_cast<std::size_t>(std::max(urb->buffer_length, 0)));
+            if (data.empty()) return;
+            const std::size_t n = std::min(data.size(), static_cast<std::size_t>(urb->buffer_length));
+            std::memcpy(w.buffer->data, data.data(), n);
+            urb->status = 0;
+            urb->actual_length = static_cast<int>(n);
+            waiting.pop_front();
+            g_object_unref(w.buffer);
+            pendingOf(client).push_back(w.urb);
+        }
+    }
+
+    // USBDEVFS_DISCARDURB (libusb's timeout or cancel): a waiting URB is
+    // reaped with -ENOENT, as the kernel reports an unlinked URB.
+    void discard(UMockdevIoctlClient* client) {
+        UMockdevIoctlData* arg = umockdev_ioctl_client_get_arg(client);
+        gulong target = 0;
+        std::memcpy(&target, arg->data, std::min<std::size_t>(sizeof target, static_cast<std::size_t>(arg->data_len)));
+        WaitingUrbs& waiting = waitingOf(client);
+        for (auto it = waiting.begin(); it != waiting.end(); ++it) {
+            if (it->urb->client_addr != target) continue;
+            auto* urb = reinterpret_cast<usbdevfs_urb*>(it->urb->data);
+            urb->status = -ENOENT;
+            urb->actual_length = 0;
+            g_object_unref(it->buffer);
+            pendingOf(client).push_back(it->urb);
+            waiting.erase(it);
+            umockdev_ioctl_client_complete(client, 0, 0);
+            return;
+        }
+        umockdev_ioctl_client_complete(client, -1, EINVAL);  // already completed
+    }
+
     void reap(UMockdevIoctlClient* client) {
+        if (function && !gone) pollWaiting(client);
         PendingUrbs& pending = pendingOf(client);
         if (pending.empty()) {
             umockdev_ioctl_client_complete(client, -1, gone ? ENODEV : EAGAIN);
@@ -196,7 +288,7 @@ struct MockUsbBus::Slot {
         else if (request == USBDEVFS_GETDRIVER || request == USBDEVFS_IOCTL)
             umockdev_ioctl_client_complete(client, -1, ENODATA);  // no kernel driver bound
         else if (request == USBDEVFS_DISCARDURB)
-            umockdev_ioctl_client_complete(client, -1, EINVAL);  // every URB completes at once
+            slot->discard(client);
         else
             umockdev_ioctl_client_complete(client, -1, ENOTTY);
         return TRUE;

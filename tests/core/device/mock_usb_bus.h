@@ -5,8 +5,9 @@
 // usbdevfs requests libusb makes on its /dev/bus/usb node. Control transfers
 // (URBs) are decoded here: standard requests (descriptors, strings) are
 // answered from the device's spec, class and vendor requests go to its
-// MockUsbFunction (e.g. the DfuSe simulator). Only control transfers are
-// emulated; bulk URBs are refused.
+// MockUsbFunction (e.g. the DfuSe simulator). Bulk URBs go to the function
+// too: OUT data at once, IN data when the function has some (until then the
+// URB waits, and libusb's timeout discards it as the kernel would).
 //
 // Threading: umockdev calls the handler on its own worker thread while the
 // test's libusb call waits, so a MockUsbFunction must lock its own state.
@@ -45,6 +46,11 @@ public:
     virtual ControlReply control(const ControlRequest& request) = 0;
     // SET_INTERFACE (USBDEVFS_SETINTERFACE) selected `alt` of `interfaceNumber`.
     virtual void setInterface(int interfaceNumber, int alt) { (void)interfaceNumber, (void)alt; }
+    // A bulk OUT transfer's data for endpoint `ep`; false stalls it.
+    virtual bool bulkOut(std::uint8_t ep, const std::vector<std::uint8_t>& data) { return (void)ep, (void)data, false; }
+    // Up to `max` bytes the device sends on bulk IN endpoint `ep` now (empty:
+    // nothing yet, the URB waits and is asked again when libusb reaps).
+    virtual std::vector<std::uint8_t> bulkIn(std::uint8_t ep, std::size_t max) { return (void)ep, (void)max, std::vector<std::uint8_t>{}; }
 };
 
 struct MockUsbDeviceSpec {
