@@ -30,6 +30,7 @@ struct BoardLayer {
     std::string core;  // the core the layer is written for
     std::string fpu;   // replaces cortexMFlags' -mfpu (empty: keep it)
     bool realUart = false;  // takes MCUNET_UART_BAUD
+    std::vector<std::string> defines = {};  // the layer's own -D flags (which board of a family)
 };
 
 const char* const kCommonSources[] = {"main.c", "link_device.c", "mlperf.c", "board_io.c", "startup.c"};
@@ -43,6 +44,12 @@ std::optional<BoardLayer> layerFor(const Board& b) {
     // instructions would fault there.
     if (b.id == "stm32f746g-disco")
         return BoardLayer{{"board_stm32f7.c", "counter_dwt.c", "usb_device.c", "usb_otg_fs_stm32f7.c"}, 0x08000000u, "cortex-m7", "-mfpu=fpv5-sp-d16", true};
+    // STM32F767ZI (RM0410): the F746's peripherals at the same addresses, 2 MB
+    // Flash at 0x08000000, single-precision FPU too; the Nucleo-144 board's
+    // clock source and UART differ (board_stm32f7.c).
+    if (b.id == "nucleo-f767zi")
+        return BoardLayer{{"board_stm32f7.c", "counter_dwt.c", "usb_device.c", "usb_otg_fs_stm32f7.c"}, 0x08000000u,
+                          "cortex-m7", "-mfpu=fpv5-sp-d16", true, {"-DMCUNET_STM32F7_NUCLEO144"}};
     return std::nullopt;
 }
 
@@ -50,7 +57,7 @@ BoardLayer requireLayer(const Board& b) {
     const auto layer = layerFor(b);
     if (!layer)
         throw Error(b.id + ": no firmware board layer for this board yet (there is one for the QEMU mps2 virtual "
-                           "boards virtual-m7 and virtual-m4, and for stm32f746g-disco)");
+                           "boards virtual-m7 and virtual-m4, and for stm32f746g-disco and nucleo-f767zi)");
     if (layer->core != b.core)
         throw Error(b.id + ": core: the board layer is written for " + layer->core + ", the board file says " + b.core);
     return *layer;
@@ -104,6 +111,7 @@ std::vector<std::string> compileFlags(const fs::path& dir, const Board& board, c
                                "-I", (dir / "firmware").string(), "-DMCUNET_BOARD_NAME=\"" + board.id + "\""});
     if (!options.mlperfTaskId.empty()) flags.push_back("-DMCUNET_MLPERF_MODEL=\"" + options.mlperfTaskId + "\"");
     if (layer.realUart) flags.push_back("-DMCUNET_UART_BAUD=" + std::to_string(options.uartBaud) + "u");
+    flags.insert(flags.end(), layer.defines.begin(), layer.defines.end());
     if (!inputCopy) flags.push_back("-DMCUNET_NO_INPUT_COPY");
     return flags;
 }

@@ -611,8 +611,8 @@ private slots:
                                         << "no stm32f746g-disco connected with serial number 066AFF555";
         QTest::newRow("profile") << QStringList{"profile", "--board", "stm32f746g-disco"} << none;
         QTest::newRow("deploy") << QStringList{"deploy", "--preset", "mcunet-vww1", "--seed", "1", "--board", "stm32f746g-disco"} << none;
-        QTest::newRow("no firmware layer") << QStringList{"flash", "@PROJECT", "--board", "nucleo-f767zi"}
-                                           << "flashing nucleo-f767zi: no firmware board layer";
+        QTest::newRow("no firmware layer") << QStringList{"flash", "@PROJECT", "--board", "nucleo-h743zi"}
+                                           << "flashing nucleo-h743zi: no firmware board layer";
         QTest::newRow("no flash method") << QStringList{"profile", "--board", "openmv-h7"} << "profiling openmv-h7:";
     }
     void realBoardWithoutAUsbDevice() {

@@ -218,7 +218,7 @@ private slots:
     void boardWithoutFirmwareDisablesBuildFlashProfile() {
         Session s;
         project::Target t = s.document.project().target;
-        t.boardId = "nucleo-f767zi";
+        t.boardId = "nucleo-h743zi";
         QVERIFY(s.document.editTarget(t, "board"));
         DeployView& view = s.view;
         for (QPushButton* b : {view.deployButton(), view.actionButton(DeployStep::Build), view.actionButton(DeployStep::Flash),
@@ -235,7 +235,7 @@ private slots:
         QVERIFY(view.runStep(DeployStep::Generate));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
-        QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("nucleo-f767zi"));
+        QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("nucleo-h743zi"));
         QVERIFY(!view.actionButton(DeployStep::Build)->isEnabled());
         // Back to a virtual board: enabled again.
         t.boardId = "virtual-m4";

@@ -1,6 +1,8 @@
 /* Board layer for STM32F746G-DISCO (STM32F746NG: Cortex-M7 at up to 216 MHz,
  * single-precision FPU, 320 KB SRAM from 0x20000000, 1 MB Flash at
- * 0x08000000). Written from ST's reference manual RM0385 (its chapters are
+ * 0x08000000), and with MCUNET_STM32F7_NUCLEO144 for NUCLEO-F767ZI
+ * (STM32F767ZI: the same core and FPU, 512 KB SRAM, 2 MB Flash; its clock
+ * source and UART are below, "the board's differences"). Written from ST's reference manual RM0385 (its chapters are
  * named below) and Arm's ARMv7-M / Cortex-M7 documentation; no vendor HAL and
  * no CMSIS device header: the few registers used are defined here. Their
  * addresses and bit positions were cross-checked against ST's CMSIS device
@@ -75,13 +77,29 @@
 #define GPIO_AFRH(base) REG((base) + 0x24u)
 #define GPIOA 0x40020000u
 #define GPIOB 0x40020400u
-/* USART1 (RM0385: USART registers, base 0x40011000). */
-#define USART1_CR1 REG(0x40011000u)
-#define USART1_BRR REG(0x4001100Cu)
-#define USART1_ISR REG(0x4001101Cu)
-#define USART1_ICR REG(0x40011020u)
-#define USART1_RDR REG(0x40011024u)
-#define USART1_TDR REG(0x40011028u)
+#define GPIOD 0x40020C00u
+/* The board's differences. STM32F746G-DISCO (UM1907): 25 MHz HSE crystal,
+ * USART1 on PA9/PB7 to the ST-LINK's virtual COM port. NUCLEO-F767ZI
+ * (Nucleo-144, UM1974; STM32F767ZI, RM0410: the same RCC, PWR, Flash
+ * interface, GPIO, USART and OTG_FS registers as the F746): 8 MHz HSE from
+ * the ST-LINK's MCO (an external clock: bypass), USART3 on PD8/PD9 to the
+ * virtual COM port, on APB1. */
+#ifdef MCUNET_STM32F7_NUCLEO144
+#define HSE_MHZ 8u
+#define HSE_BYPASS RCC_CR_HSEBYP
+#define UART_BASE 0x40004800u /* USART3 */
+#else
+#define HSE_MHZ 25u
+#define HSE_BYPASS 0u
+#define UART_BASE 0x40011000u /* USART1 */
+#endif
+/* USART (RM0385: USART registers). */
+#define UART_CR1 REG(UART_BASE + 0x00u)
+#define UART_BRR REG(UART_BASE + 0x0Cu)
+#define UART_ISR REG(UART_BASE + 0x1Cu)
+#define UART_ICR REG(UART_BASE + 0x20u)
+#define UART_RDR REG(UART_BASE + 0x24u)
+#define UART_TDR REG(UART_BASE + 0x28u)
 #define USART_ISR_ERRORS 0xFu /* PE, FE, NF, ORE; cleared by the same bits of ICR */
 #define USART_ISR_RXNE (1u << 5)
 #define USART_ISR_TC (1u << 6)
@@ -104,8 +122,8 @@
 #define POLL_LIMIT 2000000u /* ready-flag polls: well over 100 ms at 16 MHz */
 
 static uint32_t core_hz = HSI_HZ;
-static uint32_t pclk2_hz = HSI_HZ;
-static const char *clock_note = "cycles: core clock 16 MHz HSI, the 25 MHz HSE, the PLL or over-drive did not start";
+static uint32_t pclk1_hz = HSI_HZ, pclk2_hz = HSI_HZ;
+static const char *clock_note = "cycles: core clock 16 MHz HSI, the HSE, the PLL or over-drive did not start";
 static volatile uint32_t systick_wraps;
 static int usb_up, reply_on_usb;
 static char serial_hex[25];
@@ -132,10 +150,11 @@ static int clock_216mhz(void) {
     RCC_APB1ENR |= 1u << 28; /* PWREN */
     (void)RCC_APB1ENR;       /* read back: the clock is on before PWR is written */
     PWR_CR1 = (PWR_CR1 & ~(3u << 14)) | PWR_CR1_VOS_SCALE1; /* VOS can change only while the PLL is off */
-    RCC_CR = (RCC_CR & ~RCC_CR_HSEBYP) | RCC_CR_HSEON;    /* a crystal, not an external clock */
+    RCC_CR = (RCC_CR & ~RCC_CR_HSEBYP) | HSE_BYPASS; /* a crystal (DISCO) or an external clock (Nucleo) */
+    RCC_CR |= RCC_CR_HSEON;
     if (!wait_for(&RCC_CR, RCC_CR_HSERDY, RCC_CR_HSERDY)) return 0;
-    /* PLLM [5:0] = 25, PLLN [14:6] = 432, PLLP [17:16] = 0 (/2), PLLSRC [22] = 1 (HSE), PLLQ [27:24] = 9. */
-    RCC_PLLCFGR = 25u | (432u << 6) | (0u << 16) | (1u << 22) | (9u << 24);
+    /* PLLM [5:0] = the HSE in MHz (1 MHz in), PLLN [14:6] = 432, PLLP [17:16] = 0 (/2), PLLSRC [22] = 1 (HSE), PLLQ [27:24] = 9. */
+    RCC_PLLCFGR = HSE_MHZ | (432u << 6) | (0u << 16) | (1u << 22) | (9u << 24);
     RCC_CR |= RCC_CR_PLLON;
     if (!wait_for(&RCC_CR, RCC_CR_PLLRDY, RCC_CR_PLLRDY)) return 0;
     PWR_CR1 |= PWR_CR1_ODEN;
@@ -153,6 +172,7 @@ static int clock_216mhz(void) {
 static void clock_init(void) {
     if (clock_216mhz()) {
         core_hz = PLL_HZ;
+        pclk1_hz = PLL_HZ / 4u;
         pclk2_hz = PLL_HZ / 2u;
         clock_note = "cycles: core clock 216 MHz, m-lap-us from SysTick on it";
         return;
@@ -188,7 +208,22 @@ static void caches_init(void) {
     barrier();
 }
 
-static void uart_init(void) {
+#ifdef MCUNET_STM32F7_NUCLEO144
+/* USART3 on PD8 (TX) and PD9 (RX), AF7 in AFRH[3:0] and [7:4]; its clock is PCLK1. */
+static uint32_t uart_pins_and_clock(void) {
+    RCC_AHB1ENR |= 1u << 3;  /* GPIODEN */
+    RCC_APB1ENR |= 1u << 18; /* USART3EN */
+    RCC_DCKCFGR2 &= ~(3u << 4); /* USART3SEL: PCLK1 */
+    (void)RCC_APB1ENR;
+    GPIO_MODER(GPIOD) = (GPIO_MODER(GPIOD) & ~(0xFu << 16)) | (0xAu << 16);
+    GPIO_OSPEEDR(GPIOD) = (GPIO_OSPEEDR(GPIOD) & ~(3u << 16)) | (2u << 16);
+    GPIO_PUPDR(GPIOD) = (GPIO_PUPDR(GPIOD) & ~(3u << 18)) | (1u << 18); /* RX pulled up while the ST-LINK starts */
+    GPIO_AFRH(GPIOD) = (GPIO_AFRH(GPIOD) & ~0xFFu) | 0x77u;
+    return pclk1_hz;
+}
+#else
+/* USART1 on PA9 (TX) and PB7 (RX); its clock is PCLK2. */
+static uint32_t uart_pins_and_clock(void) {
     RCC_AHB1ENR |= (1u << 0) | (1u << 1); /* GPIOAEN, GPIOBEN */
     RCC_APB2ENR |= 1u << 4;               /* USART1EN */
     RCC_DCKCFGR2 &= ~3u;                  /* USART1SEL: PCLK2 */
@@ -201,10 +236,16 @@ static void uart_init(void) {
     GPIO_MODER(GPIOB) = (GPIO_MODER(GPIOB) & ~(3u << 14)) | (2u << 14);
     GPIO_PUPDR(GPIOB) = (GPIO_PUPDR(GPIOB) & ~(3u << 14)) | (1u << 14);
     GPIO_AFRL(GPIOB) = (GPIO_AFRL(GPIOB) & ~(0xFu << 28)) | (7u << 28);
-    /* 16x oversampling: BRR = PCLK2 / baud, rounded (RM0385: USART baud rate generation). */
-    USART1_CR1 = 0u;
-    USART1_BRR = (pclk2_hz + MCUNET_UART_BAUD / 2u) / MCUNET_UART_BAUD;
-    USART1_CR1 = (1u << 3) | (1u << 2) | 1u; /* TE, RE, UE; 8 data bits, no parity (M, PCE = 0) */
+    return pclk2_hz;
+}
+#endif
+
+static void uart_init(void) {
+    const uint32_t pclk_hz = uart_pins_and_clock();
+    /* 16x oversampling: BRR = PCLK / baud, rounded (RM0385: USART baud rate generation). */
+    UART_CR1 = 0u;
+    UART_BRR = (pclk_hz + MCUNET_UART_BAUD / 2u) / MCUNET_UART_BAUD;
+    UART_CR1 = (1u << 3) | (1u << 2) | 1u; /* TE, RE, UE; 8 data bits, no parity (M, PCE = 0) */
 }
 
 void SysTick_Handler(void) { systick_wraps++; }
@@ -234,20 +275,20 @@ void board_putc(uint8_t c) {
         for (i = 0; i < USB_WRITE_POLLS && usbd_write(&c, 1u) == 0u; ++i) usb_otg_fs_poll();
         return;
     }
-    while (!(USART1_ISR & USART_ISR_TXE)) {
+    while (!(UART_ISR & USART_ISR_TXE)) {
     }
-    USART1_TDR = c;
+    UART_TDR = c;
 }
 
 int board_getc(void) {
-    const uint32_t isr = USART1_ISR;
+    const uint32_t isr = UART_ISR;
     int c;
     /* An overrun or framing error stops nothing: clear it and go on (the
      * link's CRC and retries catch the lost bytes). */
-    if (isr & USART_ISR_ERRORS) USART1_ICR = USART_ISR_ERRORS;
+    if (isr & USART_ISR_ERRORS) UART_ICR = USART_ISR_ERRORS;
     if (isr & USART_ISR_RXNE) {
         reply_on_usb = 0;
-        return (int)(USART1_RDR & 0xFFu);
+        return (int)(UART_RDR & 0xFFu);
     }
     if (!usb_up) return -1;
     usb_otg_fs_poll();
@@ -284,7 +325,7 @@ const char *board_name(void) { return MCUNET_BOARD_NAME; }
  * reset (the fault, if any, was printed as e-[...]). */
 void board_exit(int code) {
     (void)code;
-    while (!(USART1_ISR & USART_ISR_TC)) {
+    while (!(UART_ISR & USART_ISR_TC)) {
     }
     __asm volatile("cpsid i" ::: "memory");
     for (;;) {

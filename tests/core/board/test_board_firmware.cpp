@@ -57,8 +57,27 @@ std::string tool(const std::vector<std::string>& argv) {
 class TestBoardFirmware : public QObject {
     Q_OBJECT
 private slots:
-    void f746FirmwareBuildsFitsAndBoots() {
-        const board::Board& b = boardById("stm32f746g-disco");
+    void stm32f7FirmwareBuildsAndFits_data() {
+        QTest::addColumn<QString>("board");
+        QTest::addColumn<int>("flashKb");
+        QTest::addColumn<int>("sramKb");
+        // RCC_PLLCFGR's word: M = the board's HSE in MHz (25: the DISCO's crystal,
+        // 8: the Nucleo's ST-LINK clock), N = 432, P = /2, source HSE, Q = 9.
+        QTest::addColumn<quint32>("pllWord");
+        QTest::addColumn<quint32>("otherPllWord");  // the other board's: must not appear
+        QTest::newRow("stm32f746g-disco") << "stm32f746g-disco" << 1024 << 320 << 0x09406C19u << 0x09406C08u;
+        QTest::newRow("nucleo-f767zi") << "nucleo-f767zi" << 2048 << 512 << 0x09406C08u << 0x09406C19u;
+    }
+
+    // The STM32F7 board layer's firmware for each of its boards: warning-free,
+    // vector table, memory map and sizes from the ELF, the board's own UART.
+    void stm32f7FirmwareBuildsAndFits() {
+        QFETCH(QString, board);
+        QFETCH(int, flashKb);
+        QFETCH(int, sramKb);
+        QFETCH(quint32, pllWord);
+        QFETCH(quint32, otherPllWord);
+        const board::Board& b = boardById(board.toStdString());
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString();
         generate(dir, b.id);
@@ -71,7 +90,7 @@ private slots:
         QVERIFY(fw.inputCopy);
         QCOMPARE(fw.flashOrigin, std::uint32_t(0x08000000));
         const std::uint32_t flash = 0x08000000u, sram = 0x20000000u;
-        const std::uint32_t flashBytes = 1024 * 1024, sramBytes = 320 * 1024;
+        const std::uint32_t flashBytes = std::uint32_t(flashKb) * 1024, sramBytes = std::uint32_t(sramKb) * 1024;
         QCOMPARE(b.flashBytes, std::int64_t(flashBytes));
         QCOMPARE(b.sramBytes, std::int64_t(sramBytes));
         const board::ElfImage elf = board::readElf(fw.elf);
@@ -105,13 +124,13 @@ private slots:
         QCOMPARE(use.flashBytes, fw.flashBytes);
         QVERIFY(fw.flashBytes > 0 && fw.flashBytes <= flashBytes);
         QVERIFY(fw.sramBytes > fw.arenaBytes && fw.sramBytes <= sramBytes);
-        qInfo("stm32f746g-disco firmware: %lld B Flash, %lld B SRAM (arena %lld B)", static_cast<long long>(fw.flashBytes),
+        qInfo("%s firmware: %lld B Flash, %lld B SRAM (arena %lld B)", b.id.c_str(), static_cast<long long>(fw.flashBytes),
               static_cast<long long>(fw.sramBytes), static_cast<long long>(fw.arenaBytes));
 
         // The F746's board layer, not the virtual board's.
         QVERIFY(elf.symbolAddress("dwt_counter_read").has_value());
         QVERIFY(elf.symbolAddress("board_init").has_value());
-        std::ifstream mapFile(dir + "/build-stm32f746g-disco/firmware.map");
+        std::ifstream mapFile(dir + "/build-" + b.id + "/firmware.map");
         const std::string map((std::istreambuf_iterator<char>(mapFile)), {});
         QVERIFY(map.find("firmware_board_stm32f7.o") != std::string::npos);
         QVERIFY(map.find("board_mps2") == std::string::npos);
@@ -124,6 +143,11 @@ private slots:
         // The MLPerf task id reached the firmware.
         const std::string text(elf.file.begin(), elf.file.end());
         QVERIFY(text.find(std::string("vww01\0", 6)) != std::string::npos);
+        // The board's own clock source: the PLL configuration word is a literal in the code.
+        auto word = [](std::uint32_t w) { return std::string{char(w), char(w >> 8), char(w >> 16), char(w >> 24)}; };
+        QVERIFY2(text.find(word(pllWord)) != std::string::npos, "not the board's PLL configuration");
+        QVERIFY2(text.find(word(otherPllWord)) == std::string::npos, "the other board's PLL configuration");
+        QVERIFY(text.find(b.id + std::string(1, '\0')) != std::string::npos);  // HELLO's board name
     }
 
     void optionsAreCheckedBeforeAnyBuild_data() {
@@ -167,7 +191,8 @@ private slots:
         QVERIFY(board::hasFirmwareLayer(boardById("virtual-m7")));
         QVERIFY(board::hasFirmwareLayer(boardById("virtual-m4")));
         QVERIFY(board::hasFirmwareLayer(boardById("stm32f746g-disco")));
-        for (const char* id : {"nucleo-f767zi", "nucleo-h743zi", "nano33ble", "openmv-h7", "stm32f412-disco"}) {
+        QVERIFY(board::hasFirmwareLayer(boardById("nucleo-f767zi")));
+        for (const char* id : {"nucleo-h743zi", "nano33ble", "openmv-h7", "stm32f412-disco"}) {
             QVERIFY2(!board::hasFirmwareLayer(boardById(id)), id);
             try {
                 board::buildFirmware("/nonexistent-project", boardById(id));

@@ -54,7 +54,8 @@ private slots:
         QVERIFY(virt.deployable());
         QCOMPARE(virt.counter, CounterKind::Instructions);
         QCOMPARE(virt.link, LinkKind::Tcp);
-        const BoardSupport nucleo = boardSupport(catalog_->byId("nucleo-f767zi"));
+        QVERIFY(boardSupport(catalog_->byId("nucleo-f767zi")).deployable());  // the F7 layer, through its ST-LINK
+        const BoardSupport nucleo = boardSupport(catalog_->byId("nucleo-h743zi"));
         QVERIFY(!nucleo.deployable());
         QVERIFY2(QString::fromStdString(nucleo.whyNot).contains("no firmware board layer"), nucleo.whyNot.c_str());
         const BoardSupport openmv = boardSupport(catalog_->byId("openmv-h7"));
