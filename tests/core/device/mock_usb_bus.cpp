@@ -42,22 +42,9 @@ std::vector<std::uint8_t> stringDescriptorBytes(const std::string& text) {
     return d;
 }
 
-// URBs completed at submission, waiting for libusb to reap them; one queue
-// per open file (umockdev client), freed with it.
+// URBs completed at submission, waiting for libusb to reap them.
 using PendingUrbs = std::deque<UMockdevIoctlData*>;
-
-PendingUrbs& pendingOf(UMockdevIoctlClient* client) {
-    auto* q = static_cast<PendingUrbs*>(g_object_get_data(G_OBJECT(client), "mcunet-pending-urbs"));
-    if (q == nullptr) {
-        q = new PendingUrbs;
-        g_object_set_data_full(G_OBJECT(client), "mcunet-pending-urbs", q, [](gpointer p) {
-            auto* queue = static_cast<PendingUrbs*>(p);
-            for (UMockdevIoctlData* d : *queue) g_object_unref(d);
-            delete queue;
-        });
-    }
-    return *q;
-}
+void release(UMockdevIoctlData* urb) { g_object_unref(urb); }
 
 // Bulk IN URBs the device had no data for yet: the URB and its buffer.
 struct WaitingUrb {
@@ -65,19 +52,26 @@ struct WaitingUrb {
     UMockdevIoctlData* buffer;
 };
 using WaitingUrbs = std::deque<WaitingUrb>;
+void release(const WaitingUrb& w) { g_object_unref(w.buffer), g_object_unref(w.urb); }
 
-WaitingUrbs& waitingOf(UMockdevIoctlClient* client) {
-    auto* q = static_cast<WaitingUrbs*>(g_object_get_data(G_OBJECT(client), "mcunet-waiting-urbs"));
+// A queue kept per open file (umockdev client) under `key`, created on first
+// use and freed with the client (release drops its GObject references).
+template <class Queue>
+Queue& perClient(UMockdevIoctlClient* client, const char* key) {
+    auto* q = static_cast<Queue*>(g_object_get_data(G_OBJECT(client), key));
     if (q == nullptr) {
-        q = new WaitingUrbs;
-        g_object_set_data_full(G_OBJECT(client), "mcunet-waiting-urbs", q, [](gpointer p) {
-            auto* queue = static_cast<WaitingUrbs*>(p);
-            for (const WaitingUrb& w : *queue) g_object_unref(w.buffer), g_object_unref(w.urb);
+        q = new Queue;
+        g_object_set_data_full(G_OBJECT(client), key, q, [](gpointer p) {
+            auto* queue = static_cast<Queue*>(p);
+            for (const auto& entry : *queue) release(entry);
             delete queue;
         });
     }
     return *q;
 }
+
+PendingUrbs& pendingOf(UMockdevIoctlClient* client) { return perClient<PendingUrbs>(client, "mcunet-pending-urbs"); }
+WaitingUrbs& waitingOf(UMockdevIoctlClient* client) { return perClient<WaitingUrbs>(client, "mcunet-waiting-urbs"); }
 
 }  // namespace
 
