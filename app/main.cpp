@@ -6,11 +6,14 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/atomic_file.h"
 #include "common/cleanup.h"
 
 int main(int argc, char** argv) {
     // Ctrl-C or SIGTERM: no compiler, QEMU or temporary folder outlives us.
     mcunet::cleanup::installSignalCleanup();
+    // Temporary folders of earlier runs that were killed (SIGKILL) go now.
+    mcunet::atomic_file::sweepStaleTempDirectories();
     try {
         const int code = mcunet::cli::run(std::vector<std::string>(argv + 1, argv + argc));
         // Output that could not be written (a full disk, a closed pipe) is a

@@ -40,6 +40,7 @@ Runner defineImport(CLI::App& app);
 // train_commands.cpp: `train` checks its flags, then hands `argv` (the words
 // after "train") to mcunet-train unchanged.
 Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv);
+Runner defineSearch(CLI::App& app, const std::vector<std::string>& argv);
 Runner defineEval(CLI::App& app);
 // devices_command.cpp
 Runner defineDevices(CLI::App& app);

@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/options.h"
 #include "common/error.h"
+#include "common/safe_text.h"
 
 namespace mcunet::cli {
 
@@ -33,6 +34,8 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"space", "TinyNAS stage 1: choose the search space for a board", defineSpace},
         {"train", "train a network or a supernet (runs mcunet-train)",
          [&rest](CLI::App& app) { return defineTrain(app, rest); }},
+        {"search", "TinyNAS stage 2: evolutionary search in a trained supernet (runs mcunet-train)",
+         [&rest](CLI::App& app) { return defineSearch(app, rest); }},
         {"eval", "accuracy: float, int8 interpreter, host C, board", defineEval},
         {"codegen", "generate the C project (trained or seeded weights)", defineCodegen},
         {"run", "build for the host and print the output tensor", defineRun},
@@ -86,12 +89,14 @@ int run(const std::vector<std::string>& args) {
         if (!parseArguments(app, args)) return 0;  // --help
         return runners[command]();
     } catch (const Error& e) {
-        std::cerr << "mcunet " << command << ": error: " << e.what() << "\n";
+        // Messages quote paths and names as they are: escaped for the terminal.
+        std::cerr << "mcunet " << command << ": error: " << safe_text::forTerminal(e.what()) << "\n";
         return 2;
     } catch (const std::filesystem::filesystem_error& e) {
         // A folder or file the system refuses (read-only, full, in the way):
         // the user's environment, so a message naming the path, not a crash.
-        std::cerr << "mcunet " << command << ": error: " << e.path1().string() << ": " << e.code().message() << "\n";
+        std::cerr << "mcunet " << command << ": error: " << safe_text::forTerminal(e.path1().string()) << ": "
+                  << e.code().message() << "\n";
         return 2;
     }
 }

@@ -3,6 +3,7 @@
 // Everything read from disk is checked before a build or QEMU starts
 // (cli/generated_project.h).
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +35,7 @@
 #include "common/atomic_file.h"
 #include "common/defaults.h"
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/json_read.h"
 #include "common/process.h"
 #include "cost/cost.h"
@@ -63,12 +65,35 @@ void checkInputFile(const std::string& path, std::int64_t bytes) {
 
 std::vector<std::int8_t> readInputFile(const std::string& path, std::int64_t bytes) {
     checkInputFile(path, bytes);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open");
-    std::vector<std::int8_t> data((std::istreambuf_iterator<char>(in)), {});
+    const std::string text = input_file::read(path, static_cast<std::size_t>(bytes), "an int8 input tensor");
+    std::vector<std::int8_t> data(text.begin(), text.end());
     if (std::int64_t(data.size()) != bytes)
         throw Error(path + ": " + std::to_string(data.size()) + " bytes, the model takes " + std::to_string(bytes));
     return data;
+}
+
+// The host runner's output: `bytes` int8 values separated by commas. Anything
+// else (a crash message, a changed runner) is refused quoting what it printed.
+std::vector<int> parseOutputTensor(const std::string& text, std::int64_t bytes, const std::string& program) {
+    std::vector<int> values;
+    auto refuse = [&](const std::string& why) -> std::vector<int> {
+        throw Error(program + " printed \"" + text.substr(0, 200) + (text.size() > 200 ? "..." : "") + "\": " + why +
+                    " (expected " + std::to_string(bytes) + " int8 values separated by commas)");
+    };
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string token = text.substr(start, comma - start);
+        int v = 0;
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+        if (token.empty() || ec != std::errc() || end != token.data() + token.size() || v < -128 || v > 127)
+            return refuse("\"" + token.substr(0, 20) + "\" is not an int8 value");
+        values.push_back(v);
+        if (std::int64_t(values.size()) > bytes) return refuse("more values than the output tensor has");
+        start = comma + 1;
+    }
+    if (std::int64_t(values.size()) != bytes) return refuse(std::to_string(values.size()) + " values");
+    return values;
 }
 
 CLI::Option* addRunsOption(CLI::App& app, int& runs) {
@@ -83,7 +108,7 @@ struct CodegenOptions {
     ModelOptions model;
     std::string board, planner;
     std::optional<std::string> out;
-    bool json = false;
+    bool force = false, json = false;
 };
 
 int codegenCommand(const CodegenOptions& o) {
@@ -96,6 +121,7 @@ int codegenCommand(const CodegenOptions& o) {
     codegen::Options options;
     options.modelName = source.name;
     options.boardId = b.id;
+    options.replace = o.force;
     const codegen::Generated gen = codegen::generate(model, plan, *o.out, options);
     const std::int64_t flash = cost::totalFlashBytes(model.graph, b);
     if (o.json) {
@@ -158,13 +184,7 @@ int runCommand(const RunOptions& o) {
         return 0;
     }
     json output = json::array();
-    std::size_t start = 0;
-    while (start < values.size()) {
-        const std::size_t comma = values.find(',', start);
-        output.push_back(std::stoi(values.substr(start, comma - start)));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    for (const int v : parseOutputTensor(values, plan.outputBytes, exe)) output.push_back(v);
     std::cout << json{{"output", output}, {"runs", o.runs}}.dump() << "\n";
     return 0;
 }
@@ -227,11 +247,17 @@ void addDeviceOptions(CLI::App& app, DeviceOptions& o) {
                                          "(mcunet devices lists them)")->type_name("SN");
     app.add_option("--port", o.port, "the serial port of the board's link when it cannot be found from USB "
                                      "(a board flashed through its DFU bootloader)")->type_name("PATH");
-    const std::map<std::string, device::LinkChoice> links{
-        {"auto", device::LinkChoice::Auto}, {"usb", device::LinkChoice::Usb}, {"serial", device::LinkChoice::Serial}};
-    app.add_option("--link", o.link, "how to reach a real board's firmware: usb (its own USB link), serial (its UART "
-                                     "through the ST-LINK or --port), auto (usb when one is connected; default)")
-        ->transform(CLI::CheckedTransformer(links))
+    // A word, checked as typed ("2" is not a link, whatever enum value it would be).
+    app.add_option_function<std::string>(
+           "--link",
+           [&o](const std::string& word) {
+               o.link = word == "usb" ? device::LinkChoice::Usb
+                        : word == "serial" ? device::LinkChoice::Serial
+                                           : device::LinkChoice::Auto;
+           },
+           "how to reach a real board's firmware: usb (its own USB link), serial (its UART through the ST-LINK or "
+           "--port), auto (usb when one is connected; default)")
+        ->check(oneOf({"auto", "usb", "serial"}))
         ->type_name("auto|usb|serial");
 }
 
@@ -303,6 +329,8 @@ int buildCommand(const BoardTargetOptions& o) {
 // comes first.
 int flashCommand(const BoardTargetOptions& o) {
     if (!o.target) throw Error("needs a generated project DIR or an ELF file");
+    // Options first: the same value is refused whether or not a build is needed.
+    if (o.mlperfTask) board::checkMlperfTaskId(*o.mlperfTask);
     const board::Board b = boardFrom(o.board, "flashing");
     const std::unique_ptr<device::BoardDevice> dev = openBoard(b, o.device);
     const deploy::Control control = cliControl();
@@ -387,7 +415,7 @@ struct DeployOptions {
     int runs = defaults::kProfileRuns;
     std::optional<std::string> mlperfTask;
     DeviceOptions device;
-    bool profile = false, json = false;
+    bool profile = false, force = false, json = false;
 };
 
 // The profile of a deploy run into `out`, printed unless --json.
@@ -417,8 +445,9 @@ int deployCommand(const DeployOptions& o) {
     request.modelName = source.name;
     request.planner = memory::parsePlanner(o.planner);
     if (o.mlperfTask) request.firmware = firmwareOptions(o.mlperfTask, json::object());
-    request.directory = o.out ? *o.out : atomic_file::makeTempDirectory("deploy");
-    request.selector = {o.device.serial, o.device.port, 115200};
+    request.directory = o.out.value_or("");  // none: the pipeline's temporary folder
+    request.replace = o.force;
+    request.selector = {o.device.serial, o.device.port, 115200, o.device.link};
     request.catalog = &board::Catalog::builtIn();
     request.profile = o.profile;
     request.runs = o.runs;
@@ -430,10 +459,11 @@ int deployCommand(const DeployOptions& o) {
         if (e.kind() != device::DeviceErrorKind::Ambiguous) throw;
         throw device::DeviceError(e.kind(), std::string(e.what()) + " with --serial SN");
     }
-    const CheckedPlan planJson = readPlan((fs::path(request.directory) / "plan.json").string());
+    const std::string directory = r.generated.directory;
+    const CheckedPlan planJson = readPlan((fs::path(directory) / "plan.json").string());
     const memory::Plan plan = memory::plan(source.model.graph, request.planner);
     const cost::ModelCost c = cost::estimate(source.model.graph, b);
-    json out = {{"architecture", source.name}, {"board", b.id}, {"directory", request.directory},
+    json out = {{"architecture", source.name}, {"board", b.id}, {"directory", directory},
                 {"planner", memory::plannerName(request.planner)}, {"weights", source.weights},
                 {"device", r.flashed.device.transport},
                 {"build", buildJson(r.firmware, planJson, b)},
@@ -455,7 +485,9 @@ Runner defineCodegen(CLI::App& app) {
     auto o = std::make_shared<CodegenOptions>();
     addModelOptions(app, o->model);
     addBoardOption(app, o->board);
-    app.add_option("--out", o->out, "the folder to write the C project to")->type_name("DIR");
+    app.add_option("--out", o->out, "the folder to write the C project to: new, empty, or one it made before (with --force)")
+        ->type_name("DIR");
+    addForceFlag(app, o->force);
     addPlannerOption(app, o->planner);
     addJsonFlag(app, o->json);
     return [o] { return codegenCommand(*o); };
@@ -517,7 +549,9 @@ Runner defineDeploy(CLI::App& app) {
     addBoardOption(app, o->board);
     app.add_flag("--profile", o->profile, "also profile the model on the board, layer by layer")->disable_flag_override();
     addRunsOption(app, o->runs);
-    app.add_option("--out", o->out, "the folder for the C project (default: a temporary folder)")->type_name("DIR");
+    app.add_option("--out", o->out, "the folder for the C project: new, empty, or one it made before (with --force); "
+                                    "default: a temporary folder")->type_name("DIR");
+    addForceFlag(app, o->force);
     addPlannerOption(app, o->planner);
     addMlperfTaskOption(app, o->mlperfTask);
     addDeviceOptions(app, o->device);

@@ -3,20 +3,12 @@
 #include <cstdint>
 #include <string>
 
+#include "common/number_text.h"
 #include "graph/graph.h"
 
 namespace mcunet::cli {
 
-// 1234567 -> "1,234,567".
-inline std::string withCommas(std::int64_t v) {
-    const std::string digits = std::to_string(v < 0 ? -v : v);
-    std::string out = v < 0 ? "-" : "";
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-        out.push_back(digits[i]);
-    }
-    return out;
-}
+using mcunet::withCommas;  // common/number_text.h
 
 // "80x80x3" (H x W x C).
 inline std::string shapeText(const graph::Shape& s) {

@@ -82,6 +82,13 @@ CLI::Option* addJsonFlag(CLI::App& app, bool& json) {
     return app.add_flag("--json", json, "print one JSON document on stdout")->disable_flag_override();
 }
 
+CLI::Option* addForceFlag(CLI::App& app, bool& force) {
+    return app
+        .add_flag("--force", force,
+                  "replace the output folder when this program made it earlier (a folder of yours is never replaced)")
+        ->disable_flag_override();
+}
+
 void configureApp(CLI::App& app) {
     // Set before the subcommands are added: they copy these settings.
     app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -113,6 +120,11 @@ std::string parseErrorMessage(const CLI::ParseError& e) {
 }
 
 bool parseArguments(CLI::App& app, const std::vector<std::string>& args) {
+    // "--preset=" with nothing after '=': CLI11 would take the next word as
+    // the value ("unknown preset \"--board=virtual-m7\"").
+    for (const std::string& a : args)
+        if (a.size() > 3 && a.rfind("--", 0) == 0 && a.back() == '=' && a.find('=') == a.size() - 1)
+            throw Error(typed(a.substr(0, a.size() - 1)) + " needs a value (nothing follows '=')");
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
     try {
         app.parse(reversed);

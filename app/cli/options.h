@@ -50,6 +50,9 @@ CLI::Option* addNumber(CLI::App& app, const std::string& name, Target& target, T
 
 // Adds --json (every command has it).
 CLI::Option* addJsonFlag(CLI::App& app, bool& json);
+// Adds --force: replace an output folder this program made earlier (never
+// one of the user's: common/output_dir.h).
+CLI::Option* addForceFlag(CLI::App& app, bool& force);
 
 // Settings every command's CLI11 app shares: later copies of an option win
 // (as before CLI11), leftovers are collected for checkLeftovers(), help lines

@@ -15,6 +15,7 @@
 #include "board/board.h"
 #include "cli/command.h"
 #include "cli/options.h"
+#include "cli/search_options.h"
 #include "cli/train_options.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
@@ -181,6 +182,19 @@ Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv) {
     return [o, argv] {
         checkTrainOptions(*o);  // before libtorch loads: a typo costs nothing
         return execTrain(argv);
+    };
+}
+
+Runner defineSearch(CLI::App& app, const std::vector<std::string>& argv) {
+    auto o = std::make_shared<SearchOptions>();
+    defineSearchOptions(app, *o);
+    app.footer("Runs in mcunet-train (the program that loads libtorch). docs/search.md: the flow, the files, the\n"
+               "progress lines; then fine-tune the chosen network with mcunet train --arch OUT/best.json --init SUPERNET.");
+    return [o, argv] {
+        checkSearchOptions(*o);  // before libtorch loads
+        std::vector<std::string> args{"search"};
+        args.insert(args.end(), argv.begin(), argv.end());
+        return execTrain(args);
     };
 }
 

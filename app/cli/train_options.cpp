@@ -78,7 +78,9 @@ void addDataOptions(CLI::App& app, TrainOptions& o) {
     addNumber(app, "--test-per-class", o.testPerClass, 0, INT32_MAX, "class-balanced test subset", "0: all");
     addNumber(app, "--calibration-images", o.calibrationImages, 1, 100000,
               "training images the int8 activation ranges are calibrated on");
-    app.add_option("--out", o.out, "the model directory to write (docs/model-format.md)")->type_name("DIR");
+    app.add_option("--out", o.out, "the model directory to write (docs/model-format.md): new, empty, or one "
+                                   "it made before (with --force)")->type_name("DIR");
+    addForceFlag(app, o.force);
 }
 
 }  // namespace

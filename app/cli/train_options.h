@@ -42,7 +42,7 @@ struct TrainOptions {
     int calibrationImages = 200;
     int maxSteps = 0, checkpointSteps = 0;     // 0: no limit, every epoch only
     std::optional<std::string> init;
-    bool resume = false, json = false;
+    bool resume = false, force = false, json = false;
 
     double learningRateOrDefault() const;
     double weightDecayOrDefault() const;

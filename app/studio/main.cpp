@@ -5,6 +5,7 @@
 #include <QSettings>
 
 #include "board/board.h"
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "shell/main_window.h"
 #include "shell/theme.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
                                  QStringLiteral("a .mcuproj file to open, or an int8 .tflite model to import"));
     parser.process(app);
 
+    mcunet::atomic_file::sweepStaleTempDirectories();  // left by runs that were killed (SIGKILL)
     mcunet::ui::captureSystemPalette();
     const QString themeName =
         parser.isSet(theme) ? parser.value(theme) : QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString();

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "arch/architecture_json.h"
+#include "common/safe_text.h"
 #include "eval/accuracy.h"
 #include "quant/model_dir.h"
 #include "train_command.h"
@@ -19,7 +20,7 @@ void printConfusion(const quant::Accuracy& a, const std::vector<std::string>& cl
     for (std::size_t c = 0; c < classes.size(); ++c) std::printf(" %5zu", c);
     std::printf("\n");
     for (std::size_t r = 0; r < a.confusion.size(); ++r) {
-        std::printf("%2zu %-11.11s", r, classes[r].c_str());
+        std::printf("%2zu %-11.11s", r, safe_text::forTerminal(classes[r]).c_str());
         for (int v : a.confusion[r]) std::printf(" %5d", v);
         std::printf("\n");
     }

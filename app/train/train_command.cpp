@@ -4,10 +4,12 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -20,7 +22,11 @@
 #include "board/board.h"
 #include "cli/options.h"
 #include "cli/train_options.h"
+#include "common/cleanup.h"
 #include "common/error.h"
+#include "common/input_file.h"
+#include "common/output_dir.h"
+#include "common/safe_text.h"
 #include "cost/cost.h"
 #include "eval/accuracy.h"
 #include "graph/build.h"
@@ -35,7 +41,6 @@ using nlohmann::json;
 namespace {
 
 std::atomic<bool> gStop{false};
-extern "C" void onSignal(int) { gStop.store(true); }
 
 struct Plan {
     nas::TrainTarget target;
@@ -79,7 +84,7 @@ public:
                         e["seconds"].get<double>(), e["images_per_second"].get<double>());
             std::fflush(stdout);
         } else if (kind == "message" || kind == "stopped") {
-            std::printf("%s\n", e["text"].get<std::string>().c_str());
+            std::printf("%s\n", safe_text::forTerminal(e["text"].get<std::string>()).c_str());  // file names as they are on disk
             std::fflush(stdout);
         }
     }
@@ -133,6 +138,22 @@ void checkFits(const Plan& p, const arch::Architecture& a) {
                     std::to_string(p.flashLimit) + "); choose a smaller network, resolution or width");
 }
 
+// --out: new, empty, or a model directory of ours with --force; never a
+// folder of the user's (common/output_dir.h). Its parent must take a folder.
+void checkOutput(const std::string& out, bool force) {
+    output_dir::State state = output_dir::inspect(out, output_dir::kModel);
+    // Model directories written before the marker existed are ours too.
+    if (state == output_dir::State::NotOurs && quant::isTrainedModelDirectory(out)) state = output_dir::State::Ours;
+    output_dir::check(out, state, output_dir::kModel, force);
+    if (state == output_dir::State::Empty && ::access(out.c_str(), W_OK) != 0)
+        throw Error(out + ": cannot write in it (" + std::strerror(errno) + ")");
+    const fs::path parent = fs::absolute(fs::path(out)).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec)) throw Error(out + ": its folder " + parent.string() + " does not exist");
+    if (::access(parent.c_str(), W_OK) != 0)
+        throw Error(out + ": cannot write in " + parent.string() + " (" + std::strerror(errno) + ")");
+}
+
 Plan planFrom(const cli::TrainOptions& o) {
     cli::checkTrainOptions(o);
     Plan p;
@@ -161,10 +182,11 @@ Plan planFrom(const cli::TrainOptions& o) {
     p.target.architecture = a;
     if (o.subnet) p.target.architecture = arch::loadArchitecture(*o.subnet);
     if (const auto& init = o.init)
+    {
         p.target.initFrom = fs::is_directory(*init) ? (fs::path(*init) / "checkpoint.pt").string() : *init;
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(p.out, ec)) && !quant::isTrainedModelDirectory(p.out))
-        throw Error(p.out + ": exists and is not a model directory; choose another --out");
+        input_file::requireRegular(p.target.initFrom, "a training checkpoint (checkpoint.pt) or a model directory");
+    }
+    checkOutput(p.out, o.force);
     p.workDir = p.out + ".training";
     p.checkpoint = (fs::path(p.workDir) / "checkpoint.pt").string();
     if (p.resume && !fs::exists(p.checkpoint)) throw Error("--resume: no checkpoint at " + p.checkpoint);
@@ -192,6 +214,7 @@ json dataRecord(const Plan& p, const data::Datasets& d) {
     return {{"source", p.dataSpec.source}, {"train_images", d.train.size()}, {"validation_images", d.validation.size()},
             {"test_images", d.test.size()}, {"resolution", p.dataSpec.resolution}, {"channels", p.dataSpec.channels},
             {"train_per_class", p.dataSpec.trainPerClass}, {"test_per_class", p.dataSpec.testPerClass},
+            {"validation_fraction", p.dataSpec.validationFraction}, {"seed", p.dataSpec.seed},
             {"skipped_files", d.report.skipped.size()}};
 }
 
@@ -219,9 +242,11 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
     fitToData(p, d, out);
     if (!d.flipMakesSense) p.settings.augmentation.horizontalFlip = false;
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    if (rank0) fs::create_directories(p.workDir);
+    if (rank0) {
+        std::error_code ec;
+        fs::create_directories(p.workDir, ec);
+        if (ec) throw Error(p.workDir + ": cannot create the training folder (" + ec.message() + ")");
+    }
     nas::TrainHooks hooks;
     hooks.stop = &gStop;
     hooks.collective = collective;
@@ -245,9 +270,18 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
                {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1},
                {"device", nas::trainingDeviceName()}});
     nas::TrainOutcome outcome;
+    // Ctrl+C or SIGTERM while training: stop after the next step's checkpoint
+    // (resumable); at any other time, and at a second signal, the program
+    // ends at once, its temporary folders removed (common/cleanup.h).
+    cleanup::setGracefulStop([] {
+        gStop.store(true);
+        return true;
+    });
     try {
         outcome = nas::train(p.target, p.settings, d, p.checkpoint, p.resume, hooks);
+        cleanup::setGracefulStop({});
     } catch (...) {
+        cleanup::setGracefulStop({});
         // Nothing half-made is left behind: an unused working folder goes.
         std::error_code ec;
         if (rank0 && fs::is_empty(p.workDir, ec)) fs::remove(p.workDir, ec);

@@ -16,6 +16,10 @@ namespace mcunet::train {
 // checkpoint. Throws mcunet::Error for bad flags or data (exit code 2).
 int trainCommand(const std::vector<std::string>& argv, nas::Collective* collective);
 
+// `mcunet search`: 0 done, 130 stopped by SIGINT/SIGTERM after a generation
+// (resumable). Throws mcunet::Error for bad flags, data or limits (exit code 2).
+int searchCommand(const std::vector<std::string>& argv);
+
 // After training: int8 from the trained weights (activation ranges calibrated
 // on real training images), float and int8 accuracy on the test set, and the
 // model directory written atomically.

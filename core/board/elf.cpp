@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "common/input_file.h"
 
 namespace mcunet::board {
 
@@ -72,9 +73,8 @@ ElfImage readElf(const std::string& path) {
     constexpr std::uintmax_t kMaxElfBytes = std::uintmax_t(64) << 20;
     if (std::filesystem::file_size(path, ec) > kMaxElfBytes || ec)
         throw Error(path + ": larger than 64 MB, not a firmware ELF");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open");
-    std::vector<char> b((std::istreambuf_iterator<char>(in)), {});
+    const std::string text = input_file::read(path, kMaxElfBytes, "a firmware ELF");
+    const std::vector<char> b(text.begin(), text.end());
     if (b.size() < 52 || std::memcmp(b.data(), "\x7f" "ELF", 4) != 0) throw Error(path + ": not an ELF file");
     if (b[4] != 1 || b[5] != 1) throw Error(path + ": not a 32-bit little-endian ELF");
     if (u16(b, 18) != 40) throw Error(path + ": not an ARM ELF");

@@ -53,11 +53,23 @@ std::optional<BoardLayer> layerFor(const Board& b) {
     return std::nullopt;
 }
 
+}  // namespace
+
+std::string boardsWithFirmwareText() {
+    std::vector<std::string> ids;
+    for (const Board& b : Catalog::builtIn().boards())
+        if (layerFor(b)) ids.push_back(b.id);
+    std::string text;
+    for (std::size_t i = 0; i < ids.size(); ++i) text += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + ids[i];
+    return text.empty() ? "no board" : text;
+}
+
+namespace {
+
 BoardLayer requireLayer(const Board& b) {
     const auto layer = layerFor(b);
     if (!layer)
-        throw Error(b.id + ": no firmware board layer for this board yet (there is one for the QEMU mps2 virtual "
-                           "boards virtual-m7 and virtual-m4, and for stm32f746g-disco and nucleo-f767zi)");
+        throw Error(b.id + ": no firmware board layer for this board yet (there is one for " + boardsWithFirmwareText() + ")");
     if (layer->core != b.core)
         throw Error(b.id + ": core: the board layer is written for " + layer->core + ", the board file says " + b.core);
     return *layer;

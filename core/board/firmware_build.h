@@ -46,6 +46,10 @@ struct FirmwareBuild {
 // Whether buildFirmware has a board layer for `board` (the one place that
 // says which boards can get firmware).
 bool hasFirmwareLayer(const Board& board);
+// "virtual-m7, virtual-m4 and stm32f746g-disco": the boards of the built-in
+// catalog that have a firmware board layer, for messages (never a list
+// written by hand, which goes stale when a board is added).
+std::string boardsWithFirmwareText();
 
 // The firmware keeps a copy of the input outside the arena (so a profile can
 // run the same input many times); when SRAM has no room for it, the build is

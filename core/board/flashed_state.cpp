@@ -44,7 +44,7 @@ FlashedState readFlashedState(const std::string& boardId) {
             throw Error(std::string("plan: expected a string or null, found ") + plan.type_name());
         if (plan.is_string()) s.plan = plan.get<std::string>();
         s.model = jr::has(state, "model") ? jr::string(state, "model", "") : "";
-        s.arenaBytes = jr::has(state, "arena_bytes") ? jr::integer(state, "arena_bytes", "") : 0;
+        s.arenaBytes = jr::has(state, "arena_bytes") ? jr::integerIn(state, "arena_bytes", "", 0, std::int64_t(1) << 32) : 0;
     } catch (const Error& e) {
         throw Error(path + ": " + e.what() + again);
     }

@@ -17,14 +17,17 @@ namespace jr = mcunet::json_read;
 std::vector<LayerInfo> layersFromPlan(const json& plan) {
     std::vector<LayerInfo> layers;
     const json& list = jr::array(plan, "layers", "plan");
+    if (list.size() > std::size_t(kMaxPlanLayers))
+        throw Error("plan.layers: " + std::to_string(list.size()) + " layers, more than " + std::to_string(kMaxPlanLayers));
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string p = jr::index("plan.layers", i);
         LayerInfo l;
         l.name = jr::string(list[i], "name", p);
         l.op = jr::string(list[i], "op", p);
-        l.macs = jr::integer(list[i], "macs", p);
-        l.inputElements = jr::has(list[i], "input_elements") ? jr::integer(list[i], "input_elements", p) : 0;
-        l.outputElements = jr::has(list[i], "output_elements") ? jr::integer(list[i], "output_elements", p) : 0;
+        // Bounded where read: sums and the formatters never overflow.
+        l.macs = jr::integerIn(list[i], "macs", p, 0, kMaxLayerMacs);
+        l.inputElements = jr::has(list[i], "input_elements") ? jr::integerIn(list[i], "input_elements", p, 0, kMaxTensorElements) : 0;
+        l.outputElements = jr::has(list[i], "output_elements") ? jr::integerIn(list[i], "output_elements", p, 0, kMaxTensorElements) : 0;
         layers.push_back(l);
     }
     return layers;

@@ -19,6 +19,12 @@ struct LayerInfo {
     std::string name, op;
     std::int64_t macs = 0, inputElements = 0, outputElements = 0;
 };
+// plan.json's layers, each number within the bounds below (far above any
+// network a microcontroller runs): a hostile file cannot make a sum or a
+// printed figure overflow.
+inline constexpr std::int64_t kMaxPlanLayers = 100000;
+inline constexpr std::int64_t kMaxLayerMacs = std::int64_t(1) << 40;       // 1.1e12 MACs in one layer
+inline constexpr std::int64_t kMaxTensorElements = std::int64_t(1) << 26;  // 64 M elements (the graph's 64 MB cap)
 std::vector<LayerInfo> layersFromPlan(const nlohmann::json& plan);
 // Sizes a plan's tensor takes ("input" or "output"), checked: three dimensions
 // of 1..65536 and at most 64 MB in all (a tampered plan.json never makes us

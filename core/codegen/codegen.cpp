@@ -13,6 +13,7 @@
 #include "codegen/layer_emit.h"
 #include "codegen/runtime_sources.h"
 #include "common/error.h"
+#include "common/output_dir.h"
 #include "common/json_read.h"
 #include "cost/cost.h"
 #include "memory/scratch.h"
@@ -302,9 +303,7 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& given
 
     namespace fs = std::filesystem;
     const fs::path dir(directory);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw Error(directory + ": cannot create directory: " + ec.message());
+    output_dir::claim(directory, output_dir::kGeneratedProject, options.replace);
     auto emit = [&](const std::string& rel, const std::string& text) {
         writeFile(dir / rel, text);
         result.files.push_back(rel);

@@ -30,6 +30,10 @@ struct Options {
     // SRAM (memory::widenScratch); false keeps every kernel in the scratch
     // the plan reserved (tests cover both variants this way).
     bool wideScratch = true;
+    // The folder may already hold a project generated earlier (its
+    // `.mcunet-output` marker says so): replace it (`--force`). A non-empty
+    // folder without the marker is never written into (common/output_dir.h).
+    bool replace = false;
 };
 
 struct Generated {

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <sstream>
 #include <vector>
 
 #include "common/error.h"
@@ -85,10 +87,91 @@ void writeText(const std::string& path, const std::string& bytes) {
     });
 }
 
+namespace {
+
+constexpr const char* kKept = "kept";
+
+// Field 22 of /proc/PID/stat: the process's start time, so a reused pid is
+// not mistaken for the owner.
+std::string startTime(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), {});
+    const std::size_t close = stat.rfind(')');  // the command name may hold spaces and ')'
+    if (close == std::string::npos) return "";
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+    }
+    return field;
+}
+
+std::string ownerText() { return std::to_string(::getpid()) + " " + startTime(::getpid()) + "\n"; }
+
+std::string readSmall(const fs::path& p) {
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::symlink_status(p, ec))) return "";
+    std::ifstream in(p);
+    std::string text(256, '\0');
+    in.read(text.data(), 256);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+// True when the owner file names a process that still runs (or is kept).
+bool ownerAlive(const std::string& owner) {
+    if (owner.rfind(kKept, 0) == 0) return true;
+    std::istringstream in(owner);
+    long long pid = 0;
+    std::string start;
+    if (!(in >> pid >> start) || pid <= 0) return true;  // unreadable: never remove what we cannot judge
+    return startTime(static_cast<pid_t>(pid)) == start;
+}
+
+// A folder of ours in the temporary directory: mcunet-<what>-XXXXXX, ours by uid.
+bool isOurTempFolder(const fs::path& dir) {
+    const std::string name = dir.filename().string();
+    if (name.rfind("mcunet-", 0) != 0 || name.size() < 14 || name[name.size() - 7] != '-') return false;
+    struct stat st {};
+    return ::lstat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::getuid() &&
+           dir.parent_path() == fs::temp_directory_path();
+}
+
+}  // namespace
+
+void sweepStaleTempDirectories() {
+    std::error_code ec;
+    const fs::path root = fs::temp_directory_path(ec);
+    if (ec) return;
+    fs::directory_iterator it(root, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const fs::path dir = it->path();
+        if (!isOurTempFolder(dir)) continue;
+        const std::string owner = readSmall(dir / kOwnerFile);
+        if (owner.empty() || ownerAlive(owner)) continue;  // no owner file: not one we can judge
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+    }
+}
+
 std::string makeTempDirectory(const std::string& what) {
+    static std::once_flag swept;
+    std::call_once(swept, sweepStaleTempDirectories);
     std::string pattern = (fs::temp_directory_path() / ("mcunet-" + what + "-XXXXXX")).string();
     if (!::mkdtemp(pattern.data())) throw Error(what + ": cannot create a temporary folder in " + pattern + ": " + errnoText());
+    std::ofstream((fs::path(pattern) / kOwnerFile).string()) << ownerText();
     return pattern;
+}
+
+void keepTempDirectory(const std::string& dir) {
+    if (!isOurTempFolder(dir)) return;
+    writeText((fs::path(dir) / kOwnerFile).string(), std::string(kKept) + "\n");
+}
+
+void removeKeptTempDirectory(const std::string& dir) {
+    if (dir.empty() || !isOurTempFolder(dir)) return;
+    if (readSmall(fs::path(dir) / kOwnerFile).rfind(kKept, 0) != 0) return;
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
 }
 
 std::string makeTempDirectoryBeside(const std::string& path) {

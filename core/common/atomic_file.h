@@ -21,7 +21,19 @@ void writeText(const std::string& path, const std::string& bytes);
 // A fresh private folder in the temporary directory ($TMPDIR or /tmp),
 // `mcunet-<what>-XXXXXX` (mkdtemp): never a predictable shared path, so two
 // runs never collide and a name read from a file never picks the place.
+// It holds `.mcunet-owner` (this process's id and start time): the first call
+// in a process first removes the folders of runs that died without removing
+// theirs (SIGKILL), those whose owner no longer runs.
 std::string makeTempDirectory(const std::string& what);
+inline constexpr const char* kOwnerFile = ".mcunet-owner";
+// A temporary folder that outlives its run on purpose (the project the
+// virtual board's flash record points into): never swept as stale. It goes
+// when removeKeptTempDirectory() is called on it (the next flash).
+void keepTempDirectory(const std::string& dir);
+// Removes `dir` if it is a kept temporary folder of ours; anything else is left alone.
+void removeKeptTempDirectory(const std::string& dir);
+// Removes the temporary folders of runs that no longer run (see makeTempDirectory).
+void sweepStaleTempDirectories();
 
 // A fresh directory beside `path` (`<path>.tmp-XXXXXX`, mkdtemp) to fill and
 // then commit with commitDirectory().

@@ -1,9 +1,11 @@
 #include "common/cleanup.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -17,6 +19,8 @@ struct Registry {
     int next = 1;
     std::map<int, pid_t> groups;
     std::map<int, std::string> directories;
+    std::function<bool()> gracefulStop;
+    bool stopAsked = false;
 };
 
 Registry& registry() {
@@ -37,6 +41,15 @@ sigset_t handledSignals() {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
     for (const auto& [token, group] : r.groups) ::kill(-group, SIGKILL);
+    // Reap the groups' leaders (our children) before removing folders, so no
+    // dying compiler writes a file into a folder already removed (at most 1 s).
+    for (int i = 0; i < 100; ++i) {
+        bool running = false;
+        for (const auto& [token, group] : r.groups)
+            if (::waitpid(group, nullptr, WNOHANG) == 0) running = true;
+        if (!running) break;
+        ::usleep(10000);
+    }
     std::error_code ignored;
     for (const auto& [token, dir] : r.directories) std::filesystem::remove_all(dir, ignored);
     ::_exit(128 + signal);
@@ -69,11 +82,27 @@ void installSignalCleanup() {
     const sigset_t set = handledSignals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits it
     std::thread([set] {
-        int signal = 0;
-        while (sigwait(&set, &signal) != 0) {
+        for (;;) {
+            int signal = 0;
+            if (sigwait(&set, &signal) != 0) continue;
+            std::function<bool()> stop;
+            {
+                Registry& r = registry();
+                std::lock_guard<std::mutex> lock(r.mutex);
+                if (!r.stopAsked) stop = r.gracefulStop;
+                r.stopAsked = true;
+            }
+            if (stop && stop()) continue;  // the program stops by itself; a second signal ends it
+            cleanUpAndExit(signal);
         }
-        cleanUpAndExit(signal);
     }).detach();
+}
+
+void setGracefulStop(std::function<bool()> stop) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.gracefulStop = std::move(stop);
+    if (!r.gracefulStop) r.stopAsked = false;
 }
 
 void resetSignalMaskInChild() {

@@ -6,6 +6,7 @@
 // SIGHUP, kills the registered groups, removes the registered folders and
 // exits with 128 + the signal. The work runs on a thread that waits for the
 // signals (sigwait), never inside a signal handler.
+#include <functional>
 #include <string>
 #include <sys/types.h>
 
@@ -33,6 +34,13 @@ private:
 // Call at the start of main(), before any thread starts. Children started
 // with runProcess or VirtualBoard get the default signal mask back.
 void installSignalCleanup();
+
+// While set, the first SIGINT / SIGTERM / SIGHUP goes to `stop` (on the
+// signal thread) instead of ending the program; `stop` returns true when the
+// program will now end by itself soon (training: after its next checkpoint).
+// A second signal, or `stop` returning false, cleans up and exits as above.
+// An empty function clears it.
+void setGracefulStop(std::function<bool()> stop);
 // In a forked child before exec: the default signal mask (no blocked signals).
 void resetSignalMaskInChild();
 

@@ -39,6 +39,14 @@ inline constexpr int kProfileRuns = 2;
 inline constexpr int kMinProfileRuns = 1;
 inline constexpr int kMaxProfileRuns = 1000;
 
+// TinyNAS stage 2 (`mcunet search`, the Search step): the evolution's size.
+// Once-for-All uses 100 x 500 with an accuracy predictor; measuring each
+// candidate in the supernet on 2 cores, 30 x 10 (about 200 distinct networks)
+// is what fits in minutes.
+inline constexpr int kSearchPopulation = 30;
+inline constexpr int kSearchGenerations = 10;
+inline constexpr int kSearchCalibrationImages = 200;  // BatchNorm re-estimated per candidate
+
 // Training (`mcunet train`, the Train panel).
 inline constexpr const char* kTrainData = "fashion-mnist";
 inline constexpr int kTrainEpochs = 10;

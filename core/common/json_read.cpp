@@ -1,6 +1,7 @@
 #include "common/json_read.h"
 
 #include "common/atomic_file.h"
+#include "common/input_file.h"
 
 #include <cmath>
 #include <cstdint>
@@ -67,6 +68,15 @@ std::int64_t integer(const json& object, const std::string& key, const std::stri
                 (value.is_primitive() ? value.dump() : typeName(value)));
 }
 
+std::int64_t integerIn(const json& object, const std::string& key, const std::string& path, std::int64_t min,
+                       std::int64_t max) {
+    const std::int64_t v = integer(object, key, path);
+    if (v < min || v > max)
+        throw Error(join(path, key) + ": " + std::to_string(v) + " is out of range (" + std::to_string(min) + " to " +
+                    std::to_string(max) + ")");
+    return v;
+}
+
 double number(const json& object, const std::string& key, const std::string& path) {
     const json& value = field(object, key, path);
     if (!value.is_number())
@@ -131,25 +141,9 @@ json parse(const std::string& text, const std::string& source) {
 }
 
 json parseFile(const std::string& filePath) {
-    std::error_code ec;
-    const std::filesystem::file_status status = std::filesystem::status(filePath, ec);
-    if (std::filesystem::is_directory(status)) throw Error(filePath + ": is a directory, expected a JSON file");
-    // A FIFO or socket would block the open or the read forever.
-    if (std::filesystem::is_fifo(status) || std::filesystem::is_socket(status))
-        throw Error(filePath + ": not a regular file (a FIFO or socket), expected a JSON file");
-    std::ifstream in(filePath, std::ios::binary);
-    if (!in) throw Error(filePath + ": cannot open file");
-    // Bounded: a device like /dev/zero or a huge file is refused, never read
-    // until memory runs out.
-    std::string text;
-    char buffer[65536];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > kMaxJsonFileBytes)
-            throw Error(filePath + ": larger than " + std::to_string(kMaxJsonFileBytes >> 20) + " MB, not a file of ours");
-    }
-    if (in.bad()) throw Error(filePath + ": read error");
-    return parse(text, filePath);
+    // Bounded and never blocking: a FIFO, a device like /dev/zero or a huge
+    // file is refused, never waited on or read until memory runs out.
+    return parse(input_file::read(filePath, kMaxJsonFileBytes, "a JSON file"), filePath);
 }
 
 void writeFileAtomically(const std::string& filePath, const std::string& text) {

@@ -15,6 +15,9 @@ const nlohmann::json& field(const nlohmann::json& object, const std::string& key
 bool has(const nlohmann::json& object, const std::string& key);
 std::int64_t integer(const nlohmann::json& object, const std::string& key,
                      const std::string& path);
+// integer() within [min, max]; outside it names the field, the value and the range.
+std::int64_t integerIn(const nlohmann::json& object, const std::string& key, const std::string& path,
+                       std::int64_t min, std::int64_t max);
 double number(const nlohmann::json& object, const std::string& key, const std::string& path);
 std::string string(const nlohmann::json& object, const std::string& key,
                    const std::string& path);

@@ -1,17 +1,23 @@
 #include "common/process.h"
 
+#include "common/atomic_file.h"
 #include "common/cleanup.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <vector>
+
+extern char** environ;
 
 namespace mcunet {
 
@@ -31,12 +37,66 @@ std::string findProgram(const std::string& name) {
     return "";
 }
 
+namespace {
+
+extern "C" void killOwnGroup(int) { ::kill(0, SIGKILL); }
+
+// In the forked child, which leads a process group of its own: it stays as
+// the group's keeper. When the parent dies, SIGKILL included, the kernel
+// sends it SIGHUP (PR_SET_PDEATHSIG) and it kills the whole group (a
+// compiler driver's cc1 and as too), so nothing keeps running for seconds
+// after the command is gone. It runs the program as its own child and exits
+// as that child did. Only async-signal-safe calls: the parent may have threads.
+[[noreturn]] void keepGroupAndExec(char* const* args, pid_t parent) {
+    struct sigaction sa {};
+    sa.sa_handler = killOwnGroup;
+    sigaction(SIGHUP, &sa, nullptr);
+    prctl(PR_SET_PDEATHSIG, SIGHUP);
+    if (getppid() != parent) killOwnGroup(0);  // the parent died before prctl
+    const pid_t child = fork();
+    if (child < 0) _exit(127);
+    if (child == 0) {
+        execvp(args[0], args);  // exec resets the SIGHUP handler; PDEATHSIG is not inherited
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+    const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+    signal(sig, SIG_DFL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+// environ with TMPDIR replaced: the child's temporary files (a compiler's
+// cc*.s) go to a private folder the parent removes, whatever ends the child.
+std::vector<std::string> environmentWithTmpdir(const std::string& tmpdir) {
+    std::vector<std::string> env;
+    for (char** e = environ; e && *e; ++e)
+        if (std::strncmp(*e, "TMPDIR=", 7) != 0) env.emplace_back(*e);
+    env.push_back("TMPDIR=" + tmpdir);
+    return env;
+}
+
+}  // namespace
+
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& workingDir,
                          double timeoutSeconds) {
     ProcessResult r;
     if (argv.empty()) return r;
+    // Prepared before fork: the child may only make async-signal-safe calls.
+    cleanup::ScopedDirectory tmpdir(atomic_file::makeTempDirectory("tmp"));
+    std::vector<std::string> envStrings = environmentWithTmpdir(tmpdir.path());
+    std::vector<char*> env;
+    for (std::string& e : envStrings) env.push_back(e.data());
+    env.push_back(nullptr);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
     int pipeFd[2];
     if (pipe(pipeFd) != 0) return r;
+    const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(pipeFd[0]);
@@ -53,11 +113,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
         const int devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0) dup2(devnull, STDIN_FILENO);
         if (!workingDir.empty() && chdir(workingDir.c_str()) != 0) _exit(126);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
-        _exit(127);
+        environ = env.data();
+        keepGroupAndExec(args.data(), parent);
     }
     setpgid(pid, pid);
     const int token = cleanup::addProcessGroup(pid);  // killed with us if a signal ends this program

@@ -1,6 +1,7 @@
 #include "common/safe_text.h"
 
 #include <cstdint>
+#include <cstdio>
 
 #include "common/error.h"
 
@@ -60,6 +61,35 @@ std::string forComment(const std::string& text) {
     }
     for (std::size_t p; (p = out.find("*/")) != std::string::npos || (p = out.find("/*")) != std::string::npos;)
         out[out[p] == '/' ? p : p + 1] = '_';
+    return out;
+}
+
+std::string forTerminal(const std::string& text) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t n = decode(text, i, cp);
+        if (n == 0) {  // not UTF-8: the byte itself, escaped
+            const auto u = static_cast<unsigned char>(text[i]);
+            out += std::string("\\x") + hex[u >> 4] + hex[u & 15];
+            ++i;
+            continue;
+        }
+        if (cp == '\\') {
+            out += "\\\\";
+        } else if (cp < 0x20 || cp == 0x7f) {
+            out += std::string("\\x") + hex[cp >> 4] + hex[cp & 15];
+        } else if ((cp >= 0x80 && cp < 0xa0) || bidiControl(cp)) {
+            char buffer[16];
+            std::snprintf(buffer, sizeof buffer, "\\u{%04x}", static_cast<unsigned>(cp));
+            out += buffer;
+        } else {
+            out.append(text, i, n);
+        }
+        i += n;
+    }
     return out;
 }
 

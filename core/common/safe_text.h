@@ -19,5 +19,11 @@ void check(const std::string& text, const std::string& field);
 // printable ASCII, every backslash and '?' (trigraphs) becomes '_', and "*" "/"
 // pairs that would open or close a comment lose their slash.
 std::string forComment(const std::string& text);
+// For printing to a terminal text that may hold anything (a file name, a
+// message quoting one): control characters (escape sequences that clear the
+// screen or set the title), bidirectional overrides and bytes that are not
+// UTF-8 become \xNN or \u{NNNN}, a backslash becomes "\\"; printable UTF-8
+// (accents, CJK) stays as it is.
+std::string forTerminal(const std::string& text);
 
 }  // namespace mcunet::safe_text

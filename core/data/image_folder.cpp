@@ -18,6 +18,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "common/safe_text.h"
 #include "data/dataset.h"
 #include "data/internal.h"
 
@@ -135,6 +136,12 @@ Listing listFolder(const std::string& dir) {
             listing.classes.push_back(it->path().filename().string());
     }
     std::sort(listing.classes.begin(), listing.classes.end());
+    // Class names go into model.json, generated C and the studio: the same
+    // rule the model readers apply (safe_text), checked before any training.
+    for (const std::string& name : listing.classes)
+        if (const auto why = safe_text::problem(name))
+            throw Error(dir + ": class folder \"" + safe_text::forTerminal(name.substr(0, 60)) + "\" " + *why +
+                        "; rename it (class names become labels in the model)");
     if (listing.classes.empty())
         throw Error(dir + ": no class subfolders (expected one subfolder of images per class)");
     if (listing.classes.size() < 2)

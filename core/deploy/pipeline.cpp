@@ -7,6 +7,8 @@
 #include "board/link.h"
 #include "board/mlperf.h"
 #include "common/atomic_file.h"
+#include "common/cleanup.h"
+#include "common/output_dir.h"
 #include "common/error.h"
 #include "common/json_read.h"
 #include "device/device_error.h"
@@ -94,7 +96,16 @@ Flashed flash(device::BoardDevice& dev, const board::Board& board, const std::st
     out.state.plan = planPath.empty() ? "" : fs::absolute(planPath).string();
     out.state.model = out.hello.model;
     out.state.arenaBytes = out.hello.arenaBytes;
+    // The project the previous record pointed into, if a kept temporary one.
+    std::string previous;
+    try {
+        const std::string previousPlan = board::readFlashedState(board.id).plan;
+        if (!previousPlan.empty()) previous = fs::path(previousPlan).parent_path().string();
+    } catch (const Error&) {
+    }
     board::writeFlashedState(out.state);  // atomically, and only now: the board runs this model
+    if (!previous.empty() && previous != fs::path(out.state.plan).parent_path().string())
+        atomic_file::removeKeptTempDirectory(previous);  // nothing points into it any more
     control.report(Stage::Flash, 1, board.id + " answers: " + out.hello.model);
     return out;
 }
@@ -129,16 +140,22 @@ std::string mlperfTaskForPlan(const nlohmann::json& plan) {
 namespace {
 
 // The stages after the device is open; `result` keeps what each produced.
-void runStages(const Request& r, device::BoardDevice& dev, const std::string& dir, const Control& control, Result& result) {
+// `cleanupToken`: the signal cleanup's registration of a temporary `dir`
+// (0 for a folder of the caller's), dropped once the board runs its ELF.
+void runStages(const Request& r, device::BoardDevice& dev, const std::string& dir, int cleanupToken, const Control& control,
+               Result& result) {
     codegen::Options options;
     options.modelName = r.modelName;
     options.boardId = r.board.id;
+    options.replace = true;  // run() claimed the folder (output_dir::claim) before the board was opened
     result.generated = generate(*r.model, r.planner, dir, options, control);
     board::FirmwareOptions firmware = r.firmware;
     if (firmware.mlperfTaskId.empty()) firmware.mlperfTaskId = mlperfTaskForPlan(result.generated.plan);
     result.firmware = build(dir, r.board, firmware, control);
     const std::string planPath = (fs::path(dir) / "plan.json").string();
     result.flashed = flash(dev, r.board, result.firmware.elf, planPath, &result.generated.plan, control);
+    atomic_file::keepTempDirectory(dir);  // a temporary project the flash record now points into (no-op for others)
+    if (cleanupToken) cleanup::remove(cleanupToken);
     if (!r.profile) return;
     const std::vector<std::int8_t> input = r.input.empty() ? profilingInput(*r.model, r.seed) : r.input;
     result.profiled = profile(dev, r.board, board::layersFromPlan(result.generated.plan), input, r.runs, control);
@@ -150,13 +167,18 @@ void runStages(const Request& r, device::BoardDevice& dev, const std::string& di
 
 Result run(const Request& r, const Control& control) {
     if (!r.model) throw Error("deploy: no model");
+    // A folder of the user's is refused before the board is opened.
+    if (!r.directory.empty()) output_dir::claim(r.directory, output_dir::kGeneratedProject, r.replace);
     const std::unique_ptr<device::BoardDevice> dev = device::openDevice(r.board, r.selector, r.catalog);
     const bool temporary = r.directory.empty();
     const std::string dir = temporary ? atomic_file::makeTempDirectory("deploy") : r.directory;
+    const int token = temporary ? cleanup::addDirectory(dir) : 0;  // removed if a signal ends the program first
     Result result;
     try {
-        runStages(r, *dev, dir, control, result);
+        runStages(r, *dev, dir, token, control, result);
+        if (token) cleanup::remove(token);
     } catch (...) {
+        if (token) cleanup::remove(token);
         // A temporary folder goes, unless the board now runs its ELF (the
         // flash record points into it: a later profile boots or checks it).
         if (temporary && result.flashed.state.elf.empty()) {

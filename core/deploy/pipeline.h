@@ -111,6 +111,7 @@ struct Request {
     memory::Planner planner = memory::Planner::Ours;
     board::Board board;
     std::string directory;  // "" = a temporary folder, removed if the run fails or is cancelled before the flash finished
+    bool replace = false;   // `directory` may hold a project generated earlier: replace it (never a folder of the user's)
     board::FirmwareOptions firmware;  // an empty mlperfTaskId becomes mlperfTaskForPlan(the generated plan)
     device::DeviceSelector selector;
     const board::Catalog* catalog = nullptr;  // identifies USB devices (may be null)

@@ -72,8 +72,8 @@ BoardSupport boardSupport(const board::Board& b) {
         for (const board::UsbId& id : b.usb) s.usbIds.push_back(formatUsbId(id.vendor, id.product));
     }
     if (!s.firmware)
-        s.whyNot = b.id + ": no firmware board layer for this board yet (there is one for virtual-m7, virtual-m4 and "
-                          "stm32f746g-disco); generating C works, building, flashing and profiling do not";
+        s.whyNot = b.id + ": no firmware board layer for this board yet (there is one for " + board::boardsWithFirmwareText() +
+                   "); generating C works, building, flashing and profiling do not";
     else if (s.flashers.empty())
         s.whyNot = b.id + ": its flash method \"" + b.flashMethod +
                    "\" is not supported here (ST-LINK and the STM32 DFU bootloader are)";

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/safe_text.h"
 #include "interop/tflite_names.h"
 #include "tflite_read_generated.h"
@@ -364,17 +365,10 @@ std::vector<std::uint8_t> readTfliteBytes(const std::string& path) {
     };
     const auto size = fs::file_size(path, ec);
     if (!ec && size > kMaxFileBytes) throw tooLarge();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(path + ": cannot open file");
-    // Bounded: the size on disk is not trusted (it may change while reading).
-    std::vector<std::uint8_t> bytes;
-    char chunk[65536];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-        bytes.insert(bytes.end(), chunk, chunk + in.gcount());
-        if (bytes.size() > kMaxFileBytes) throw tooLarge();
-    }
-    if (in.bad()) throw Error(path + ": read error");
-    return bytes;
+    // Bounded and never blocking: the size on disk is not trusted (it may
+    // change while reading), nor the file's kind (swapped for a FIFO).
+    const std::string text = input_file::read(path, kMaxFileBytes, "a .tflite file");
+    return std::vector<std::uint8_t>(text.begin(), text.end());
 }
 
 File readTflite(const std::string& path) { return parseTflite(readTfliteBytes(path), path); }

@@ -3,6 +3,8 @@
 #include "arch/architecture_json.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/input_file.h"
+#include "common/json_read.h"
 
 namespace mcunet::nas {
 
@@ -89,18 +91,32 @@ void saveCheckpoint(const std::string& path, const CheckpointContents& c, torch:
     atomic_file::replace(path, [&](const std::string& temp) { archive.save_to(temp); });
 }
 
+namespace {
+
+std::string firstLine(const std::string& text) {
+    const std::string line = text.substr(0, text.find('\n'));
+    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+}
+
+}  // namespace
+
 CheckpointContents loadCheckpoint(const std::string& path) {
     CheckpointContents c;
     c.path = path;
     c.archive = std::make_shared<torch::serialize::InputArchive>();
     json record;
+    // A FIFO would block libtorch's open for ever, a device never end.
+    input_file::requireRegular(path, "a training checkpoint (checkpoint.pt) or a model directory");
     try {
         c.archive->load_from(path);
         c10::IValue text;
         c.archive->read("record", text);
         record = json::parse(text.toStringRef());
+    } catch (const c10::Error& e) {
+        // libtorch's message without its C++ backtrace, first line only.
+        throw Error(path + ": not a readable training checkpoint (" + firstLine(e.what_without_backtrace()) + ")");
     } catch (const std::exception& e) {
-        throw Error(path + ": not a readable training checkpoint (" + std::string(e.what()).substr(0, 200) + ")");
+        throw Error(path + ": not a readable training checkpoint (" + firstLine(e.what()) + ")");
     }
     try {
         if (record.at("format") != "mcunet-checkpoint") throw Error("format is not mcunet-checkpoint");
@@ -111,11 +127,15 @@ CheckpointContents loadCheckpoint(const std::string& path) {
         if (c.kind == "supernet") c.space = spaceFromJson(record.at("space"));
         c.settings = record.at("settings");
         TrainingPosition& at = c.position;
-        at.epoch = record.at("epoch").get<int>();
-        at.step = record.at("step").get<std::int64_t>();
-        at.lossSum = record.at("loss_sum").get<double>();
-        at.correct = record.at("correct").get<std::int64_t>();
-        at.seen = record.at("seen").get<std::int64_t>();
+        // Bounded where read: a resumed run never starts at a negative
+        // epoch or sums an overflowing count.
+        constexpr std::int64_t kMaxCount = std::int64_t(1) << 50;
+        at.epoch = static_cast<int>(json_read::integerIn(record, "epoch", "record", 0, 1000000));
+        at.step = json_read::integerIn(record, "step", "record", 0, kMaxCount);
+        at.seen = json_read::integerIn(record, "seen", "record", 0, kMaxCount);
+        at.correct = json_read::integerIn(record, "correct", "record", 0, at.seen);
+        at.lossSum = json_read::number(record, "loss_sum", "record");
+        if (at.lossSum < 0) throw Error("record.loss_sum: negative");
         for (const json& h : record.at("history")) at.history.push_back(epochFromJson(h));
     } catch (const Error& e) {
         throw Error(path + ": " + e.what());

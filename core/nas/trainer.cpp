@@ -458,4 +458,51 @@ quant::FloatModel extractSubnet(const std::string& supernetCheckpoint, const spa
     return net->toFloatModel();
 }
 
+struct SubnetAccuracy::Impl {
+    CheckpointContents checkpoint;
+    std::optional<Supernet> supernet;
+    std::vector<torch::Tensor> calibration;
+    const data::ImageSet& validation;
+    int threads = 1;
+    Impl(const data::ImageSet& v) : validation(v) {}
+};
+
+SubnetAccuracy::SubnetAccuracy(const std::string& supernetCheckpoint, const data::ImageSet& calibration,
+                               const data::ImageSet& validation, int calibrationImages, int threads)
+    : impl_(std::make_unique<Impl>(validation)) {
+    if (validation.size() == 0) throw Error("search: no validation images to measure accuracy on");
+    impl_->threads = std::max(1, threads);
+    torch::set_num_threads(impl_->threads);
+    impl_->checkpoint = loadCheckpoint(supernetCheckpoint);
+    if (impl_->checkpoint.kind != "supernet")
+        throw Error(supernetCheckpoint + ": a network checkpoint, not a supernet (train one with --supernet)");
+    const arch::Architecture& a = impl_->checkpoint.architecture;
+    impl_->supernet.emplace(impl_->checkpoint.space, a.resolution, a.width);
+    impl_->checkpoint.loadModule(**impl_->supernet);
+    (*impl_->supernet)->to(trainingDevice());
+    impl_->calibration = calibrationBatches(calibration, calibrationImages);
+}
+
+SubnetAccuracy::~SubnetAccuracy() = default;
+
+const space::SearchSpace& SubnetAccuracy::space() const { return impl_->checkpoint.space; }
+int SubnetAccuracy::resolution() const { return impl_->checkpoint.architecture.resolution; }
+double SubnetAccuracy::width() const { return impl_->checkpoint.architecture.width; }
+
+double SubnetAccuracy::operator()(const arch::Architecture& subnet) {
+    torch::set_num_threads(impl_->threads);
+    GraphNet net = (*impl_->supernet)->extract(subnet);
+    net->recalibrateBatchNorm(impl_->calibration);
+    net->eval();
+    const std::vector<int> p = predict(impl_->validation, [&](const torch::Tensor& x) { return net->forward(x); });
+    return accuracyOf(impl_->validation, p);
+}
+
+quant::FloatModel SubnetAccuracy::extract(const arch::Architecture& subnet) {
+    GraphNet net = (*impl_->supernet)->extract(subnet);
+    net->recalibrateBatchNorm(impl_->calibration);
+    net->eval();
+    return net->toFloatModel();
+}
+
 }  // namespace mcunet::nas

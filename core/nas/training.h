@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,5 +127,30 @@ std::vector<int> predictFloat(const quant::FloatModel& model, const data::ImageS
 quant::FloatModel extractSubnet(const std::string& supernetCheckpoint, const space::SearchSpace& space,
                                 const arch::Architecture& subnet, const data::ImageSet& calibration,
                                 int calibrationImages, int threads);
+
+// The search's fitness (TinyNAS stage 2): the validation accuracy of subnets
+// of one trained supernet, each extracted with its BatchNorm statistics
+// re-estimated on the same `calibrationImages` training images, then run on
+// `validation`. The supernet is loaded once. Deterministic: the same subnet
+// always gets the same accuracy.
+class SubnetAccuracy {
+public:
+    SubnetAccuracy(const std::string& supernetCheckpoint, const data::ImageSet& calibration,
+                   const data::ImageSet& validation, int calibrationImages, int threads);
+    ~SubnetAccuracy();
+    SubnetAccuracy(const SubnetAccuracy&) = delete;
+    SubnetAccuracy& operator=(const SubnetAccuracy&) = delete;
+    // The checkpoint's space, resolution and width (what the search searches).
+    const space::SearchSpace& space() const;
+    int resolution() const;
+    double width() const;
+    double operator()(const arch::Architecture& subnet);  // in [0, 1]
+    // The float model of a subnet (BatchNorm recalibrated), for fine-tuning.
+    quant::FloatModel extract(const arch::Architecture& subnet);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace mcunet::nas

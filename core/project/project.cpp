@@ -89,8 +89,8 @@ std::optional<SpaceChoice> readChoice(const json& doc) {
     c.width = jr::number(o, "width", path);
     c.meanMacs = jr::number(o, "mean_macs", path);
     c.satisfyingShare = jr::number(o, "satisfying_share", path);
-    c.sramLimitBytes = jr::integer(o, "sram_limit_bytes", path);
-    c.flashLimitBytes = jr::integer(o, "flash_limit_bytes", path);
+    c.sramLimitBytes = jr::integerIn(o, "sram_limit_bytes", path, 0, std::int64_t(1) << 40);
+    c.flashLimitBytes = jr::integerIn(o, "flash_limit_bytes", path, 0, std::int64_t(1) << 40);
     return c;
 }
 

@@ -9,7 +9,10 @@
 
 #include "arch/architecture_json.h"
 #include "common/atomic_file.h"
+#include "common/cleanup.h"
 #include "common/error.h"
+#include "common/input_file.h"
+#include "common/output_dir.h"
 #include "common/json_read.h"
 #include "common/safe_text.h"
 #include "graph/build.h"
@@ -86,13 +89,8 @@ private:
 
 std::string readCapped(const std::string& path, std::uintmax_t cap) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw Error(path + ": missing (not a complete model directory)");
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec || size > cap) throw Error(path + ": larger than " + std::to_string(cap >> 20) + " MB");
-    std::ifstream in(path, std::ios::binary);
-    std::string data(static_cast<std::size_t>(size), '\0');
-    if (!in.read(data.data(), static_cast<std::streamsize>(size))) throw Error(path + ": cannot read");
-    return data;
+    if (!fs::exists(path, ec)) throw Error(path + ": missing (not a complete model directory)");
+    return input_file::read(path, static_cast<std::size_t>(cap), "a file of a model directory");
 }
 
 // Weight and bias counts an op of the graph carries (the op table's).
@@ -194,10 +192,25 @@ json toJson(const Accuracy& a) {
 
 Accuracy accuracyFromJson(const json& j, const std::string& path) {
     Accuracy a;
+    if (!j.is_object()) throw Error(path + ": expected an object");
     a.engine = json_read::string(j, "engine", path);
-    a.images = static_cast<int>(json_read::integer(j, "images", path));
-    a.correct = static_cast<int>(json_read::integer(j, "correct", path));
-    if (j.contains("confusion")) a.confusion = j["confusion"].get<std::vector<std::vector<int>>>();
+    safe_text::check(a.engine, json_read::join(path, "engine"));
+    constexpr std::int64_t kMaxImages = 1000000000;
+    a.images = static_cast<int>(json_read::integerIn(j, "images", path, 0, kMaxImages));
+    a.correct = static_cast<int>(json_read::integerIn(j, "correct", path, 0, a.images));
+    if (!j.contains("confusion")) return a;
+    const json& rows = json_read::array(j, "confusion", path);
+    if (rows.size() > 100000) throw Error(json_read::join(path, "confusion") + ": too many rows");
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const std::string rowPath = json_read::index(json_read::join(path, "confusion"), r);
+        if (!rows[r].is_array() || rows[r].size() != rows.size()) throw Error(rowPath + ": expected " + std::to_string(rows.size()) + " counts");
+        std::vector<int>& row = a.confusion.emplace_back();
+        for (const json& v : rows[r]) {
+            if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > a.images)
+                throw Error(rowPath + ": expected counts from 0 to " + std::to_string(a.images));
+            row.push_back(v.get<int>());
+        }
+    }
     return a;
 }
 
@@ -209,9 +222,16 @@ bool isTrainedModelDirectory(const std::string& dir) {
 void saveTrainedModel(const TrainedModel& m, const std::string& dir,
                       const std::vector<std::pair<std::string, std::string>>& extraFiles) {
     std::error_code ec;
-    if (fs::exists(fs::symlink_status(dir, ec)) && !isTrainedModelDirectory(dir))
+    const output_dir::State state = output_dir::inspect(dir, output_dir::kModel);
+    if (state != output_dir::State::Missing && state != output_dir::State::Empty && state != output_dir::State::Ours &&
+        !isTrainedModelDirectory(dir))
         throw Error(dir + ": exists and is not a model directory; choose another --out");
     const std::string temp = atomic_file::makeTempDirectoryBeside(dir);
+    const int cleanupToken = cleanup::addDirectory(temp);  // removed if a signal ends the program meanwhile
+    struct Unregister {
+        int token;
+        ~Unregister() { cleanup::remove(token); }
+    } unregister{cleanupToken};
     try {
         json doc = {{"format", "mcunet-model"},
                     {"version", kModelFormatVersion},
@@ -233,6 +253,7 @@ void saveTrainedModel(const TrainedModel& m, const std::string& dir,
             if (ec) throw Error(from + ": cannot copy into the model directory: " + ec.message());
         }
         atomic_file::writeText((fs::path(temp) / "model.json").string(), doc.dump(2) + "\n");
+        output_dir::mark(temp, output_dir::kModel);
         atomic_file::commitDirectory(temp, dir);
     } catch (...) {
         fs::remove_all(temp, ec);
@@ -240,34 +261,69 @@ void saveTrainedModel(const TrainedModel& m, const std::string& dir,
     }
 }
 
+namespace {
+
+// model.json's `input` block must describe the input the weights were
+// trained and quantized for: the architecture's resolution and channels,
+// HWC, scale 1/128 and zero point 0 (docs/model-format.md).
+void checkInputBlock(const json& input, const arch::Architecture& a) {
+    json_read::onlyKeys(input, {"resolution", "channels", "layout", "float", "int8", "scale", "zero_point"}, "input");
+    if (const std::int64_t r = json_read::integer(input, "resolution", "input"); r != a.resolution)
+        throw Error("input.resolution: " + std::to_string(r) + ", the architecture takes " + std::to_string(a.resolution));
+    if (const std::int64_t c = json_read::integer(input, "channels", "input"); c != a.inputChannels)
+        throw Error("input.channels: " + std::to_string(c) + ", the architecture takes " + std::to_string(a.inputChannels));
+    if (const std::string layout = json_read::string(input, "layout", "input"); layout != "HWC")
+        throw Error("input.layout: \"" + safe_text::forTerminal(layout.substr(0, 40)) + "\" is not HWC");
+    if (const double scale = json_read::number(input, "scale", "input"); float(scale) != kImageInputQuant.scale)
+        throw Error("input.scale: " + std::to_string(scale) + " is not 1/128 (the scale the model was trained for)");
+    if (const std::int64_t z = json_read::integer(input, "zero_point", "input"); z != kImageInputQuant.zeroPoint)
+        throw Error("input.zero_point: " + std::to_string(z) + " is not 0");
+}
+
+// Everything model.json says, checked; errors name the field ("input.scale").
+void readModelJson(const json& doc, TrainedModel& m) {
+    if (!doc.is_object() || json_read::string(doc, "format", "") != "mcunet-model")
+        throw Error("format: expected \"mcunet-model\"");
+    const std::int64_t version = json_read::integer(doc, "version", "");
+    if (version != kModelFormatVersion)
+        throw Error("version " + std::to_string(version) + " is not supported (this build reads " +
+                    std::to_string(kModelFormatVersion) + ")");
+    try {
+        m.architecture = arch::fromJson(json_read::object(doc, "architecture", ""));
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        throw Error(what.rfind("architecture", 0) == 0 ? what : "architecture." + what);
+    }
+    checkInputBlock(json_read::object(doc, "input", ""), m.architecture);
+    const json& classes = json_read::array(doc, "classes", "");
+    for (std::size_t i = 0; i < classes.size(); ++i) {
+        if (!classes[i].is_string()) throw Error(json_read::index("classes", i) + ": expected a name (a string)");
+        safe_text::check(classes[i].get<std::string>(), json_read::index("classes", i));
+        m.classes.push_back(classes[i].get<std::string>());
+    }
+    if (static_cast<int>(m.classes.size()) != m.architecture.numClasses)
+        throw Error("classes: " + std::to_string(m.classes.size()) + " names for " +
+                    std::to_string(m.architecture.numClasses) + " classes");
+    if (doc.contains("calibration")) m.calibration = doc["calibration"];
+    if (doc.contains("training")) m.training = doc["training"];
+    if (doc.contains("accuracy")) {
+        const json& list = json_read::array(doc, "accuracy", "");
+        for (std::size_t i = 0; i < list.size(); ++i) m.accuracy.push_back(accuracyFromJson(list[i], json_read::index("accuracy", i)));
+    }
+}
+
+}  // namespace
+
 TrainedModel loadTrainedModel(const std::string& dir) {
     const std::string jsonPath = (fs::path(dir) / "model.json").string();
     if (!fs::is_directory(dir)) throw Error(dir + ": not a model directory (make one with `mcunet train`)");
     const json doc = json_read::parse(readCapped(jsonPath, kMaxJsonBytes), jsonPath);
     TrainedModel m;
-    if (!doc.is_object() || json_read::string(doc, "format", jsonPath) != "mcunet-model")
-        throw Error(jsonPath + ": format: expected \"mcunet-model\"");
-    const std::int64_t version = json_read::integer(doc, "version", jsonPath);
-    if (version != kModelFormatVersion)
-        throw Error(jsonPath + ": version " + std::to_string(version) + " is not supported (this build reads " +
-                    std::to_string(kModelFormatVersion) + ")");
     try {
-        m.architecture = arch::fromJson(json_read::object(doc, "architecture", jsonPath));
+        readModelJson(doc, m);
     } catch (const Error& e) {
-        throw Error(jsonPath + ": architecture." + e.what());
+        throw Error(jsonPath + ": " + e.what());
     }
-    for (const json& c : json_read::array(doc, "classes", jsonPath)) {
-        if (!c.is_string()) throw Error(jsonPath + ": classes: expected names (strings)");
-        safe_text::check(c.get<std::string>(), jsonPath + ": classes[" + std::to_string(m.classes.size()) + "]");
-        m.classes.push_back(c.get<std::string>());
-    }
-    if (static_cast<int>(m.classes.size()) != m.architecture.numClasses)
-        throw Error(jsonPath + ": classes: " + std::to_string(m.classes.size()) + " names for " +
-                    std::to_string(m.architecture.numClasses) + " classes");
-    if (doc.contains("calibration")) m.calibration = doc["calibration"];
-    if (doc.contains("training")) m.training = doc["training"];
-    if (doc.contains("accuracy"))
-        for (const json& a : json_read::array(doc, "accuracy", jsonPath)) m.accuracy.push_back(accuracyFromJson(a, jsonPath + ": accuracy"));
     const graph::Graph g = graph::buildGraph(m.architecture);
     m.floatModel = readFloat((fs::path(dir) / "weights_float.bin").string(), g);
     m.int8 = readInt8((fs::path(dir) / "int8.bin").string(), g);

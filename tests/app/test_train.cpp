@@ -84,7 +84,7 @@ private slots:
         QTest::newRow("one class") << (base + QStringList{"--data", "@ONECLASS", "--out", "@OUT"}) << "class";
         QTest::newRow("zero epochs") << (base + QStringList{"--data", "fashion-mnist", "--epochs", "0", "--out", "@OUT"}) << "--epochs";
         QTest::newRow("two architectures") << QStringList{"train", "--data", "fashion-mnist", "--preset", "mcunet-vww1", "--supernet", "--out", "@OUT"} << "exactly one";
-        QTest::newRow("out is a file") << (base + QStringList{"--data", "fashion-mnist", "--out", "@FILE"}) << "not a model directory";
+        QTest::newRow("out is a file") << (base + QStringList{"--data", "fashion-mnist", "--out", "@FILE"}) << "is not a folder";
         QTest::newRow("resume without checkpoint") << (base + QStringList{"--data", "fashion-mnist", "--resume", "--out", "@OUT"}) << "no checkpoint";
         QTest::newRow("does not fit the board") << QStringList{"train", "--data", "fashion-mnist", "--preset", "mcunet-in3", "--board", "virtual-m4", "--sram", "64", "--out", "@OUT"} << "does not fit virtual-m4";
         QTest::newRow("batch larger than the data") << (base + QStringList{"--data", "fashion-mnist", "--train-per-class", "2", "--batch", "64", "--out", "@OUT"}) << "batch";

@@ -1,12 +1,10 @@
 #include "common/format.h"
 
+#include "common/number_text.h"
+
 namespace mcunet::ui {
 
-QString withCommas(std::int64_t v) {
-    QString s = QString::number(v < 0 ? -v : v);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(i, QLatin1Char(','));
-    return v < 0 ? QStringLiteral("-") + s : s;
-}
+QString withCommas(std::int64_t v) { return QString::fromStdString(mcunet::withCommas(v)); }
 
 QString formatKiB(std::int64_t bytes) {
     const double kb = double(bytes) / 1024.0;

@@ -117,6 +117,9 @@ std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& r
     codegen::Options options;
     options.modelName = a.architecture.name;
     options.boardId = a.board.id;
+    // The studio regenerates into its folder at every change: one of ours
+    // (its marker) is replaced; a folder of the user's is refused, never written.
+    options.replace = true;
     deploy::Generated generated = deploy::generate(*model, out->planner, request.directory, options, controlFor(job));
     out->generated = std::move(generated.generated);
     out->plan = std::move(generated.plan);
