@@ -40,6 +40,11 @@ Runner defineImport(CLI::App& app);
 // train_commands.cpp: `train` checks its flags, then hands `argv` (the words
 // after "train") to mcunet-train unchanged.
 Runner defineTrain(CLI::App& app, const std::vector<std::string>& argv);
+// Path of mcunet-train: $MCUNET_TRAIN, beside this program (or its train/
+// folder in a build tree), then PATH. Empty when not found.
+std::string trainProgramPath();
+// tinynas_command.cpp: the whole TinyNAS flow, data to a profiled board.
+Runner defineTinynas(CLI::App& app);
 Runner defineSearch(CLI::App& app, const std::vector<std::string>& argv);
 Runner defineEval(CLI::App& app);
 // devices_command.cpp

@@ -36,6 +36,7 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
          [&rest](CLI::App& app) { return defineTrain(app, rest); }},
         {"search", "TinyNAS stage 2: evolutionary search in a trained supernet (runs mcunet-train)",
          [&rest](CLI::App& app) { return defineSearch(app, rest); }},
+        {"tinynas", "the whole flow: space, supernet, search, fine-tune, deploy and profile on the board", defineTinynas},
         {"eval", "accuracy: float, int8 interpreter, host C, board", defineEval},
         {"codegen", "generate the C project (trained or seeded weights)", defineCodegen},
         {"run", "build for the host and print the output tensor", defineRun},

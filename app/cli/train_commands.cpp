@@ -29,10 +29,6 @@ namespace mcunet::cli {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-// Path of mcunet-train: $MCUNET_TRAIN, beside this program (or its train/
-// folder in a build tree), then PATH. Empty when not found.
 std::string trainProgramPath() {
     if (const char* env = std::getenv("MCUNET_TRAIN"); env && *env) return env;
     std::error_code ec;
@@ -43,6 +39,8 @@ std::string trainProgramPath() {
     }
     return findProgram("mcunet-train");
 }
+
+namespace {
 
 // Replaces this process with mcunet-train (signals and exit codes pass
 // through unchanged).

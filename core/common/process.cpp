@@ -82,7 +82,7 @@ std::vector<std::string> environmentWithTmpdir(const std::string& tmpdir) {
 }  // namespace
 
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& workingDir,
-                         double timeoutSeconds) {
+                         double timeoutSeconds, const std::function<void(const std::string&)>& onLine) {
     ProcessResult r;
     if (argv.empty()) return r;
     // Prepared before fork: the child may only make async-signal-safe calls.
@@ -122,6 +122,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
     r.started = true;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutSeconds);
     char buffer[65536];
+    std::size_t lineStart = 0;  // of the first line not yet given to onLine
     bool open = true;
     while (open) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
@@ -135,8 +136,13 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
         if (ready < 0 && errno != EINTR) break;
         if (ready > 0) {
             const ssize_t n = read(pipeFd[0], buffer, sizeof buffer);
-            if (n > 0) r.output.append(buffer, static_cast<std::size_t>(n));
-            else if (n == 0 || errno != EINTR) open = false;
+            if (n > 0) {
+                r.output.append(buffer, static_cast<std::size_t>(n));
+                for (std::size_t nl; onLine && (nl = r.output.find('\n', lineStart)) != std::string::npos; lineStart = nl + 1)
+                    onLine(r.output.substr(lineStart, nl - lineStart));
+            } else if (n == 0 || errno != EINTR) {
+                open = false;
+            }
         }
     }
     close(pipeFd[0]);

@@ -2,6 +2,7 @@
 // Runs a program with an argument list (never through a shell), capturing
 // its output, with a time limit after which it is killed. Used to build and
 // run generated code (host gcc, arm-none-eabi-gcc, QEMU).
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,11 @@ struct ProcessResult {
     std::string output;     // stdout and stderr, interleaved
 };
 
+// `onLine`, when given, receives each complete line of output as it arrives
+// (without its newline), on the calling thread; the output is kept as well.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& workingDir = "",
-                         double timeoutSeconds = 300.0);
+                         double timeoutSeconds = 300.0,
+                         const std::function<void(const std::string&)>& onLine = {});
 
 // Looks a program up on PATH; empty when missing.
 std::string findProgram(const std::string& name);

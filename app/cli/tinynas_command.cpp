@@ -1,0 +1,396 @@
+// `mcunet tinynas`: MCUNet's whole flow from data to a profiled board, each
+// step resumable and skipped when its output is already there (docs/search.md):
+//   1. space     TinyNAS stage 1: the (R, W) whose networks best use the limits
+//   2. supernet  the weight-sharing supernet of that space (mcunet-train)
+//   3. search    TinyNAS stage 2 under the limits (mcunet-train search)
+//   4. model     the chosen network fine-tuned from the supernet, int8
+//   5. deploy    generate, build, flash and profile on the board (core/deploy)
+//   6. board     int8 accuracy on the board, output for output against the host
+// then report.json. Training and search run in mcunet-train, a child whose
+// progress lines are passed on; Ctrl+C stops the flow, and the same command
+// continues it.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "board/board.h"
+#include "cli/command.h"
+#include "cli/format.h"
+#include "cli/options.h"
+#include "common/atomic_file.h"
+#include "common/cleanup.h"
+#include "common/defaults.h"
+#include "common/error.h"
+#include "common/json_read.h"
+#include "common/output_dir.h"
+#include "common/process.h"
+#include "common/safe_text.h"
+#include "cost/cost.h"
+#include "data/dataset.h"
+#include "deploy/pipeline.h"
+#include "eval/accuracy.h"
+#include "graph/build.h"
+#include "memory/plan.h"
+#include "quant/interpreter.h"
+#include "quant/model_dir.h"
+#include "search/budget.h"
+#include "space/optimizer.h"
+
+namespace mcunet::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+inline constexpr output_dir::Kind kTinynasFolder{"tinynas", "a TinyNAS run"};
+
+struct TinynasOptions {
+    std::optional<std::string> data, board, out;
+    std::optional<double> sramKb, flashKb;
+    double latencyMs = 0;
+    std::string budget = "default";
+    std::uint64_t seed = defaults::kSeed;
+    std::optional<int> threads, channels;
+    bool force = false, json = false;
+};
+
+// What every step needs, fixed at the start (and recorded in tinynas.json:
+// a folder of another run is not continued).
+struct Flow {
+    TinynasOptions o;
+    board::Board board;
+    space::Constraints limits;
+    search::Budget budget;
+    int channels = 1, classes = 0, threads = 1;
+    fs::path out;
+    json steps = json::object();  // step -> {"seconds", "skipped"}
+};
+
+class Log {
+public:
+    explicit Log(bool json) : json_(json) {}
+    void event(const json& e) const {
+        if (json_) {
+            std::cout << e.dump() << "\n" << std::flush;
+            return;
+        }
+        const std::string kind = e.value("event", "");
+        if (kind == "step")
+            std::printf("[%s] %s\n", e["step"].get<std::string>().c_str(),
+                        safe_text::forTerminal(e.value("text", "")).c_str());
+        else if (kind == "message")
+            std::printf("  %s\n", safe_text::forTerminal(e["text"].get<std::string>()).c_str());
+        std::fflush(stdout);
+    }
+
+private:
+    bool json_;
+};
+
+json identity(const Flow& f) {
+    return {{"data", *f.o.data}, {"board", f.board.id}, {"sram_bytes", f.limits.sramBytes},
+            {"flash_bytes", f.limits.flashBytes}, {"latency_ms", f.o.latencyMs}, {"budget", f.budget.name},
+            {"seed", f.o.seed}, {"channels", f.channels}};
+}
+
+// Runs mcunet-train with `args`, passing its JSON progress lines on as
+// {"event": "progress", "step": step, "line": {...}}; throws with its last
+// lines when it fails.
+void runTrainProgram(const std::string& step, const std::vector<std::string>& args, const Log& log) {
+    const std::string exe = trainProgramPath();
+    if (exe.empty()) throw Error("mcunet-train was not found beside mcunet or on PATH (it is built with libtorch)");
+    std::vector<std::string> argv{exe};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const ProcessResult r = runProcess(argv, "", 7 * 24 * 3600.0, [&](const std::string& line) {
+        if (line.empty() || line[0] != '{') return;
+        try {
+            const json e = json::parse(line);
+            const std::string kind = e.value("event", "");
+            if (kind == "epoch" || kind == "generation" || kind == "done" || kind == "start")
+                log.event({{"event", "progress"}, {"step", step}, {"line", e}});
+        } catch (const json::exception&) {
+        }
+    });
+    if (r.exitCode == 0) return;
+    std::string tail = r.output.size() > 600 ? r.output.substr(r.output.size() - 600) : r.output;
+    while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+    const std::size_t lastLine = tail.rfind('\n');
+    throw Error(step + ": mcunet-train " + args.front() + " failed" +
+                (r.exitCode == 2 ? ": " + tail.substr(lastLine == std::string::npos ? 0 : lastLine + 1) : ":\n" + tail));
+}
+
+std::vector<std::string> dataSubsetArgs(const Flow& f) {
+    std::vector<std::string> a;
+    if (f.budget.trainPerClass > 0) a.insert(a.end(), {"--train-per-class", std::to_string(f.budget.trainPerClass)});
+    if (f.budget.testPerClass > 0) a.insert(a.end(), {"--test-per-class", std::to_string(f.budget.testPerClass)});
+    return a;
+}
+
+// --- the steps ---
+
+json spaceStep(Flow& f, const Log& log) {
+    const fs::path file = f.out / "space.json";
+    if (fs::exists(file)) return json_read::parseFile(file.string());
+    log.event({{"event", "step"}, {"step", "space"}, {"text", "TinyNAS stage 1 on " + std::to_string(f.budget.grid.resolutions.size() * f.budget.grid.widths.size()) + " spaces"}});
+    space::SearchSpace s = space::mcunetSpace(f.classes);
+    s.inputChannels = f.channels;
+    space::OptimizerOptions options;
+    options.grid = f.budget.grid;
+    options.samplesPerSpace = f.budget.samplesPerSpace;
+    options.seed = f.o.seed;
+    options.threads = f.threads;
+    const space::OptimizerResult r = space::optimize(s, f.board, f.limits, options);
+    if (r.chosen < 0)
+        throw Error("no space of the grid has a network within " + withCommas(f.limits.sramBytes / 1024) + " kB SRAM and " +
+                    withCommas(f.limits.flashBytes / 1024) + " kB Flash on " + f.board.id + "; raise --sram or --flash");
+    const space::SpaceResult& c = r.spaces[static_cast<std::size_t>(r.chosen)];
+    const json chosen = {{"resolution", c.resolution}, {"width", c.width}, {"mean_macs", c.meanMacs},
+                         {"satisfying_share", c.satisfyingShare}, {"spaces", r.spaces.size()},
+                         {"why", "the highest mean MACs of the networks that fit (" + withCommas(std::int64_t(c.meanMacs)) +
+                                     "), with " + std::to_string(int(100 * c.satisfyingShare)) + "% of its samples fitting"}};
+    atomic_file::writeText(file.string(), chosen.dump(2) + "\n");
+    return chosen;
+}
+
+void trainStep(const Flow& f, const std::string& step, const fs::path& dir, std::vector<std::string> args, const Log& log) {
+    if (quant::isTrainedModelDirectory(dir.string())) return;
+    const bool resume = fs::exists(dir.string() + ".training/checkpoint.pt");
+    log.event({{"event", "step"}, {"step", step}, {"text", std::string(resume ? "continuing" : "training") + " into " + dir.string()}});
+    args.insert(args.end(), {"--data", *f.o.data, "--channels", std::to_string(f.channels), "--threads",
+                             std::to_string(f.threads), "--seed", std::to_string(f.o.seed), "--batch",
+                             std::to_string(f.budget.batch), "--out", dir.string(), "--json"});
+    const std::vector<std::string> subsets = dataSubsetArgs(f);
+    args.insert(args.end(), subsets.begin(), subsets.end());
+    if (resume) args.push_back("--resume");
+    runTrainProgram(step, args, log);
+}
+
+void searchStep(const Flow& f, const Log& log) {
+    const fs::path dir = f.out / "search";
+    if (fs::exists(dir / "search.json") && !json_read::parseFile((dir / "search.json").string()).value("cancelled", true)) return;
+    const bool resume = fs::exists(dir / "search-state.json");
+    log.event({{"event", "step"}, {"step", "search"}, {"text", "TinyNAS stage 2: " + std::to_string(f.budget.population) + " x " +
+                                                                std::to_string(f.budget.generations) + " generations"}});
+    std::vector<std::string> args = {
+        "search", "--supernet", (f.out / "supernet").string(), "--board", f.board.id, "--sram",
+        numberText(double(f.limits.sramBytes) / 1024.0), "--flash", numberText(double(f.limits.flashBytes) / 1024.0),
+        "--latency-ms", numberText(f.o.latencyMs), "--population", std::to_string(f.budget.population),
+        "--generations", std::to_string(f.budget.generations), "--seed", std::to_string(f.o.seed), "--threads",
+        std::to_string(f.threads), "--calibration-images", std::to_string(f.budget.calibrationImages),
+        "--validation-images", std::to_string(f.budget.validationImages), "--out", dir.string(), "--json"};
+    args.push_back(resume ? "--resume" : "--force");
+    runTrainProgram("search", args, log);
+}
+
+json deployStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
+    log.event({{"event", "step"}, {"step", "deploy"}, {"text", "generate, build, flash and profile on " + f.board.id}});
+    deploy::Request request;
+    request.model = &m.int8;
+    request.modelName = m.architecture.name;
+    request.board = f.board;
+    request.directory = (f.out / "deploy").string();
+    request.replace = true;  // our own folder inside the run's
+    request.catalog = &board::Catalog::builtIn();
+    request.profile = true;
+    request.runs = 1;
+    request.seed = f.o.seed;
+    const deploy::Result r = deploy::run(request, {});
+    if (!r.matchesReference) throw Error("deploy: the board's output differs from the reference interpreter's");
+    const graph::Graph& g = m.int8.graph;
+    json planners = json::object();
+    for (memory::Planner p : memory::allPlanners()) planners[memory::plannerName(p)] = memory::arenaBytes(g, p);
+    const cost::ModelCost c = cost::estimate(g, f.board);
+    const board::Profile& p = r.profiled->profile;
+    return {{"directory", request.directory}, {"elf_flash_bytes", r.firmware.flashBytes}, {"elf_sram_bytes", r.firmware.sramBytes},
+            {"arena_bytes", r.firmware.arenaBytes}, {"peak_sram_bytes", planners}, {"estimated_flash_bytes", c.flashBytes},
+            {"macs", c.macs}, {"params", c.params}, {p.unit(), p.total}, {"estimated_" + p.unit(), p.estimateTotal},
+            {"measured_latency_ms", double(p.total) / double(f.board.clockHz) * 1000.0},
+            {"estimated_latency_ms", c.latencyMs}, {"outputs_match_reference", r.matchesReference}};
+}
+
+// int8 accuracy on the board for a class-balanced subset of the test images,
+// compared output for output with the interpreter on the host.
+json boardStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
+    log.event({{"event", "step"}, {"step", "board"}, {"text", "int8 accuracy on " + f.board.id + " (" + std::to_string(f.budget.boardImages) + " test images)"}});
+    data::DataSpec spec;
+    spec.source = *f.o.data;
+    spec.resolution = m.architecture.resolution;
+    spec.channels = m.architecture.inputChannels;
+    spec.seed = f.o.seed;
+    spec.trainPerClass = 1;
+    const data::Datasets d = data::open(spec);
+    const int classes = static_cast<int>(d.test.classes.size());
+    std::vector<int> idx = data::balancedSubset(d.test, (f.budget.boardImages + classes - 1) / classes, f.o.seed);
+    if (static_cast<int>(idx.size()) > f.budget.boardImages) idx.resize(static_cast<std::size_t>(f.budget.boardImages));
+    const data::ImageSet test = d.test.subset(idx);
+    const auto host = eval::runInterpreter(m.int8, test, f.threads);
+    const cleanup::ScopedDirectory work(atomic_file::makeTempDirectory("tinynas"));
+    const auto onBoard = eval::runOnBoard(m.int8, f.board, test, work.path());
+    const quant::Accuracy a = eval::score("int8-board", test, eval::predictions(onBoard), classes);
+    const int diff = eval::firstDifference(host, onBoard);
+    if (diff >= 0) throw Error("board: image " + std::to_string(diff) + " gives another int8 output on the board than on the host");
+    return {{"images", a.images}, {"accuracy", a.value()}, {"outputs_identical_to_host", true}};
+}
+
+// --- the flow ---
+
+void setUp(Flow& f) {
+    f.board = board::Catalog::builtIn().byId(*f.o.board);
+    f.budget = search::budgetNamed(f.o.budget);
+    f.limits.sramBytes = static_cast<std::int64_t>(f.o.sramKb.value_or(double(f.board.sramBytes) / 1024.0) * 1024.0);
+    f.limits.flashBytes = static_cast<std::int64_t>(f.o.flashKb.value_or(double(f.board.flashBytes) / 1024.0) * 1024.0);
+    f.threads = f.o.threads.value_or(int(std::max(1u, std::thread::hardware_concurrency())));
+    f.out = *f.o.out;
+    // Classes and channels from the data (a folder's class subfolders).
+    data::DataSpec spec;
+    spec.source = *f.o.data;
+    spec.resolution = 32;
+    spec.channels = f.o.channels.value_or(*f.o.data == "fashion-mnist" ? 1 : 3);
+    spec.trainPerClass = 1;
+    spec.testPerClass = 1;
+    f.classes = static_cast<int>(data::open(spec).train.classes.size());
+    f.channels = spec.channels;
+    // The folder: new, empty, or this run's (continued); --force starts again.
+    const fs::path record = f.out / "tinynas.json";
+    const output_dir::State state = output_dir::inspect(f.out.string(), kTinynasFolder);
+    if (state == output_dir::State::Ours && !f.o.force) {
+        const json saved = json_read::parseFile(record.string());
+        if (saved.value("identity", json()) != identity(f))
+            throw Error(f.out.string() + ": holds a TinyNAS run with other data, board, limits, budget or seed; "
+                                         "pass --force to start again, or choose another folder");
+        return;
+    }
+    output_dir::check(f.out.string(), state, kTinynasFolder, f.o.force);
+    if (state == output_dir::State::Ours)
+        for (const char* step : {"space.json", "supernet", "supernet.training", "search", "model", "model.training", "deploy",
+                                 "report.json"})
+            fs::remove_all(f.out / step);
+    output_dir::claim(f.out.string(), kTinynasFolder, true);
+    atomic_file::writeText(record.string(), json{{"format", "mcunet-tinynas"}, {"version", 1}, {"identity", identity(f)}}.dump(2) + "\n");
+}
+
+template <typename F>
+auto timed(Flow& f, const std::string& step, F work) {
+    const auto t0 = Clock::now();
+    auto result = work();
+    f.steps[step] = std::chrono::duration<double>(Clock::now() - t0).count();
+    return result;
+}
+
+json runFlow(Flow& f, const Log& log) {
+    const json space = timed(f, "space", [&] { return spaceStep(f, log); });
+    const int r = space["resolution"].get<int>();
+    const double w = space["width"].get<double>();
+    log.event({{"event", "message"}, {"text", "space: " + std::to_string(r) + "x" + std::to_string(r) + ", width " +
+                                                  numberText(w) + " (" + space["why"].get<std::string>() + ")"}});
+    timed(f, "supernet", [&] {
+        trainStep(f, "supernet", f.out / "supernet",
+                  {"train", "--supernet", "--resolution", std::to_string(r), "--width", numberText(w), "--epochs",
+                   std::to_string(f.budget.supernetEpochs), "--max-steps", std::to_string(f.budget.supernetMaxSteps)},
+                  log);
+        return 0;
+    });
+    timed(f, "search", [&] {
+        searchStep(f, log);
+        return 0;
+    });
+    timed(f, "model", [&] {
+        trainStep(f, "model", f.out / "model",
+                  {"train", "--arch", (f.out / "search" / "best.json").string(), "--init", (f.out / "supernet").string(),
+                   "--board", f.board.id, "--sram", numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
+                   numberText(double(f.limits.flashBytes) / 1024.0), "--epochs", std::to_string(f.budget.finetuneEpochs),
+                   "--max-steps", std::to_string(f.budget.finetuneMaxSteps)},
+                  log);
+        return 0;
+    });
+    const quant::TrainedModel m = quant::loadTrainedModel((f.out / "model").string());
+    const json deployed = timed(f, "deploy", [&] { return deployStep(f, m, log); });
+    const json onBoard = timed(f, "board", [&] { return boardStep(f, m, log); });
+    const json searched = json_read::parseFile((f.out / "search" / "search.json").string());
+    json accuracy = json::object();
+    for (const quant::Accuracy& a : m.accuracy) accuracy[a.engine] = {{"accuracy", a.value()}, {"images", a.images}};
+    accuracy["int8-board"] = onBoard;
+    return {{"format", "mcunet-tinynas-report"}, {"version", 1}, {"identity", identity(f)}, {"space", space},
+            {"network", {{"architecture", m.architecture.name}, {"key", searched["evaluated"][searched["best"].get<std::size_t>()]["key"]},
+                         {"search_validation_accuracy", searched["evaluated"][searched["best"].get<std::size_t>()]["accuracy"]},
+                         {"networks_evaluated", searched["evaluated"].size()}}},
+            {"accuracy", accuracy}, {"deploy", deployed}, {"step_seconds", f.steps}};
+}
+
+void printReport(const json& r) {
+    const json& d = r["deploy"];
+    const json& a = r["accuracy"];
+    auto pct = [&](const char* engine) {
+        return a.contains(engine) ? numberText(std::round(1000 * a[engine]["accuracy"].get<double>()) / 10) + "%" : std::string("-");
+    };
+    std::printf("\nTinyNAS on %s: %s (%s networks searched)\n", r["identity"]["board"].get<std::string>().c_str(),
+                r["network"]["key"].get<std::string>().c_str(), withCommas(r["network"]["networks_evaluated"].get<std::int64_t>()).c_str());
+    std::printf("  space      %dx%d, width %s: %s\n", r["space"]["resolution"].get<int>(), r["space"]["resolution"].get<int>(),
+                numberText(r["space"]["width"].get<double>()).c_str(), r["space"]["why"].get<std::string>().c_str());
+    std::printf("  accuracy   float %s, int8 host %s, int8 on the board %s (%d images, outputs identical to the host)\n",
+                pct("float").c_str(), pct("int8-reference").c_str(), pct("int8-board").c_str(), a["int8-board"]["images"].get<int>());
+    std::printf("  peak SRAM  ours %s B, tinyengine %s B, tflm %s B (limit %s B)\n",
+                withCommas(d["peak_sram_bytes"]["ours"].get<std::int64_t>()).c_str(),
+                withCommas(d["peak_sram_bytes"]["tinyengine"].get<std::int64_t>()).c_str(),
+                withCommas(d["peak_sram_bytes"]["tflm"].get<std::int64_t>()).c_str(),
+                withCommas(r["identity"]["sram_bytes"].get<std::int64_t>()).c_str());
+    std::printf("  Flash      %s B in the ELF (estimate %s B, limit %s B)\n", withCommas(d["elf_flash_bytes"].get<std::int64_t>()).c_str(),
+                withCommas(d["estimated_flash_bytes"].get<std::int64_t>()).c_str(),
+                withCommas(r["identity"]["flash_bytes"].get<std::int64_t>()).c_str());
+    std::printf("  latency    %.1f ms measured on the board (estimate %.1f ms)\n", d["measured_latency_ms"].get<double>(),
+                d["estimated_latency_ms"].get<double>());
+    std::printf("  steps      ");
+    for (const auto& [step, seconds] : r["step_seconds"].items()) std::printf("%s %.0f s  ", step.c_str(), seconds.get<double>());
+    std::printf("\n");
+}
+
+int tinynasCommand(const TinynasOptions& o) {
+    if (!o.data || !o.board || !o.out || o.out->empty()) throw Error("needs --data DIR|fashion-mnist, --board ID and --out DIR");
+    if (o.channels == 2) throw Error("--channels: 2 is not supported (1 or 3)");
+    Flow f;
+    f.o = o;
+    setUp(f);
+    const Log log(o.json);
+    const fs::path done = f.out / "report.json";
+    if (fs::exists(done)) {  // a finished run: its report again
+        const json report = json_read::parseFile(done.string());
+        if (o.json) std::cout << json{{"event", "done"}, {"report", report}}.dump() << "\n";
+        else printReport(report);
+        return 0;
+    }
+    const json report = runFlow(f, log);
+    atomic_file::writeText((f.out / "report.json").string(), report.dump(2) + "\n");
+    if (o.json) std::cout << json{{"event", "done"}, {"report", report}}.dump() << "\n";
+    else printReport(report);
+    return 0;
+}
+
+}  // namespace
+
+Runner defineTinynas(CLI::App& app) {
+    auto o = std::make_shared<TinynasOptions>();
+    app.add_option("--data", o->data, "fashion-mnist, or a folder with one subfolder per class")->type_name("DIR");
+    app.add_option("--board", o->board, "the board to design for, deploy to and profile on")->type_name("ID");
+    addNumber(app, "--sram", o->sramKb, 1.0, defaults::kMaxSramKb, "peak SRAM limit in kB", "the board's");
+    addNumber(app, "--flash", o->flashKb, 1.0, defaults::kMaxFlashKb, "Flash limit in kB", "the board's");
+    addNumber(app, "--latency-ms", o->latencyMs, 0.0, 1e6, "latency limit (the board's latency model)", "0: none");
+    app.add_option("--budget", o->budget, "quick (a smoke run), default (under an hour on 2 cores) or thorough")
+        ->check(oneOf({"quick", "default", "thorough"}))
+        ->type_name("NAME");
+    addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "seed of every step");
+    addNumber(app, "--threads", o->threads, 1, 256, "threads", "every core");
+    addNumber(app, "--channels", o->channels, 1, 3, "input channels (1 gray, 3 RGB)", "1 for fashion-mnist, else 3");
+    app.add_option("--out", o->out, "the run's folder: every step's output; the same command continues it")->type_name("DIR");
+    addForceFlag(app, o->force);
+    addJsonFlag(app, o->json)->description("progress as JSON lines (docs/search.md)");
+    return [o] { return tinynasCommand(*o); };
+}
+
+}  // namespace mcunet::cli
