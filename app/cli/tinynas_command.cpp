@@ -35,6 +35,8 @@
 #include "deploy/pipeline.h"
 #include "eval/accuracy.h"
 #include "graph/build.h"
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
 #include "memory/plan.h"
 #include "quant/interpreter.h"
 #include "quant/model_dir.h"
@@ -239,6 +241,89 @@ json boardStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
     return {{"images", a.images}, {"accuracy", a.value()}, {"outputs_identical_to_host", true}};
 }
 
+// --- the baselines, at the same limits, evaluation budget and epochs ---
+
+// What a trained model directory scored, with its costs.
+json modelSummary(const Flow& f, const fs::path& dir, const std::string& how) {
+    const quant::TrainedModel m = quant::loadTrainedModel(dir.string());
+    const graph::Graph& g = m.int8.graph;
+    const cost::ModelCost c = cost::estimate(g, f.board);
+    json s = {{"model", dir.string()}, {"architecture", m.architecture.name}, {"how", how}, {"macs", c.macs},
+              {"params", c.params}, {"peak_sram_bytes", memory::arenaBytes(g, memory::Planner::Ours)},
+              {"flash_bytes", c.flashBytes}, {"latency_ms", c.latencyMs}};
+    for (const quant::Accuracy& a : m.accuracy) s[a.engine] = {{"accuracy", a.value()}, {"images", a.images}};
+    return s;
+}
+
+// Random search in the same supernet with as many networks as the evolution
+// evaluated, its best fine-tuned like the searched network.
+json randomBaseline(const Flow& f, const Log& log) {
+    const fs::path dir = f.out / "random";
+    const json evolved = json_read::parseFile((f.out / "search" / "search.json").string());
+    const int budget = std::max(2, int(evolved["evaluated"].size()));
+    if (!(fs::exists(dir / "search.json") && !json_read::parseFile((dir / "search.json").string()).value("cancelled", true))) {
+        log.event({{"event", "step"}, {"step", "random"}, {"text", "baseline: random search, " + std::to_string(budget) + " networks"}});
+        runTrainProgram("random", {"search", "--supernet", (f.out / "supernet").string(), "--board", f.board.id, "--sram",
+                                   numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
+                                   numberText(double(f.limits.flashBytes) / 1024.0), "--latency-ms", numberText(f.o.latencyMs),
+                                   "--population", std::to_string(budget), "--generations", "0", "--seed",
+                                   std::to_string(f.o.seed + 1), "--threads", std::to_string(f.threads),
+                                   "--calibration-images", std::to_string(f.budget.calibrationImages),
+                                   "--validation-images", std::to_string(f.budget.validationImages), "--out",
+                                   dir.string(), "--json", "--force"},
+                        log);
+    }
+    trainStep(f, "random", f.out / "random-model",
+              {"train", "--arch", (dir / "best.json").string(), "--init", (f.out / "supernet").string(), "--board",
+               f.board.id, "--sram", numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
+               numberText(double(f.limits.flashBytes) / 1024.0), "--epochs", std::to_string(f.budget.finetuneEpochs),
+               "--max-steps", std::to_string(f.budget.finetuneMaxSteps)},
+              log);
+    return modelSummary(f, f.out / "random-model", "random search, " + std::to_string(budget) + " networks, fine-tuned");
+}
+
+// The uniformly scaled MobileNetV2 with the most MACs that fits (over the
+// budget's grid), trained from scratch for the epochs the searched network
+// had in all (supernet and fine-tuning).
+json mobileNetV2Baseline(const Flow& f, const Log& log) {
+    const fs::path arch = f.out / "mbv2.json";
+    if (!fs::exists(arch)) {
+        std::optional<arch::Architecture> best;
+        std::int64_t bestMacs = -1;
+        for (int r : f.budget.grid.resolutions)
+            for (double w : f.budget.grid.widths) {
+                arch::Architecture a = arch::mobileNetV2(w, r, f.classes);
+                a.inputChannels = f.channels;
+                std::int64_t macs = 0;
+                if (space::fits(a, f.board, f.limits, &macs) && macs > bestMacs) {
+                    best = a;
+                    bestMacs = macs;
+                }
+            }
+        if (!best) return {{"how", "no scaled MobileNetV2 of the grid fits the limits"}};
+        arch::saveArchitecture(*best, arch.string());
+    }
+    const int epochs = f.budget.supernetEpochs + f.budget.finetuneEpochs;
+    log.event({{"event", "step"}, {"step", "mbv2"}, {"text", "baseline: scaled MobileNetV2 from scratch, " + std::to_string(epochs) + " epochs"}});
+    trainStep(f, "mbv2", f.out / "mbv2-model",
+              {"train", "--arch", arch.string(), "--board", f.board.id, "--sram",
+               numberText(double(f.limits.sramBytes) / 1024.0), "--flash", numberText(double(f.limits.flashBytes) / 1024.0),
+               "--epochs", std::to_string(epochs), "--max-steps",
+               std::to_string(std::max(f.budget.supernetMaxSteps, f.budget.finetuneMaxSteps))},
+              log);
+    return modelSummary(f, f.out / "mbv2-model", "largest fitting mbv2-w{W}-r{R} of the grid, from scratch, " +
+                                                     std::to_string(epochs) + " epochs");
+}
+
+// Test-set int8 accuracy margins of the searched network over each baseline, in points.
+json margins(const json& searched, const json& baselines) {
+    json m = json::object();
+    for (const auto& [name, b] : baselines.items())
+        if (b.contains("int8-reference") && searched.contains("int8-reference"))
+            m[name] = 100 * (searched["int8-reference"]["accuracy"].get<double>() - b["int8-reference"]["accuracy"].get<double>());
+    return m;
+}
+
 // --- the flow ---
 
 void setUp(Flow& f) {
@@ -270,7 +355,8 @@ void setUp(Flow& f) {
     output_dir::check(f.out.string(), state, kTinynasFolder, f.o.force);
     if (state == output_dir::State::Ours)
         for (const char* step : {"space.json", "supernet", "supernet.training", "search", "model", "model.training", "deploy",
-                                 "report.json"})
+                                 "random", "random-model", "random-model.training", "mbv2.json", "mbv2-model",
+                                 "mbv2-model.training", "report.json"})
             fs::remove_all(f.out / step);
     output_dir::claim(f.out.string(), kTinynasFolder, true);
     atomic_file::writeText(record.string(), json{{"format", "mcunet-tinynas"}, {"version", 1}, {"identity", identity(f)}}.dump(2) + "\n");
@@ -313,6 +399,10 @@ json runFlow(Flow& f, const Log& log) {
     const quant::TrainedModel m = quant::loadTrainedModel((f.out / "model").string());
     const json deployed = timed(f, "deploy", [&] { return deployStep(f, m, log); });
     const json onBoard = timed(f, "board", [&] { return boardStep(f, m, log); });
+    json baselines = json::object();
+    baselines["random"] = timed(f, "random", [&] { return randomBaseline(f, log); });
+    baselines["mbv2"] = timed(f, "mbv2", [&] { return mobileNetV2Baseline(f, log); });
+    const json searchedModel = modelSummary(f, f.out / "model", "evolutionary search, fine-tuned");
     const json searched = json_read::parseFile((f.out / "search" / "search.json").string());
     json accuracy = json::object();
     for (const quant::Accuracy& a : m.accuracy) accuracy[a.engine] = {{"accuracy", a.value()}, {"images", a.images}};
@@ -321,7 +411,8 @@ json runFlow(Flow& f, const Log& log) {
             {"network", {{"architecture", m.architecture.name}, {"key", searched["evaluated"][searched["best"].get<std::size_t>()]["key"]},
                          {"search_validation_accuracy", searched["evaluated"][searched["best"].get<std::size_t>()]["accuracy"]},
                          {"networks_evaluated", searched["evaluated"].size()}}},
-            {"accuracy", accuracy}, {"deploy", deployed}, {"step_seconds", f.steps}};
+            {"accuracy", accuracy}, {"deploy", deployed}, {"searched", searchedModel}, {"baselines", baselines},
+            {"margins_points", margins(searchedModel, baselines)}, {"step_seconds", f.steps}};
 }
 
 void printReport(const json& r) {
@@ -346,6 +437,16 @@ void printReport(const json& r) {
                 withCommas(r["identity"]["flash_bytes"].get<std::int64_t>()).c_str());
     std::printf("  latency    %.1f ms measured on the board (estimate %.1f ms)\n", d["measured_latency_ms"].get<double>(),
                 d["estimated_latency_ms"].get<double>());
+    for (const auto& [name, b] : r["baselines"].items()) {
+        if (!b.contains("int8-reference")) {
+            std::printf("  %-10s %s\n", name.c_str(), b.value("how", "").c_str());
+            continue;
+        }
+        std::printf("  %-10s int8 %.1f%% (searched %+.1f points): %s, %s MACs, %s B SRAM\n", name.c_str(),
+                    100 * b["int8-reference"]["accuracy"].get<double>(), r["margins_points"].value(name, 0.0),
+                    b["how"].get<std::string>().c_str(), withCommas(b["macs"].get<std::int64_t>()).c_str(),
+                    withCommas(b["peak_sram_bytes"].get<std::int64_t>()).c_str());
+    }
     std::printf("  steps      ");
     for (const auto& [step, seconds] : r["step_seconds"].items()) std::printf("%s %.0f s  ", step.c_str(), seconds.get<double>());
     std::printf("\n");
