@@ -16,4 +16,8 @@ if [ -f ../shared/models/person_detect.tflite ]; then export MCUNET_PERSON_DETEC
 echo
 ./build/bench/bench_virtual_board virtual-m4
 echo
+./build/bench/bench_latency_model virtual-m7
+echo
+./build/bench/bench_latency_model virtual-m4
+echo
 bash bench/train_speed.sh

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
         std::vector<std::string> args(argv + 1, argv + argc);
         if (!args.empty() && args[0] == "search") {
             args.erase(args.begin());
-            return mcunet::train::searchCommand(args);
+            return mcunet::train::searchCommand(args, collective.get());
         }
         if (!args.empty() && args[0] == "train") args.erase(args.begin());
         return mcunet::train::trainCommand(args, collective.get());

@@ -68,8 +68,9 @@ data::DataSpec dataOf(const quant::TrainedModel& m, const std::string& modelJson
 
 class Output {
 public:
-    explicit Output(bool json) : json_(json) {}
+    Output(bool json, bool silent) : json_(json), silent_(silent) {}
     void event(const json& e) const {
+        if (silent_) return;
         if (json_) {
             std::cout << e.dump() << "\n" << std::flush;
             return;
@@ -87,12 +88,34 @@ public:
     }
 
 private:
-    bool json_;
+    bool json_, silent_;
 };
 
 }  // namespace
 
-int searchCommand(const std::vector<std::string>& argv) {
+// The accuracies of `batch`, each rank measuring every size-th network and
+// the counts of correct images summed over the ranks (exact in floats below
+// 2^24 images), so that every rank gets the same values as one process would.
+std::vector<double> measure(nas::SubnetAccuracy& accuracy, const std::vector<arch::Architecture>& batch, int images,
+                            nas::Collective* collective) {
+    const int rank = collective ? collective->rank() : 0, size = collective ? collective->size() : 1;
+    std::vector<float> correct(batch.size(), 0.0f);
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        if (int(i % std::size_t(size)) == rank) correct[i] = float(std::llround(accuracy(batch[i]) * images));
+    if (collective) collective->allReduceSum(correct.data(), correct.size());
+    std::vector<double> out;
+    for (float c : correct) out.push_back(double(c) / images);
+    return out;
+}
+
+// Every rank reaches this point before any goes on (a sum of nothing).
+void barrier(nas::Collective* collective) {
+    float nothing = 0;
+    if (collective) collective->allReduceSum(&nothing, 1);
+}
+
+int searchCommand(const std::vector<std::string>& argv, nas::Collective* collective) {
+    const bool rank0 = !collective || collective->rank() == 0;
     const auto started = std::chrono::steady_clock::now();
     cli::SearchOptions o;
     CLI::App app("mcunet search: TinyNAS stage 2, evolutionary search in a trained supernet under a board's limits.",
@@ -114,12 +137,13 @@ int searchCommand(const std::vector<std::string>& argv) {
     if (o.resume && state != output_dir::State::Ours)
         throw Error("--resume: " + out + " holds no search to continue");
     output_dir::check(out, state, kSearchFolder, o.force || o.resume, "--force (start again) or --resume (continue)");
+    barrier(collective);  // every rank has looked at the folder before rank 0 writes into it
 
     const std::string modelJson = (fs::path(*o.supernet) / "model.json").string();
     const quant::TrainedModel supernetModel = quant::loadTrainedModel(*o.supernet);
     const std::string checkpoint = (fs::path(*o.supernet) / "checkpoint.pt").string();
     const data::DataSpec spec = dataOf(supernetModel, modelJson);
-    const Output log(o.json);
+    const Output log(o.json && rank0, !rank0);
     log.event({{"event", "message"}, {"text", "loading " + spec.source + " (the supernet's validation split)"}});
     const data::Datasets d = data::open(spec);
     if (d.train.classes != supernetModel.classes)
@@ -143,8 +167,14 @@ int searchCommand(const std::vector<std::string>& argv) {
     settings.seed = o.seed;
     std::atomic<bool> stop{false};
     search::Hooks hooks;
-    hooks.cancel = &stop;
+    // Ranks stop together: each asks the others between generations.
+    hooks.stopRequested = [&stop, collective] {
+        float v = stop ? 1.0f : 0.0f;
+        if (collective) collective->allReduceSum(&v, 1);
+        return v > 0;
+    };
     hooks.statePath = statePath;
+    hooks.writeState = rank0;
     hooks.onGeneration = [&](const search::Progress& p) {
         log.event({{"event", "generation"}, {"generation", p.generation}, {"generations", p.generations},
                    {"evaluated", p.evaluated}, {"best_accuracy", p.bestAccuracy}, {"best", search::toJson(p.best)},
@@ -155,25 +185,27 @@ int searchCommand(const std::vector<std::string>& argv) {
         stop = true;
         return true;
     });
-    if (state != output_dir::State::Ours || o.force) output_dir::claim(out, kSearchFolder, true);
-    if (o.force) fs::remove(statePath);
+    if (rank0 && (state != output_dir::State::Ours || o.force)) output_dir::claim(out, kSearchFolder, true);
+    if (rank0 && o.force) fs::remove(statePath);
+    barrier(collective);
     const bool resume = o.resume && fs::exists(statePath);
     search::Result result;
     try {
-        result = search::run(problem, settings, [&](const std::vector<arch::Architecture>& batch) {
-            std::vector<double> acc;
-            for (const arch::Architecture& a : batch) acc.push_back(accuracy(a));
-            return acc;
-        }, hooks, resume);
+        result = search::run(
+            problem, settings,
+            [&](const std::vector<arch::Architecture>& batch) { return measure(accuracy, batch, validation.size(), collective); },
+            hooks, resume);
     } catch (...) {
         cleanup::setGracefulStop({});
         // A search that never started leaves no folder behind.
         std::error_code ec;
+        if (!rank0) throw;
         if (state == output_dir::State::Missing) fs::remove_all(out, ec);
         else if (state == output_dir::State::Empty) fs::remove(fs::path(out) / output_dir::kMarkerFile, ec);
         throw;
     }
     cleanup::setGracefulStop({});
+    if (!rank0) return result.cancelled ? 130 : 0;
     json doc = search::resultJson(problem, settings, result);
     doc["supernet"] = fs::absolute(*o.supernet).string();
     doc["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

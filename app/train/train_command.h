@@ -18,7 +18,10 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
 
 // `mcunet search`: 0 done, 130 stopped by SIGINT/SIGTERM after a generation
 // (resumable). Throws mcunet::Error for bad flags, data or limits (exit code 2).
-int searchCommand(const std::vector<std::string>& argv);
+// Under mpirun each rank measures its share of every generation's networks
+// (the results are all-reduced, so every rank follows the same search); rank 0
+// writes the files and the progress.
+int searchCommand(const std::vector<std::string>& argv, nas::Collective* collective);
 
 // After training: int8 from the trained weights (activation ranges calibrated
 // on real training images), float and int8 accuracy on the test set, and the

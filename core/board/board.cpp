@@ -20,15 +20,44 @@ using nlohmann::json;
 namespace jr = mcunet::json_read;
 
 static const char* kFormat = "mcunet-board";
-// The op table's names a latency table may list, per basis (graph/ops.h);
-// an op a board does not list is charged the op table's default.
-static std::vector<std::string> latencyKeys(bool perMac) {
+// The op table's names (graph/ops.h): the keys op_scale may have.
+static std::vector<std::string> opKindNames() {
     int n = 0;
     const graph::OpInfo* ops = graph::allOps(n);
     std::vector<std::string> keys;
-    for (int i = 0; i < n; ++i)
-        if ((ops[i].costBasis == graph::CostBasis::PerMac) == perMac) keys.emplace_back(ops[i].name);
+    for (int i = 0; i < n; ++i) keys.emplace_back(ops[i].name);
     return keys;
+}
+
+// Version 2: {"cycles_per_instruction": X, "op_scale": {kind: factor}}.
+// Version 1's per-MAC table becomes cycles per instruction = its 1x1
+// convolution's cycles per MAC (our 1x1 kernel runs about one instruction
+// per MAC), 1 when it has none.
+static LatencyTable readLatency(const json& lat, std::int64_t version) {
+    LatencyTable t;
+    if (version == 1) {
+        jr::onlyKeys(lat, {"cycles_per_mac", "cycles_per_element", "cycles_per_layer"}, "latency");
+        const json& perMac = jr::object(lat, "cycles_per_mac", "latency");
+        if (jr::has(perMac, "pointwise_conv2d")) t.cyclesPerInstruction = jr::number(perMac, "pointwise_conv2d", "latency.cycles_per_mac");
+        if (!(t.cyclesPerInstruction > 0 && t.cyclesPerInstruction <= 100))
+            throw Error("latency.cycles_per_mac.pointwise_conv2d: out of range (0 to 100]");
+        return t;
+    }
+    jr::onlyKeys(lat, {"cycles_per_instruction", "op_scale"}, "latency");
+    t.cyclesPerInstruction = jr::number(lat, "cycles_per_instruction", "latency");
+    if (!(t.cyclesPerInstruction > 0 && t.cyclesPerInstruction <= 100))
+        throw Error("latency.cycles_per_instruction: out of range (0 to 100]");
+    if (!jr::has(lat, "op_scale")) return t;
+    const json& scales = jr::object(lat, "op_scale", "latency");
+    const std::vector<std::string> known = opKindNames();
+    jr::onlyKeys(scales, known, "latency.op_scale");
+    for (const std::string& kind : known) {
+        if (!jr::has(scales, kind)) continue;
+        const double v = jr::number(scales, kind, "latency.op_scale");
+        if (!(v >= 0.01 && v <= 100)) throw Error("latency.op_scale." + kind + ": out of range (0.01 to 100)");
+        t.opScale[kind] = v;
+    }
+    return t;
 }
 
 static std::uint16_t hexId(const json& o, const std::string& key, const std::string& path) {
@@ -46,8 +75,9 @@ Board boardFromJson(const json& doc) {
     if (jr::has(doc, "format") && jr::string(doc, "format", "") != kFormat)
         throw Error("format: not \"" + std::string(kFormat) + "\"");
     const auto version = jr::integer(doc, "schema_version", "");
-    if (version != kBoardSchemaVersion)
-        throw Error("schema_version: " + std::to_string(version) + " is not supported");
+    if (version != 1 && version != kBoardSchemaVersion)
+        throw Error("schema_version: " + std::to_string(version) + " is not supported (1 or " +
+                    std::to_string(kBoardSchemaVersion) + ")");
     Board b;
     b.id = jr::string(doc, "id", "");
     if (b.id.empty() || b.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos)
@@ -93,24 +123,7 @@ Board boardFromJson(const json& doc) {
                                   jr::string(usb[i], "role", p)});
         }
     }
-    const json& lat = jr::object(doc, "latency", "");
-    jr::onlyKeys(lat, {"cycles_per_mac", "cycles_per_element", "cycles_per_layer"}, "latency");
-    for (const bool mac : {true, false}) {
-        const char* key = mac ? "cycles_per_mac" : "cycles_per_element";
-        const std::string where = std::string("latency.") + key;
-        const json& table = jr::object(lat, key, "latency");
-        const std::vector<std::string> known = latencyKeys(mac);
-        jr::onlyKeys(table, known, where);
-        for (const std::string& kind : known) {
-            if (!jr::has(table, kind)) continue;
-            const double v = jr::number(table, kind, where);
-            if (!(v >= 0 && v <= 1000) || (mac && v == 0))
-                throw Error(where + "." + kind + ": out of range (" + (mac ? "0" : "[0") + " to 1000]");
-            (mac ? b.latency.cyclesPerMac : b.latency.cyclesPerElement)[kind] = v;
-        }
-    }
-    b.latency.cyclesPerLayer = jr::number(lat, "cycles_per_layer", "latency");
-    if (b.latency.cyclesPerLayer < 0) throw Error("latency.cycles_per_layer: negative");
+    b.latency = readLatency(jr::object(doc, "latency", ""), version);
     return b;
 }
 
@@ -136,10 +149,7 @@ json toJson(const Board& b) {
                 {"flash_method", b.flashMethod},
                 {"cycle_counter", b.cycleCounter},
                 {"usb", usb},
-                {"latency",
-                 {{"cycles_per_mac", b.latency.cyclesPerMac},
-                  {"cycles_per_element", b.latency.cyclesPerElement},
-                  {"cycles_per_layer", b.latency.cyclesPerLayer}}}};
+                {"latency", {{"cycles_per_instruction", b.latency.cyclesPerInstruction}, {"op_scale", b.latency.opScale}}}};
     doc["qemu"] = b.isVirtual ? json{{"machine", b.qemuMachine}, {"cpu", b.qemuCpu}} : json(nullptr);
     return doc;
 }

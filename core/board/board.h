@@ -17,12 +17,16 @@ struct UsbId {
     std::string role;  // "dfu", "st-link", "data", ...
 };
 
+// The latency model: our kernels' instructions per layer (cost/instructions.h,
+// the same for every Cortex-M board) times the core's cycles per instruction,
+// times a per-op-kind factor a profile calibrates (board::calibrate).
 struct LatencyTable {
-    // Cycles per MAC for each MAC-carrying op kind, keyed by graph::opKindName.
-    std::map<std::string, double> cyclesPerMac;
-    // Cycles per output element for element-wise ops (add, average_pool).
-    std::map<std::string, double> cyclesPerElement;
-    double cyclesPerLayer = 0;  // fixed call overhead per layer
+    double cyclesPerInstruction = 1.0;     // 1 on the virtual boards (they count instructions)
+    std::map<std::string, double> opScale;  // keyed by graph::opKindName; 1 when absent
+    double scale(const std::string& opKind) const {
+        const auto it = opScale.find(opKind);
+        return it == opScale.end() ? 1.0 : it->second;
+    }
 };
 
 struct Board {
@@ -43,7 +47,9 @@ struct Board {
     LatencyTable latency;
 };
 
-inline constexpr int kBoardSchemaVersion = 1;
+// 2: the latency block is cycles_per_instruction and op_scale (version 1's
+// per-MAC table is still read: docs/board-json.md says how).
+inline constexpr int kBoardSchemaVersion = 2;
 
 Board boardFromJson(const nlohmann::json& document);  // validates, throws mcunet::Error
 nlohmann::json toJson(const Board& b);

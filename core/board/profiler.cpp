@@ -28,6 +28,8 @@ std::vector<LayerInfo> layersFromPlan(const json& plan) {
         l.macs = jr::integerIn(list[i], "macs", p, 0, kMaxLayerMacs);
         l.inputElements = jr::has(list[i], "input_elements") ? jr::integerIn(list[i], "input_elements", p, 0, kMaxTensorElements) : 0;
         l.outputElements = jr::has(list[i], "output_elements") ? jr::integerIn(list[i], "output_elements", p, 0, kMaxTensorElements) : 0;
+        if (jr::has(list[i], "instructions_estimate"))
+            l.instructionEstimate = double(jr::integerIn(list[i], "instructions_estimate", p, 0, std::int64_t(1) << 50));
         layers.push_back(l);
     }
     return layers;
@@ -65,32 +67,24 @@ void checkHelloAgainstPlan(const Hello& h, const json& plan) {
 
 namespace {
 
-// The op table's entry for a layer of a plan.json (a name this build does not
-// know is charged per MAC, as the kernels that carry weights are).
-graph::CostBasis basisOf(const std::string& op, double* defaultCycles = nullptr) {
+// A plan.json written before the instruction estimate: the op table's
+// per-MAC or per-element default and a call.
+double legacyEstimate(const LayerInfo& l) {
     graph::OpKind kind;
-    if (!graph::opKindFromName(op, kind)) return graph::CostBasis::PerMac;
-    if (defaultCycles) *defaultCycles = graph::opInfo(kind).defaultCycles;
-    return graph::opInfo(kind).costBasis;
+    if (!graph::opKindFromName(l.op, kind)) return 1.2 * double(l.macs);
+    const graph::OpInfo& info = graph::opInfo(kind);
+    const double units = info.costBasis == graph::CostBasis::PerMac           ? double(l.macs)
+                         : info.costBasis == graph::CostBasis::PerOutputElement ? double(l.outputElements)
+                                                                                : double(l.inputElements);
+    return info.defaultCycles * units + 100;
 }
 
-double costUnits(const LayerInfo& l, graph::CostBasis basis) {
-    switch (basis) {
-        case graph::CostBasis::PerMac: return double(l.macs);
-        case graph::CostBasis::PerOutputElement: return double(l.outputElements);
-        case graph::CostBasis::PerInputElement: return double(l.inputElements);
-    }
-    return 0;
-}
+double instructionsOf(const LayerInfo& l) { return l.instructionEstimate >= 0 ? l.instructionEstimate : legacyEstimate(l); }
 
 }  // namespace
 
 double estimateCycles(const LayerInfo& l, const LatencyTable& t) {
-    double fallback = 0;
-    const graph::CostBasis basis = basisOf(l.op, &fallback);
-    const auto& table = basis == graph::CostBasis::PerMac ? t.cyclesPerMac : t.cyclesPerElement;
-    auto it = table.find(l.op);
-    return t.cyclesPerLayer + (it != table.end() ? it->second : fallback) * costUnits(l, basis);
+    return instructionsOf(l) * t.cyclesPerInstruction * t.scale(l.op);
 }
 
 Profile profileModel(LinkClient& link, const std::vector<LayerInfo>& layers, const Board& board,
@@ -168,21 +162,14 @@ json toJson(const Profile& p) {
 
 LatencyTable calibrate(const std::vector<Profile>& profiles, const LatencyTable& prior) {
     LatencyTable t = prior;
-    std::map<std::string, std::pair<double, double>> sums;  // kind -> (sum x*y, sum x*x)
+    std::map<std::string, std::pair<double, double>> sums;  // kind -> (measured, estimated at factor 1)
     for (const Profile& p : profiles)
         for (const auto& l : p.layers) {
-            const double x = costUnits(l.layer, basisOf(l.layer.op));
-            const double y = std::max(0.0, double(l.count) - prior.cyclesPerLayer);
-            if (x <= 0) continue;
-            sums[l.layer.op].first += x * y;
-            sums[l.layer.op].second += x * x;
+            sums[l.layer.op].first += double(l.count);
+            sums[l.layer.op].second += instructionsOf(l.layer) * prior.cyclesPerInstruction;
         }
-    for (const auto& [kind, s] : sums) {
-        if (s.second <= 0) continue;
-        const double slope = std::max(1e-3, s.first / s.second);
-        if (basisOf(kind) != graph::CostBasis::PerMac) t.cyclesPerElement[kind] = slope;
-        else t.cyclesPerMac[kind] = slope;
-    }
+    for (const auto& [kind, s] : sums)
+        if (s.second > 0 && s.first > 0) t.opScale[kind] = std::clamp(s.first / s.second, 0.01, 100.0);
     return t;
 }
 

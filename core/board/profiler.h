@@ -18,6 +18,9 @@ namespace mcunet::board {
 struct LayerInfo {
     std::string name, op;
     std::int64_t macs = 0, inputElements = 0, outputElements = 0;
+    // Our kernels' instructions for the layer (cost/instructions.h), written
+    // into plan.json by the code generator; -1 in an older plan.json.
+    double instructionEstimate = -1;
 };
 // plan.json's layers, each number within the bounds below (far above any
 // network a microcontroller runs): a hostile file cannot make a sum or a
@@ -64,9 +67,10 @@ Profile profileModel(LinkClient& link, const std::vector<LayerInfo>& layers, con
 
 nlohmann::json toJson(const Profile& p);
 
-// Fits the latency table to profiles: per op kind, counts per MAC (or per
-// element) by least squares after the fixed per-layer overhead. Kinds the
-// profiles do not cover keep `prior`'s values.
+// Fits the latency table to profiles: per op kind, the factor (op_scale) that
+// makes the estimate's sum equal the measured sum over the profiles' layers of
+// that kind (cycles per instruction kept). Kinds the profiles do not cover
+// keep `prior`'s factors.
 LatencyTable calibrate(const std::vector<Profile>& profiles, const LatencyTable& prior);
 
 }  // namespace mcunet::board

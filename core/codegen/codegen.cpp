@@ -16,6 +16,7 @@
 #include "common/output_dir.h"
 #include "common/json_read.h"
 #include "cost/cost.h"
+#include "cost/instructions.h"
 #include "memory/scratch.h"
 
 namespace mcunet::codegen {
@@ -169,6 +170,7 @@ Generated generate(const quant::QuantizedModel& model, const memory::Plan& given
                               {"macs", cost::opMacs(g, op)},
                               {"input_elements", is.elements()},
                               {"output_elements", os.elements()},
+                              {"instructions_estimate", std::llround(cost::estimateInstructions(g, op))},
                               {"scratch_offset", site.haveScratch && !reference ? scratchOffset : -1},
                               {"scratch_bytes", site.haveScratch && !reference ? scratchBytes : 0}});
     }

@@ -1,5 +1,7 @@
 #include "cost/cost.h"
 
+#include "cost/instructions.h"
+
 #include <algorithm>
 
 #include "common/error.h"
@@ -27,18 +29,7 @@ std::int64_t opFlashBytes(const graph::Graph& g, const graph::Op& op) {
 }
 
 double opLatencyCycles(const graph::Graph& g, const graph::Op& op, const board::LatencyTable& t) {
-    const graph::OpInfo& info = graph::opInfo(op.kind);
-    double cycles = t.cyclesPerLayer;
-    // A board whose table does not list the op is charged the op table's default.
-    if (info.costBasis == graph::CostBasis::PerMac) {
-        auto it = t.cyclesPerMac.find(info.name);
-        cycles += (it != t.cyclesPerMac.end() ? it->second : info.defaultCycles) * double(graph::macCount(g, op));
-    } else {
-        auto it = t.cyclesPerElement.find(info.name);
-        cycles += (it != t.cyclesPerElement.end() ? it->second : info.defaultCycles) *
-                  double(graph::costElements(g, op));
-    }
-    return cycles;
+    return estimateInstructions(g, op) * t.cyclesPerInstruction * t.scale(graph::opInfo(op.kind).name);
 }
 
 ModelCost estimate(const graph::Graph& g, const board::Board& b) {

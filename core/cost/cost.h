@@ -6,10 +6,9 @@
 // Flash per layer = int8 weights + int32 bias + per-output-channel requantization
 // (int32 multiplier + int32 shift = 8 bytes) for conv-like ops; the board's
 // `runtime_flash_bytes` (firmware, kernels, link protocol) is added once.
-// Latency = sum over layers of MACs x cycles-per-MAC of the op kind (or output
-// elements x cycles-per-element for add / pool) + a per-layer call overhead,
-// divided by the clock. The table lives in the board JSON and is meant to be
-// calibrated from on-device profiles.
+// Latency = sum over layers of our kernels' instructions (cost/instructions.h)
+// x the board's cycles per instruction x a per-op-kind factor from
+// calibration, divided by the clock (docs/cost-model.md).
 #include <cstdint>
 #include <vector>
 

@@ -160,7 +160,7 @@ public:
         if (resume) load();
         else start();
         while (generation_ < s_.generations) {
-            if (hooks_.cancel && hooks_.cancel->load()) {
+            if (hooks_.stopRequested ? hooks_.stopRequested() : hooks_.cancel && hooks_.cancel->load()) {
                 result_.cancelled = true;
                 break;
             }
@@ -266,7 +266,7 @@ private:
 
     void finishGeneration() {
         result_.best = *std::min_element(result_.evaluated.begin(), result_.evaluated.end(), better);
-        if (!hooks_.statePath.empty()) atomic_file::writeText(hooks_.statePath, state().dump() + "\n");
+        if (!hooks_.statePath.empty() && hooks_.writeState) atomic_file::writeText(hooks_.statePath, state().dump() + "\n");
         if (hooks_.onGeneration) {
             Progress pr;
             pr.generation = generation_;

@@ -95,7 +95,11 @@ struct Progress {
 struct Hooks {
     std::function<void(const Progress&)> onGeneration;  // after each generation
     const std::atomic<bool>* cancel = nullptr;         // checked between generations
+    // Asked between generations instead of `cancel` when set (processes that
+    // search together must agree: MPI ranks decide it collectively).
+    std::function<bool()> stopRequested;
     std::string statePath;  // written atomically after each generation; "" = none
+    bool writeState = true;  // false: statePath is only read (--resume), never written (MPI ranks but the first)
 };
 
 struct Result {

@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -141,6 +142,20 @@ private slots:
         p.waitForFinished();
         const Result r = mcunet(search(out, {"--resume"}));
         QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(evaluated(readJson(out + "/search.json")), evaluated(readJson(path("s1") + "/search.json")));
+    }
+
+    // Under mpirun -np 2 the ranks share each generation's measurements:
+    // the same networks, accuracies and choice as one process.
+    void twoRanksSearchAsOne() {
+        const QString mpirun = QStandardPaths::findExecutable("mpirun");
+        if (mpirun.isEmpty()) QSKIP("mpirun (openmpi-bin) is not installed");
+        const QString out = path("s-mpi");
+        QProcess p;
+        p.start(mpirun, QStringList{"--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "2", MCUNET_CLI_PATH} +
+                            search(out));
+        QVERIFY(p.waitForFinished(600000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         QCOMPARE(evaluated(readJson(out + "/search.json")), evaluated(readJson(path("s1") + "/search.json")));
     }
 

@@ -72,8 +72,23 @@ private slots:
             const board::Board back = board::boardFromJson(json::parse(board::toJson(b).dump()));
             QCOMPARE(back.id, b.id);
             QCOMPARE(back.sramBytes, b.sramBytes);
-            QCOMPARE(back.latency.cyclesPerMac, b.latency.cyclesPerMac);
+            QCOMPARE(back.latency.cyclesPerInstruction, b.latency.cyclesPerInstruction);
+            QCOMPARE(back.latency.opScale, b.latency.opScale);
         }
+    }
+
+    // Version 1's per-MAC table: cycles per instruction from its 1x1
+    // convolution's cycles per MAC (docs/board-json.md).
+    void versionOneLatencyTable() {
+        json doc = board::toJson(board::Catalog::builtIn().byId("stm32f412-disco"));
+        doc["schema_version"] = 1;
+        doc["latency"] = json::parse(R"({"cycles_per_mac": {"conv2d": 2.4, "pointwise_conv2d": 1.5},
+                                         "cycles_per_element": {"add": 3.0}, "cycles_per_layer": 2000})");
+        const board::Board b = board::boardFromJson(doc);
+        QCOMPARE(b.latency.cyclesPerInstruction, 1.5);
+        QVERIFY(b.latency.opScale.empty());
+        doc["schema_version"] = 3;
+        QVERIFY_THROWS_EXCEPTION(Error, board::boardFromJson(doc));
     }
 
     void badBoardsNameTheField_data() {
@@ -84,9 +99,11 @@ private slots:
         QTest::newRow("sram zero") << "/sram_bytes" << "0" << "sram_bytes: 0";
         QTest::newRow("core") << "/core" << "\"z80\"" << "core";
         QTest::newRow("usb id") << "/usb/0/vid" << "\"48\"" << "usb[0].vid";
-        QTest::newRow("latency") << "/latency/cycles_per_mac/conv2d" << "-1" << "cycles_per_mac.conv2d";
-        QTest::newRow("unknown latency kind") << "/latency/cycles_per_mac/conv3d" << "1.5" << "cycles_per_mac.conv3d: unknown field";
-        QTest::newRow("element op listed per MAC") << "/latency/cycles_per_mac/add" << "1.5" << "cycles_per_mac.add: unknown field";
+        QTest::newRow("cycles per instruction") << "/latency/cycles_per_instruction" << "-1" << "latency.cycles_per_instruction";
+        QTest::newRow("cycles per instruction text") << "/latency/cycles_per_instruction" << "\"1\"" << "latency.cycles_per_instruction";
+        QTest::newRow("unknown op kind") << "/latency/op_scale/conv3d" << "1.5" << "op_scale.conv3d: unknown field";
+        QTest::newRow("op scale range") << "/latency/op_scale/add" << "1000" << "latency.op_scale.add";
+        QTest::newRow("old table in version 2") << "/latency/cycles_per_mac" << "{}" << "cycles_per_mac: unknown field";
         QTest::newRow("id") << "/id" << "\"Bad Id\"" << "id";
         QTest::newRow("runtime") << "/runtime_flash_bytes" << "99999999" << "runtime_flash_bytes";
     }

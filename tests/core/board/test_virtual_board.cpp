@@ -416,10 +416,10 @@ private slots:
             for (const auto& l : profiles[1].layers) estimate += board::estimateCycles(l.layer, t);
             return std::fabs(estimate - double(profiles[1].total)) / double(profiles[1].total);
         };
-        qInfo("estimate error on an unseen network: %.1f%% with the default table, %.1f%% after calibration",
+        qInfo("estimate error on an unseen network: %.1f%% with the instruction model, %.1f%% after calibration",
               100 * error(b.latency), 100 * error(fitted));
-        QVERIFY(error(fitted) < error(b.latency));
-        QVERIFY(error(fitted) < 0.25);
+        QVERIFY(error(b.latency) < 0.10);  // uncalibrated: within 10% (issue 25)
+        QVERIFY(error(fitted) < 0.05);     // calibrated on another network: within 5%
     }
 };
 

@@ -7,6 +7,7 @@
 #include "board/board.h"
 #include "common/error.h"
 #include "cost/cost.h"
+#include "cost/instructions.h"
 #include "graph/build.h"
 #include "graph/ops.h"
 
@@ -127,11 +128,15 @@ private slots:
         QCOMPARE(cost::opMacs(g, g.op(0)), std::int64_t(0));
         QCOMPARE(cost::opParams(g, g.op(0)), std::int64_t(0));
         board::Board b = board::Catalog::builtIn().byId("virtual-m7");
-        QVERIFY(!b.latency.cyclesPerElement.count("softmax"));
-        const double def = graph::opInfo(graph::OpKind::Softmax).defaultCycles;
-        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), b.latency.cyclesPerLayer + def * 10);
-        b.latency.cyclesPerElement["softmax"] = 7;
-        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), b.latency.cyclesPerLayer + 70);
+        // Latency: our kernels' instructions x the board's cycles per
+        // instruction x the op kind's calibrated factor (1 when not calibrated).
+        const double instructions = cost::estimateInstructions(g, g.op(0));
+        QVERIFY(instructions > 0);
+        QVERIFY(!b.latency.opScale.count("softmax"));
+        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), instructions * b.latency.cyclesPerInstruction);
+        b.latency.opScale["softmax"] = 7;
+        b.latency.cyclesPerInstruction = 1.5;
+        QCOMPARE(cost::opLatencyCycles(g, g.op(0), b.latency), instructions * 1.5 * 7);
         QVERIFY_THROWS_EXCEPTION(Error, g.addConv(graph::OpKind::PointwiseConv2D, "p", x, 4, 1, 2, graph::Activation::None));
     }
 };
