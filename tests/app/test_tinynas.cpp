@@ -56,9 +56,9 @@ private slots:
         QStringList steps;
         for (const QByteArray& line : r.out.split('\n')) {
             const QJsonObject e = QJsonDocument::fromJson(line).object();
-            if (e["event"] == "step") steps << e["step"].toString();
+            if (e["event"] == "step" && (steps.isEmpty() || steps.back() != e["step"].toString())) steps << e["step"].toString();
         }
-        QCOMPARE(steps, QStringList({"space", "supernet", "search", "model", "deploy", "board"}));
+        QCOMPARE(steps, QStringList({"space", "supernet", "search", "model", "deploy", "board", "random", "mbv2"}));
         const QJsonObject report = readJson(out + "/report.json");
         QCOMPARE(report["format"].toString(), QString("mcunet-tinynas-report"));
         const QJsonObject deployed = report["deploy"].toObject();
@@ -70,6 +70,15 @@ private slots:
         QVERIFY(board["outputs_identical_to_host"].toBool());
         QCOMPARE(board["images"].toInt(), 20);
         QVERIFY(report["network"].toObject()["networks_evaluated"].toInt() >= 8);
+        // The baselines at the same limits: trained, scored on the same test images, within the limits.
+        for (const char* name : {"random", "mbv2"}) {
+            const QJsonObject b = report["baselines"].toObject()[name].toObject();
+            QVERIFY2(b.contains("int8-reference"), name);
+            QCOMPARE(b["int8-reference"].toObject()["images"].toInt(),
+                     report["searched"].toObject()["int8-reference"].toObject()["images"].toInt());
+            QVERIFY(b["peak_sram_bytes"].toInteger() <= 128 * 1024);
+            QVERIFY(report["margins_points"].toObject().contains(name));
+        }
         for (const char* f : {"space.json", "supernet/model.json", "search/search.json", "search/best.json", "model/model.json",
                               "deploy/plan.json"})
             QVERIFY2(QFile::exists(out + "/" + f), f);

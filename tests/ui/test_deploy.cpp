@@ -258,6 +258,25 @@ private slots:
         QCOMPARE(s.view.tabs()->currentIndex(), int(DeployView::CodeTab));
     }
 
+    // Issue 24: a folder of the user's is refused before any job, nothing in
+    // it written, the previous output folder kept; a project of ours is reused.
+    void generateToRefusesAUsersFolder() {
+        Session s;
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath("mine")));
+        QFile own(dir.filePath("mine/CMakeLists.txt"));
+        QVERIFY(own.open(QIODevice::WriteOnly));
+        own.write("project(mine)\n");
+        own.close();
+        const QString before = s.view.outputDirectory();
+        QVERIFY(!s.view.generateTo(dir.filePath("mine")));
+        QVERIFY(!s.view.jobs()->isRunning());
+        QCOMPARE(s.view.outputDirectory(), before);
+        QCOMPARE(QDir(dir.filePath("mine")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::Hidden),
+                 QStringList{"CMakeLists.txt"});
+        QVERIFY(s.view.log()->toPlainText().contains("not made by MCUNet Studio"));
+    }
+
     void cancelWhileProfilingLeavesNoQemu() {
         Session s;
         DeployView& view = s.view;

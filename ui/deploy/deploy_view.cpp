@@ -1,6 +1,9 @@
 #include "common/defaults.h"
 #include "deploy/deploy_view.h"
 
+#include "common/error.h"
+#include "common/output_dir.h"
+
 #include <algorithm>
 #include <map>
 
@@ -12,6 +15,7 @@
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
+#include <QMessageBox>
 #include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -181,7 +185,11 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
                                                                      : QFileInfo(document_->filePath()).absolutePath())
                                   : userDirectory_;
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Generate the C project into"), start);
-        if (!dir.isEmpty()) generateTo(dir);
+        if (!dir.isEmpty() && !generateTo(dir) && !lastRefusal_.isEmpty())
+            QMessageBox::warning(this, tr("Choose another folder"),
+                                 tr("%1\n\nChoose a new or empty folder, or one MCUNet Studio generated a project into before.")
+                                     .arg(lastRefusal_));
+        lastRefusal_.clear();
     });
     connect(cancel_, &QPushButton::clicked, this, &DeployView::cancel);
     connect(jobs_, &JobRunner::started, this, [this](const QString& name) {
@@ -428,6 +436,16 @@ GenerateRequest DeployView::generateRequest() {
 
 bool DeployView::generateTo(const QString& directory) {
     if (jobs_->isRunning()) return false;
+    // A folder of the user's is never written into (common/output_dir.h):
+    // refused here, before any job, and the previous folder kept.
+    const std::string path = QDir(directory).absolutePath().toStdString();
+    try {
+        output_dir::check(path, output_dir::inspect(path, output_dir::kGeneratedProject), output_dir::kGeneratedProject, true);
+    } catch (const Error& e) {
+        lastRefusal_ = QString::fromStdString(e.what());
+        appendLog(tr("Generate to folder: %1").arg(lastRefusal_));
+        return false;
+    }
     userDirectory_ = QDir(directory).absolutePath();
     appendLog(tr("Generated projects go to %1 from now on").arg(userDirectory_));
     return runStep(DeployStep::Generate);

@@ -108,7 +108,9 @@ public slots:
     // Writes the plan of the selected planner as JSON (on the job runner); returns false if a job is running.
     bool exportPlan(const QString& filePath);
     bool deployAndProfile();  // all four steps afresh
-    // Generates into `directory` from now on (the user's folder, kept), then runs Generate.
+    // Generates into `directory` from now on, then runs Generate: a new or
+    // empty folder, or a project folder of ours; false (the log says why) for
+    // a folder of the user's, which is never written into.
     bool generateTo(const QString& directory);
     void cancel();
 
@@ -189,6 +191,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> tempDir_;  // generated projects unless the user chose a folder
     QString userDirectory_;
+    QString lastRefusal_;  // why generateTo refused the last folder
     std::shared_ptr<const GeneratedProject> generated_;
     std::shared_ptr<const BuiltFirmware> built_;
     std::shared_ptr<const FlashedBoard> flashed_;
