@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_run.h"
+
 #include <signal.h>
 
 #include <filesystem>
@@ -20,20 +22,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
+using Result = mcunet::testing::CliResult;
 
-Result mcunet(const QStringList& args, int timeoutMs = 600000) {
-    QProcess p;
-    p.start(MCUNET_CLI_PATH, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+Result runMcunet(const QStringList& args, int timeoutMs = 600000) {
+    return mcunet::testing::runProgram(MCUNET_CLI_PATH, args, timeoutMs);
 }
 
 QJsonObject readJson(const QString& path) {
@@ -69,7 +61,7 @@ private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
         supernet_ = path("supernet");
-        const Result r = mcunet({"train", "--data", "fashion-mnist", "--supernet", "--resolution", "32", "--width", "0.35",
+        const Result r = runMcunet({"train", "--data", "fashion-mnist", "--supernet", "--resolution", "32", "--width", "0.35",
                                  "--channels", "1", "--threads", "2", "--batch", "16", "--epochs", "1", "--max-steps", "6",
                                  "--train-per-class", "20", "--test-per-class", "2", "--calibration-images", "16",
                                  "--out", supernet_, "--json"});
@@ -78,7 +70,7 @@ private slots:
 
     void searchWritesItsFiles() {
         const QString out = path("s1");
-        const Result r = mcunet(search(out, {"--json"}));
+        const Result r = runMcunet(search(out, {"--json"}));
         QVERIFY2(r.code == 0, r.err.constData());
         int generations = 0;
         for (const QByteArray& line : r.out.split('\n')) {
@@ -105,7 +97,7 @@ private slots:
         for (const char* axis : {"latency_ms", "peak_sram_bytes", "flash_bytes", "macs"})
             QVERIFY(!s["fronts"][axis].toArray().isEmpty());
         // best.json is an architecture `mcunet cost` reads, within the limits.
-        const Result cost = mcunet({"cost", out + "/best.json", "--board", "virtual-m4", "--json"});
+        const Result cost = runMcunet({"cost", out + "/best.json", "--board", "virtual-m4", "--json"});
         QVERIFY2(cost.code == 0, cost.err.constData());
         QVERIFY(fs::exists((out + "/search-state.json").toStdString()));
         QVERIFY(fs::exists((out + "/.mcunet-output").toStdString()));
@@ -115,12 +107,12 @@ private slots:
     // replaced only with --force.
     void sameSeedSameSearch() {
         const QString a = path("s1"), b = path("s2");
-        QVERIFY(mcunet(search(b)).code == 0);
+        QVERIFY(runMcunet(search(b)).code == 0);
         QCOMPARE(evaluated(readJson(b + "/search.json")), evaluated(readJson(a + "/search.json")));
-        const Result again = mcunet(search(b));
+        const Result again = runMcunet(search(b));
         QCOMPARE(again.code, 2);
         QVERIFY2(again.err.contains("--force"), again.err.constData());
-        QVERIFY(mcunet(search(b, {"--force"})).code == 0);
+        QVERIFY(runMcunet(search(b, {"--force"})).code == 0);
         QCOMPARE(evaluated(readJson(b + "/search.json")), evaluated(readJson(a + "/search.json")));
     }
 
@@ -140,7 +132,7 @@ private slots:
         QVERIFY2(seen.contains("\"generation\":1"), seen.constData());
         ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
         p.waitForFinished();
-        const Result r = mcunet(search(out, {"--resume"}));
+        const Result r = runMcunet(search(out, {"--resume"}));
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(evaluated(readJson(out + "/search.json")), evaluated(readJson(path("s1") + "/search.json")));
     }
@@ -173,7 +165,7 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(QString, mentions);
         const QString out = path("bad-" + QString(QTest::currentDataTag()).replace(' ', '-'));
-        const Result r = mcunet(search(out) + args);
+        const Result r = runMcunet(search(out) + args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("mcunet search: error: ") && r.err.contains(mentions.toUtf8()), r.err.constData());
         QVERIFY(!r.err.contains("internal error"));
@@ -181,13 +173,13 @@ private slots:
 
     void aNetworkCheckpointIsNotASupernet() {
         const QString model = path("plain");
-        QVERIFY(mcunet({"train", "--data", "fashion-mnist", "--preset", "mcunet-vww1", "--resolution", "32", "--channels",
+        QVERIFY(runMcunet({"train", "--data", "fashion-mnist", "--preset", "mcunet-vww1", "--resolution", "32", "--channels",
                         "1", "--threads", "1", "--batch", "16", "--epochs", "1", "--max-steps", "2", "--train-per-class",
                         "10", "--test-per-class", "2", "--calibration-images", "8", "--out", model})
                     .code == 0);
         QStringList args = search(path("s4"));
         args[args.indexOf("--supernet") + 1] = model;
-        const Result r = mcunet(args);
+        const Result r = runMcunet(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("not a supernet"), r.err.constData());
     }

@@ -12,26 +12,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_run.h"
+
 namespace {
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-    qint64 ms = 0;
-};
+using Result = mcunet::testing::CliResult;
 
-Result mcunet(const QStringList& args, int timeoutMs = 900000) {
-    QElapsedTimer t;
-    t.start();
-    QProcess p;
-    p.start(MCUNET_CLI_PATH, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError(),
-            t.elapsed()};
+Result runMcunet(const QStringList& args, int timeoutMs = 900000) {
+    return mcunet::testing::runProgram(MCUNET_CLI_PATH, args, timeoutMs);
 }
 
 QJsonObject readJson(const QString& path) {
@@ -51,7 +39,7 @@ private slots:
         const QString out = tmp_.filePath("run");
         const QStringList args = {"tinynas", "--data", "fashion-mnist", "--board", "virtual-m4", "--sram", "128", "--flash",
                                   "512", "--budget", "quick", "--threads", "2", "--out", out, "--json"};
-        const Result r = mcunet(args);
+        const Result r = runMcunet(args);
         QVERIFY2(r.code == 0, r.err.right(2000).constData());
         QStringList steps;
         for (const QByteArray& line : r.out.split('\n')) {
@@ -83,13 +71,13 @@ private slots:
                               "deploy/plan.json"})
             QVERIFY2(QFile::exists(out + "/" + f), f);
         // The same command again: the run is done, nothing is redone.
-        const Result again = mcunet(args);
+        const Result again = runMcunet(args);
         QCOMPARE(again.code, 0);
         QVERIFY2(again.ms < r.ms / 3, qPrintable(QString("%1 ms vs %2 ms").arg(again.ms).arg(r.ms)));
         // Another budget in the same folder: refused, the run kept.
         QStringList other = args;
         other[other.indexOf("quick")] = "default";
-        const Result refused = mcunet(other);
+        const Result refused = runMcunet(other);
         QCOMPARE(refused.code, 2);
         QVERIFY2(refused.err.contains("--force"), refused.err.constData());
         QVERIFY(QFile::exists(out + "/report.json"));
@@ -102,7 +90,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("mine");
         f.close();
-        const Result r = mcunet({"tinynas", "--data", "fashion-mnist", "--board", "virtual-m4", "--budget", "quick", "--out",
+        const Result r = runMcunet({"tinynas", "--data", "fashion-mnist", "--board", "virtual-m4", "--budget", "quick", "--out",
                                  mine, "--force"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("not made by MCUNet Studio"), r.err.constData());

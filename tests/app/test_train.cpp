@@ -11,29 +11,21 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_run.h"
+
 #include <signal.h>
 
 #include <cmath>
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
+using Result = mcunet::testing::CliResult;
 
 Result run(const QString& program, const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+    return mcunet::testing::runProgram(program, args, timeoutMs);
 }
 
-Result mcunet(const QStringList& args) { return run(MCUNET_CLI_PATH, args); }
+Result runMcunet(const QStringList& args) { return run(MCUNET_CLI_PATH, args); }
 
 // The JSON lines of a --json run with the given "event".
 QList<QJsonObject> events(const QByteArray& out, const QString& kind) {
@@ -109,7 +101,7 @@ private slots:
             a.replace("@ONECLASS", dir.filePath("one"));
             a.replace("@FILE", file.fileName());
         }
-        const Result r = mcunet(args);
+        const Result r = runMcunet(args);
         QCOMPARE(r.code, 2);
         QVERIFY2(QString::fromUtf8(r.err).contains(mentions), r.err.constData());
         QVERIFY2(!r.err.contains("internal error"), r.err.constData());
@@ -123,7 +115,7 @@ private slots:
     void killAndResumeEqualsUninterrupted() {
         QTemporaryDir dir;
         const QString whole = dir.filePath("whole"), cut = dir.filePath("cut");
-        const Result a = mcunet(smallRun(whole, 3, 40));
+        const Result a = runMcunet(smallRun(whole, 3, 40));
         QVERIFY2(a.code == 0, a.err.constData());
 
         QProcess p;
@@ -134,10 +126,10 @@ private slots:
         p.waitForFinished();
         QVERIFY(!QFile::exists(cut + "/model.json"));  // no partial model directory
         QVERIFY(QFile::exists(cut + ".training/checkpoint.pt"));
-        const Result again = mcunet(smallRun(cut, 3, 40));
+        const Result again = runMcunet(smallRun(cut, 3, 40));
         QCOMPARE(again.code, 2);  // an unfinished run is never silently restarted
         QVERIFY(again.err.contains("--resume"));
-        const Result b = mcunet(smallRun(cut, 3, 40) << "--resume");
+        const Result b = runMcunet(smallRun(cut, 3, 40) << "--resume");
         QVERIFY2(b.code == 0, b.err.constData());
         QVERIFY(events(b.out, "message").size() > 0);
         QCOMPARE(events(b.out, "epoch").size(), 2);  // epochs 2 and 3 only
@@ -161,7 +153,7 @@ private slots:
         QCOMPARE(events(seen, "stopped").size(), 1);
         QVERIFY(QFile::exists(out + ".training/checkpoint.pt"));
         QVERIFY(!QFile::exists(out));
-        const Result r = mcunet(smallRun(out, 3, 40) << "--resume");
+        const Result r = runMcunet(smallRun(out, 3, 40) << "--resume");
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY(QFile::exists(out + "/model.json"));
     }
@@ -180,7 +172,7 @@ private slots:
             }
         }
         const QString out = dir.filePath("super");
-        const Result r = mcunet({"train", "--data", dir.filePath("photos"), "--supernet", "--resolution", "32", "--width", "0.35",
+        const Result r = runMcunet({"train", "--data", dir.filePath("photos"), "--supernet", "--resolution", "32", "--width", "0.35",
                                  "--channels", "1", "--epochs", "2", "--batch", "8", "--threads", "1", "--calibration-images", "20",
                                  "--out", out, "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -203,7 +195,7 @@ private slots:
         QStringList args = smallRun(model, 4, 300);
         args[args.indexOf("--test-per-class") + 1] = "40";
         args[args.indexOf("--calibration-images") + 1] = "200";
-        const Result r = mcunet(args);
+        const Result r = runMcunet(args);
         QVERIFY2(r.code == 0, r.err.constData());
         const QList<QJsonObject> done = events(r.out, "done");
         QCOMPARE(done.size(), 1);
@@ -214,7 +206,7 @@ private slots:
         QVERIFY2(std::abs(f - q) <= 0.02, qPrintable(QString("float %1 int8 %2").arg(f).arg(q)));
         QVERIFY(events(r.out, "epoch").size() == 4 && events(r.out, "step").size() >= 4);
 
-        const Result e = mcunet({"eval", "--model", model, "--data", "fashion-mnist", "--images", "200", "--board", "virtual-m7",
+        const Result e = runMcunet({"eval", "--model", model, "--data", "fashion-mnist", "--images", "200", "--board", "virtual-m7",
                                  "--board-images", "40", "--json"});
         QVERIFY2(e.code == 0, e.err.constData());
         const QJsonObject ej = QJsonDocument::fromJson(e.out).object();
@@ -224,15 +216,15 @@ private slots:
         QCOMPARE(engines, (QStringList{"float", "int8-reference", "int8-host-c", "int8-virtual-m7"}));
         QCOMPARE(ej["engines"].toArray()[3].toObject()["images"].toInt(), 40);
 
-        const Result d = mcunet({"deploy", "--model", model, "--board", "virtual-m7", "--profile", "--runs", "1", "--json",
+        const Result d = runMcunet({"deploy", "--model", model, "--board", "virtual-m7", "--profile", "--runs", "1", "--json",
                                  "--out", dir.filePath("deployed")});
         QVERIFY2(d.code == 0, d.err.constData());
         const QJsonObject dj = QJsonDocument::fromJson(d.out).object();
         QVERIFY(dj["outputs_match_reference"].toBool());
         QVERIFY(dj["weights"].toString().startsWith("trained"));
-        QCOMPARE(mcunet({"export-tflite", "--model", model, "--out", dir.filePath("m.tflite")}).code, 0);
-        QCOMPARE(mcunet({"codegen", "--model", model, "--preset", "mcunet-vww1", "--board", "virtual-m7", "--out", dir.filePath("x")}).code, 2);
-        const Result bad = mcunet({"eval", "--model", dir.path(), "--data", "fashion-mnist"});
+        QCOMPARE(runMcunet({"export-tflite", "--model", model, "--out", dir.filePath("m.tflite")}).code, 0);
+        QCOMPARE(runMcunet({"codegen", "--model", model, "--preset", "mcunet-vww1", "--board", "virtual-m7", "--out", dir.filePath("x")}).code, 2);
+        const Result bad = runMcunet({"eval", "--model", dir.path(), "--data", "fashion-mnist"});
         QCOMPARE(bad.code, 2);
         QVERIFY(bad.err.contains("model.json"));
     }
