@@ -166,7 +166,7 @@ int runCommand(const RunOptions& o) {
         m.model = o.model;
         m.tflite = o.tflite;
         const ModelSource source = modelFrom(m);
-        project = generated.emplace(atomic_file::makeTempDirectory("run")).path();
+        project = generated.emplace([] { return atomic_file::makeTempDirectory("run"); }).path();
         codegen::Options options;
         options.modelName = source.name;
         codegen::generate(source.model, memory::plan(source.model.graph, memory::Planner::Ours), project, options);

@@ -233,7 +233,7 @@ json boardStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
     if (static_cast<int>(idx.size()) > f.budget.boardImages) idx.resize(static_cast<std::size_t>(f.budget.boardImages));
     const data::ImageSet test = d.test.subset(idx);
     const auto host = eval::runInterpreter(m.int8, test, f.threads);
-    const cleanup::ScopedDirectory work(atomic_file::makeTempDirectory("tinynas"));
+    const cleanup::ScopedDirectory work([] { return atomic_file::makeTempDirectory("tinynas"); });
     const auto onBoard = eval::runOnBoard(m.int8, f.board, test, work.path());
     const quant::Accuracy a = eval::score("int8-board", test, eval::predictions(onBoard), classes);
     const int diff = eval::firstDifference(host, onBoard);

@@ -131,7 +131,7 @@ int evalCommand(const EvalOptions& o) {
     std::vector<std::vector<std::int8_t>> ref;
     timed("int8-reference", test, [&] { ref = eval::runInterpreter(m.int8, test, threads); return eval::predictions(ref); });
     int hostDiff = -1, boardDiff = -1;
-    const cleanup::ScopedDirectory work(atomic_file::makeTempDirectory("eval"));
+    const cleanup::ScopedDirectory work([] { return atomic_file::makeTempDirectory("eval"); });
     const std::string& workDir = work.path();
     if (!o.noHost) {
         std::vector<std::vector<std::int8_t>> host;

@@ -59,8 +59,8 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     const std::string qemu = findProgram(options.qemu);
     if (qemu.empty()) throw Error("virtual board: " + options.qemu + " not found (install qemu-system-arm)");
     readElf(elf);  // refuses a file that is not an ARM ELF before QEMU does, with a clearer message
-    tempDir_ = atomic_file::makeTempDirectory("qemu");
-    cleanupToken_ = cleanup::addDirectory(tempDir_);  // removed even if a signal ends us
+    // Made and registered in one step: removed even if a signal ends us.
+    cleanupToken_ = cleanup::addNewDirectory([] { return atomic_file::makeTempDirectory("qemu"); }, tempDir_);
     logPath_ = tempDir_ + "/qemu.log";
     const int port = freeLoopbackPort();
     const std::vector<std::string> argv = {

@@ -71,6 +71,14 @@ int addDirectory(const std::string& dir) {
     return r.next++;
 }
 
+int addNewDirectory(const std::function<std::string()>& make, std::string& dir) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);  // cleanUpAndExit takes it too
+    dir = make();
+    r.directories[r.next] = dir;
+    return r.next++;
+}
+
 void remove(int token) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
@@ -112,6 +120,8 @@ void resetSignalMaskInChild() {
 }
 
 ScopedDirectory::ScopedDirectory(std::string dir) : dir_(std::move(dir)), token_(addDirectory(dir_)) {}
+
+ScopedDirectory::ScopedDirectory(const std::function<std::string()>& make) : token_(addNewDirectory(make, dir_)) {}
 
 ScopedDirectory::~ScopedDirectory() {
     std::error_code ignored;

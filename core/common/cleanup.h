@@ -14,6 +14,10 @@ namespace mcunet::cleanup {
 
 int addProcessGroup(pid_t group);
 int addDirectory(const std::string& dir);
+// Makes a folder with `make` and registers it in one step a signal cannot
+// split (the signal cleanup waits for it): no folder is ever made and left
+// unregistered. Returns the token; `dir` receives the folder.
+int addNewDirectory(const std::function<std::string()>& make, std::string& dir);
 void remove(int token);
 
 // A temporary folder removed when the scope ends, and by the signal cleanup
@@ -21,6 +25,8 @@ void remove(int token);
 class ScopedDirectory {
 public:
     explicit ScopedDirectory(std::string dir);
+    // Made by `make` and registered in one step (addNewDirectory).
+    explicit ScopedDirectory(const std::function<std::string()>& make);
     ~ScopedDirectory();
     ScopedDirectory(const ScopedDirectory&) = delete;
     ScopedDirectory& operator=(const ScopedDirectory&) = delete;

@@ -86,7 +86,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv, const std::string
     ProcessResult r;
     if (argv.empty()) return r;
     // Prepared before fork: the child may only make async-signal-safe calls.
-    cleanup::ScopedDirectory tmpdir(atomic_file::makeTempDirectory("tmp"));
+    cleanup::ScopedDirectory tmpdir([] { return atomic_file::makeTempDirectory("tmp"); });
     std::vector<std::string> envStrings = environmentWithTmpdir(tmpdir.path());
     std::vector<char*> env;
     for (std::string& e : envStrings) env.push_back(e.data());

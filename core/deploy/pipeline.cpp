@@ -171,8 +171,9 @@ Result run(const Request& r, const Control& control) {
     if (!r.directory.empty()) output_dir::claim(r.directory, output_dir::kGeneratedProject, r.replace);
     const std::unique_ptr<device::BoardDevice> dev = device::openDevice(r.board, r.selector, r.catalog);
     const bool temporary = r.directory.empty();
-    const std::string dir = temporary ? atomic_file::makeTempDirectory("deploy") : r.directory;
-    const int token = temporary ? cleanup::addDirectory(dir) : 0;  // removed if a signal ends the program first
+    // A temporary folder is made and registered for the signal cleanup in one step.
+    std::string dir = r.directory;
+    const int token = temporary ? cleanup::addNewDirectory([] { return atomic_file::makeTempDirectory("deploy"); }, dir) : 0;
     Result result;
     try {
         runStages(r, *dev, dir, token, control, result);
