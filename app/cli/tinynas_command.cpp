@@ -9,11 +9,14 @@
 // then report.json. Training and search run in mcunet-train, a child whose
 // progress lines are passed on; Ctrl+C stops the flow, and the same command
 // continues it.
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +73,8 @@ struct Flow {
     board::Board board;
     space::Constraints limits;
     search::Budget budget;
+    space::Grid grid;             // the budget's grid up to the data's own resolution
+    std::optional<int> native;    // the data's own resolution (data::nativeResolution)
     int channels = 1, classes = 0, threads = 1;
     fs::path out;
     json steps = json::object();  // step -> {"seconds", "skipped"}
@@ -89,10 +94,26 @@ public:
                         safe_text::forTerminal(e.value("text", "")).c_str());
         else if (kind == "message")
             std::printf("  %s\n", safe_text::forTerminal(e["text"].get<std::string>()).c_str());
+        else if (kind == "progress")
+            printProgress(e["line"]);
         std::fflush(stdout);
     }
 
 private:
+    // One line per epoch or generation of a child, so a long step shows it is moving.
+    static void printProgress(const json& l) {
+        const auto pct = [](double v) { return numberText(std::round(1000 * v) / 10) + "%"; };
+        const std::string kind = l.value("event", "");
+        if (kind == "epoch" && l.contains("validation_accuracy"))
+            std::printf("  epoch %d/%d: loss %.3f, validation %s, %.0f images/s, %.0f s\n", l.value("epoch", 0),
+                        l.value("epochs", 0), l.value("train_loss", 0.0), pct(l.value("validation_accuracy", 0.0)).c_str(),
+                        l.value("images_per_second", 0.0), l.value("seconds", 0.0));
+        else if (kind == "generation")
+            std::printf("  generation %d/%d: %d networks evaluated, best %s, %.0f s\n", l.value("generation", 0),
+                        l.value("generations", 0), l.value("evaluated", 0), pct(l.value("best_accuracy", 0.0)).c_str(),
+                        l.value("seconds", 0.0));
+    }
+
     bool json_;
 };
 
@@ -115,7 +136,7 @@ void runTrainProgram(const std::string& step, const std::vector<std::string>& ar
         try {
             const json e = json::parse(line);
             const std::string kind = e.value("event", "");
-            if (kind == "epoch" || kind == "generation" || kind == "done" || kind == "start")
+            if (kind == "epoch" || kind == "generation" || kind == "done" || kind == "start" || kind == "step")
                 log.event({{"event", "progress"}, {"step", step}, {"line", e}});
         } catch (const json::exception&) {
         }
@@ -140,11 +161,11 @@ std::vector<std::string> dataSubsetArgs(const Flow& f) {
 json spaceStep(Flow& f, const Log& log) {
     const fs::path file = f.out / "space.json";
     if (fs::exists(file)) return json_read::parseFile(file.string());
-    log.event({{"event", "step"}, {"step", "space"}, {"text", "TinyNAS stage 1 on " + std::to_string(f.budget.grid.resolutions.size() * f.budget.grid.widths.size()) + " spaces"}});
+    log.event({{"event", "step"}, {"step", "space"}, {"text", "TinyNAS stage 1 on " + std::to_string(f.grid.resolutions.size() * f.grid.widths.size()) + " spaces"}});
     space::SearchSpace s = space::mcunetSpace(f.classes);
     s.inputChannels = f.channels;
     space::OptimizerOptions options;
-    options.grid = f.budget.grid;
+    options.grid = f.grid;
     options.samplesPerSpace = f.budget.samplesPerSpace;
     options.seed = f.o.seed;
     options.threads = f.threads;
@@ -153,18 +174,27 @@ json spaceStep(Flow& f, const Log& log) {
         throw Error("no space of the grid has a network within " + withCommas(f.limits.sramBytes / 1024) + " kB SRAM and " +
                     withCommas(f.limits.flashBytes / 1024) + " kB Flash on " + f.board.id + "; raise --sram or --flash");
     const space::SpaceResult& c = r.spaces[static_cast<std::size_t>(r.chosen)];
+    std::string why = "the highest mean MACs of the networks that fit (" + withCommas(std::int64_t(c.meanMacs)) + "), with " +
+                      std::to_string(int(100 * c.satisfyingShare)) + "% of its samples fitting";
+    if (f.grid.resolutions.size() < f.budget.grid.resolutions.size())
+        why += "; resolutions above " + std::to_string(f.grid.resolutions.back()) + " not compared: the images are " +
+               std::to_string(*f.native) + " pixels";
     const json chosen = {{"resolution", c.resolution}, {"width", c.width}, {"mean_macs", c.meanMacs},
                          {"satisfying_share", c.satisfyingShare}, {"spaces", r.spaces.size()},
-                         {"why", "the highest mean MACs of the networks that fit (" + withCommas(std::int64_t(c.meanMacs)) +
-                                     "), with " + std::to_string(int(100 * c.satisfyingShare)) + "% of its samples fitting"}};
+                         {"native_resolution", f.native ? json(*f.native) : json()}, {"why", why}};
     atomic_file::writeText(file.string(), chosen.dump(2) + "\n");
     return chosen;
 }
 
-void trainStep(const Flow& f, const std::string& step, const fs::path& dir, std::vector<std::string> args, const Log& log) {
+// Trains into `dir` unless it holds a model; `announced`: the step's "step"
+// event went out already (the baselines), so this is a message of it.
+void trainStep(const Flow& f, const std::string& step, const fs::path& dir, std::vector<std::string> args, const Log& log,
+               bool announced = false) {
     if (quant::isTrainedModelDirectory(dir.string())) return;
     const bool resume = fs::exists(dir.string() + ".training/checkpoint.pt");
-    log.event({{"event", "step"}, {"step", step}, {"text", std::string(resume ? "continuing" : "training") + " into " + dir.string()}});
+    const std::string text = std::string(resume ? "continuing" : "training") + " into " + dir.string();
+    if (announced) log.event({{"event", "message"}, {"text", step + ": " + text}});
+    else log.event({{"event", "step"}, {"step", step}, {"text", text}});
     args.insert(args.end(), {"--data", *f.o.data, "--channels", std::to_string(f.channels), "--threads",
                              std::to_string(f.threads), "--seed", std::to_string(f.o.seed), "--batch",
                              std::to_string(f.budget.batch), "--out", dir.string(), "--json"});
@@ -261,8 +291,11 @@ json randomBaseline(const Flow& f, const Log& log) {
     const fs::path dir = f.out / "random";
     const json evolved = json_read::parseFile((f.out / "search" / "search.json").string());
     const int budget = std::max(2, int(evolved["evaluated"].size()));
-    if (!(fs::exists(dir / "search.json") && !json_read::parseFile((dir / "search.json").string()).value("cancelled", true))) {
+    const bool searched = fs::exists(dir / "search.json") &&
+                          !json_read::parseFile((dir / "search.json").string()).value("cancelled", true);
+    if (!searched || !quant::isTrainedModelDirectory((f.out / "random-model").string()))
         log.event({{"event", "step"}, {"step", "random"}, {"text", "baseline: random search, " + std::to_string(budget) + " networks"}});
+    if (!searched) {
         runTrainProgram("random", {"search", "--supernet", (f.out / "supernet").string(), "--board", f.board.id, "--sram",
                                    numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
                                    numberText(double(f.limits.flashBytes) / 1024.0), "--latency-ms", numberText(f.o.latencyMs),
@@ -278,7 +311,7 @@ json randomBaseline(const Flow& f, const Log& log) {
                f.board.id, "--sram", numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
                numberText(double(f.limits.flashBytes) / 1024.0), "--epochs", std::to_string(f.budget.finetuneEpochs),
                "--max-steps", std::to_string(f.budget.finetuneMaxSteps)},
-              log);
+              log, true);
     return modelSummary(f, f.out / "random-model", "random search, " + std::to_string(budget) + " networks, fine-tuned");
 }
 
@@ -290,8 +323,8 @@ json mobileNetV2Baseline(const Flow& f, const Log& log) {
     if (!fs::exists(arch)) {
         std::optional<arch::Architecture> best;
         std::int64_t bestMacs = -1;
-        for (int r : f.budget.grid.resolutions)
-            for (double w : f.budget.grid.widths) {
+        for (int r : f.grid.resolutions)
+            for (double w : f.grid.widths) {
                 arch::Architecture a = arch::mobileNetV2(w, r, f.classes);
                 a.inputChannels = f.channels;
                 std::int64_t macs = 0;
@@ -310,7 +343,7 @@ json mobileNetV2Baseline(const Flow& f, const Log& log) {
                numberText(double(f.limits.sramBytes) / 1024.0), "--flash", numberText(double(f.limits.flashBytes) / 1024.0),
                "--epochs", std::to_string(epochs), "--max-steps",
                std::to_string(std::max(f.budget.supernetMaxSteps, f.budget.finetuneMaxSteps))},
-              log);
+              log, true);
     return modelSummary(f, f.out / "mbv2-model", "largest fitting mbv2-w{W}-r{R} of the grid, from scratch, " +
                                                      std::to_string(epochs) + " epochs");
 }
@@ -325,6 +358,22 @@ json margins(const json& searched, const json& baselines) {
 }
 
 // --- the flow ---
+
+// The grid's resolutions up to the first one at or above the images' own
+// (28 x 28 images: 32, never 96): a larger input only upsamples, so it
+// costs MACs and SRAM and adds no detail, while stage 1's rule (the highest
+// mean MACs) would prefer it.
+space::Grid upToNative(space::Grid grid, std::optional<int> native) {
+    if (!native) return grid;
+    std::sort(grid.resolutions.begin(), grid.resolutions.end());
+    std::vector<int> kept;
+    for (int r : grid.resolutions) {
+        kept.push_back(r);
+        if (r >= *native) break;
+    }
+    grid.resolutions = kept;
+    return grid;
+}
 
 void setUp(Flow& f) {
     f.board = board::Catalog::builtIn().byId(*f.o.board);
@@ -342,6 +391,8 @@ void setUp(Flow& f) {
     spec.testPerClass = 1;
     f.classes = static_cast<int>(data::open(spec).train.classes.size());
     f.channels = spec.channels;
+    f.native = data::nativeResolution(*f.o.data);
+    f.grid = upToNative(f.budget.grid, f.native);
     // The folder: new, empty, or this run's (continued); --force starts again.
     const fs::path record = f.out / "tinynas.json";
     const output_dir::State state = output_dir::inspect(f.out.string(), kTinynasFolder);

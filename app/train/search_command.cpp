@@ -176,8 +176,11 @@ int searchCommand(const std::vector<std::string>& argv, nas::Collective* collect
     hooks.statePath = statePath;
     hooks.writeState = rank0;
     hooks.onGeneration = [&](const search::Progress& p) {
+        json fresh = json::array();
+        for (const search::Candidate& c : p.newlyEvaluated) fresh.push_back(search::toJson(c));
         log.event({{"event", "generation"}, {"generation", p.generation}, {"generations", p.generations},
                    {"evaluated", p.evaluated}, {"best_accuracy", p.bestAccuracy}, {"best", search::toJson(p.best)},
+                   {"new", fresh},
                    {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
     };
     // The first Ctrl+C stops after the running generation (resumable).

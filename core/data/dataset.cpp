@@ -366,4 +366,12 @@ Datasets open(const DataSpec& spec) {
     return out;
 }
 
+std::optional<int> nativeResolution(const std::string& source) {
+    if (source == "fashion-mnist") return 28;
+    std::error_code ec;
+    const fs::path root(source);
+    const bool split = fs::is_directory(root / "train", ec);
+    return folderImageSide(split ? (root / "train").string() : source, 32);
+}
+
 }  // namespace mcunet::data

@@ -10,6 +10,7 @@
 // holds at most kMaxPixelBytes bytes of pixels.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -132,5 +133,11 @@ struct Datasets {
 // the rest, train = what is left. trainPerClass also limits validation, to
 // max(1, round(trainPerClass * f / (1 - f))) per class (f = validationFraction).
 Datasets open(const DataSpec& spec);
+
+// The data's own resolution: 28 for fashion-mnist; for a folder the median
+// shorter side of a sample of its images (train/ when it has one). A network
+// input above it adds MACs and memory but no detail (TinyNAS stage 1 in
+// `mcunet tinynas` stops there). nullopt when no sampled image decodes.
+std::optional<int> nativeResolution(const std::string& source);
 
 }  // namespace mcunet::data

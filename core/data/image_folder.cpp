@@ -196,9 +196,9 @@ cv::Mat centreSquare(const cv::Mat& image, int resolution) {
     return out;
 }
 
-// Decodes one file to resolution x resolution x channels; an empty Mat and
-// `why` set when it cannot be read or decoded.
-cv::Mat decodeFile(const fs::path& path, std::uint64_t size, int resolution, int channels, std::string& why) {
+// Decodes one file at its own size (channels 1 gray, 3 RGB); an empty Mat
+// and `why` set when it cannot be read or decoded.
+cv::Mat decodeWhole(const fs::path& path, std::uint64_t size, int channels, std::string& why) {
     if (size > kMaxImageFileBytes) {
         why = "file too large (" + std::to_string(size >> 20) + " MiB)";
         return {};
@@ -226,7 +226,14 @@ cv::Mat decodeFile(const fs::path& path, std::uint64_t size, int resolution, int
         return {};
     }
     if (channels == 3) cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-    return centreSquare(image, resolution);
+    return image;
+}
+
+// Decodes one file to resolution x resolution x channels; an empty Mat and
+// `why` set when it cannot be read or decoded.
+cv::Mat decodeFile(const fs::path& path, std::uint64_t size, int resolution, int channels, std::string& why) {
+    const cv::Mat image = decodeWhole(path, size, channels, why);
+    return image.empty() ? image : centreSquare(image, resolution);
 }
 
 struct Decoded {
@@ -464,6 +471,22 @@ ImageSet loadImageFolder(const std::string& dir, int resolution, int channels, L
         }
     }
     return std::move(d.set);
+}
+
+std::optional<int> folderImageSide(const std::string& dir, int samples) {
+    const Listing listing = listFolder(dir);
+    std::vector<int> sides;
+    const std::size_t n = listing.files.size();
+    const std::size_t want = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, samples)));
+    for (std::size_t k = 0; k < want; ++k) {
+        const FileEntry& e = listing.files[k * n / want];  // spread over the classes
+        std::string why;
+        const cv::Mat image = decodeWhole(fs::path(dir) / e.rel, e.size, 1, why);
+        if (!image.empty()) sides.push_back(std::min(image.rows, image.cols));
+    }
+    if (sides.empty()) return std::nullopt;
+    std::nth_element(sides.begin(), sides.begin() + sides.size() / 2, sides.end());
+    return sides[sides.size() / 2];
 }
 
 }  // namespace mcunet::data

@@ -119,7 +119,15 @@ json addImportedModel(json doc) {
     return doc;
 }
 
-constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}, {2, addImportedModel}};
+// 3 -> 4: `search_run` (the `mcunet tinynas` run the network came from);
+// version 3 projects were never searched.
+json addSearchRun(json doc) {
+    if (doc.contains("search_run")) throw Error("search_run: not a field of schema_version 3 (it came with version 4)");
+    doc["search_run"] = nullptr;
+    return doc;
+}
+
+constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}, {2, addImportedModel}, {3, addSearchRun}};
 
 }  // namespace
 
@@ -147,7 +155,8 @@ json toJson(const Project& p) {
             {"design", {{"planner", p.planner}}},
             {"last_space_choice", choice},
             {"trained_model", p.trainedModel.empty() ? json(nullptr) : json(p.trainedModel)},
-            {"imported_model", p.importedModel.empty() ? json(nullptr) : json(p.importedModel)}};
+            {"imported_model", p.importedModel.empty() ? json(nullptr) : json(p.importedModel)},
+            {"search_run", p.searchRun.empty() ? json(nullptr) : json(p.searchRun)}};
 }
 
 json migrate(const json& document) {
@@ -171,7 +180,7 @@ json migrate(const json& document) {
 Project fromJson(const json& document) {
     const json doc = migrate(document);
     jr::onlyKeys(doc, {"format", "schema_version", "name", "target", "architecture", "search_space", "design",
-                       "last_space_choice", "trained_model", "imported_model"},
+                       "last_space_choice", "trained_model", "imported_model", "search_run"},
                  "");
     const std::string format = jr::string(doc, "format", "");
     if (format != kProjectFormat)
@@ -207,6 +216,11 @@ Project fromJson(const json& document) {
         p.importedModel = jr::string(doc, "imported_model", "");
         if (p.importedModel.empty()) throw Error("imported_model: must not be empty (null when there is none)");
         if (p.importedModel.find('\0') != std::string::npos) throw Error("imported_model: contains a NUL character");
+    }
+    if (jr::has(doc, "search_run") && !doc.at("search_run").is_null()) {
+        p.searchRun = jr::string(doc, "search_run", "");
+        if (p.searchRun.empty()) throw Error("search_run: must not be empty (null when there is none)");
+        if (p.searchRun.find('\0') != std::string::npos) throw Error("search_run: contains a NUL character");
     }
     return p;
 }

@@ -20,7 +20,7 @@
 
 namespace mcunet::project {
 
-inline constexpr int kProjectSchemaVersion = 3;
+inline constexpr int kProjectSchemaVersion = 4;
 inline constexpr const char* kProjectFormat = "mcunet-project";
 inline constexpr const char* kProjectExtension = ".mcuproj";
 
@@ -73,6 +73,10 @@ struct Project {
     // file's folder. An imported network is read-only in the studio: cost,
     // planning, code generation and deploy use the file's graph and weights.
     std::string importedModel;
+    // The `mcunet tinynas` run folder the Train & search step used (empty:
+    // none). Absolute, or relative to the project file's folder; the step
+    // shows its front and report again when the project opens.
+    std::string searchRun;
     bool operator==(const Project&) const = default;
 };
 

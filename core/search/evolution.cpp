@@ -274,6 +274,8 @@ private:
             pr.evaluated = int(result_.evaluated.size());
             pr.bestAccuracy = result_.best.accuracy;
             pr.best = result_.best;
+            pr.newlyEvaluated.assign(result_.evaluated.begin() + std::ptrdiff_t(reported_), result_.evaluated.end());
+            reported_ = result_.evaluated.size();
             hooks_.onGeneration(pr);
         }
     }
@@ -351,6 +353,7 @@ private:
     const Hooks& hooks_;
     std::mt19937_64 rng_;
     int generation_ = 0;
+    std::size_t reported_ = 0;  // result_.evaluated[0, reported_) went out in a Progress
     std::vector<Genome> population_;
     Result result_;
     std::map<std::string, std::size_t> index_;       // key -> result_.evaluated

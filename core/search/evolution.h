@@ -90,6 +90,9 @@ struct Progress {
     int evaluated = 0;                    // distinct networks so far
     double bestAccuracy = 0;
     Candidate best;
+    // The networks evaluated since the last report (after a resume: every
+    // network so far), in evaluation order: what a live front plots.
+    std::vector<Candidate> newlyEvaluated;
 };
 
 struct Hooks {

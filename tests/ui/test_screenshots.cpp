@@ -1,10 +1,15 @@
 // ui: every view rendered at 1600 x 1000 (run under xvfb-run by CTest), saved
 // to <build>/screenshots/*.png, checked to be non-blank and to hold the
-// plotted data (the Train panel after a short real `mcunet train` run);
+// plotted data (the Train panel after a short real `mcunet train` run, the
+// Search panel after a real `mcunet tinynas --budget quick` run);
 // every chart exported to PNG, SVG and PDF.
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -13,11 +18,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
 #include "arch/presets.h"
 #include "board/board.h"
 #include "graph/build.h"
 #include "interop/tflite_export.h"
 #include "quant/model.h"
+#include "deploy/board_accuracy.h"
 #include "deploy/buffer_table_model.h"
 #include "deploy/deploy_view.h"
 #include "deploy/profile_plot.h"
@@ -28,6 +37,9 @@
 #include "jobs/job_runner.h"
 #include "plot/plot_panel.h"
 #include "plot/qcustomplot_include.h"
+#include "search/front_plot.h"
+#include "search/search_panel.h"
+#include "search/train_search_view.h"
 #include "shell/main_window.h"
 #include "shell/theme.h"
 #include "space/cdf_plot.h"
@@ -195,10 +207,10 @@ private slots:
     }
 
     void train() {
-        window_->showStep(MainWindow::DesignStep);
-        DesignView* view = window_->designView();
+        window_->showStep(MainWindow::TrainSearchStep);
+        TrainSearchView* view = window_->trainSearchView();
         TrainPanel* panel = view->trainPanel();
-        view->bottomTabs()->setCurrentIndex(DesignView::TrainTab);
+        view->setCurrentIndex(TrainSearchView::TrainTab);
         panel->setProgram(QStringLiteral(MCUNET_CLI_PATH));
         panel->setModelsFolder(models_.path());  // not beside the demo project in the source tree
         TrainPanel::Settings s;  // a short real run: 8 epochs of 450 images at 32x32 gray
@@ -210,7 +222,7 @@ private slots:
         s.trainPerClass = 50;
         s.testPerClass = 10;
         panel->setSettings(s);
-        shoot("5b-design-train-idle");
+        shoot("5b-train-idle");
         QSignalSpy finished(panel, &TrainPanel::runFinished);
         QVERIFY(panel->start());
         QVERIFY(finished.count() > 0 || finished.wait(120000));
@@ -220,11 +232,10 @@ private slots:
         QCOMPARE(panel->accuracyPlot()->validation()->dataCount(), 8);
         QCOMPARE(panel->confusionPlot()->classCount(), 10);
         QVERIFY(!window_->document()->project().trainedModel.empty());
-        shoot("5c-design-train");
+        shoot("5c-train");
         exportAll(panel->lossPlot(), "train-loss");
         exportAll(panel->accuracyPlot(), "train-accuracy");
         exportAll(panel->confusionPlot(), "confusion");
-        view->bottomTabs()->setCurrentIndex(DesignView::TimelineTab);
     }
 
     void deploy() {
@@ -255,7 +266,7 @@ private slots:
 
         // The trained model: once the design is its network, Generate uses its weights and says so.
         QVERIFY(view->weightsNote()->text().contains("seeded random"));
-        QVERIFY(window_->designView()->trainPanel()->adoptTrainedArchitecture());
+        QVERIFY(window_->trainSearchView()->trainPanel()->adoptTrainedArchitecture());
         QVERIFY(view->weightsNote()->text().contains("weights: trained"));
         QSignalSpy generated(view, &DeployView::pipelineFinished);
         QVERIFY(view->runStep(DeployStep::Generate));
@@ -266,6 +277,95 @@ private slots:
         shoot("7e-deploy-trained");
         window_->document()->undoStack()->undo();  // back to the demo's network for the rest
         view->tabs()->setCurrentIndex(DeployView::PlanTab);
+    }
+
+    // Train & search: a real `mcunet tinynas --budget quick` run in the
+    // studio (about a minute): the live front holds every network the search
+    // evaluated, the baselines are marked, clicking a front point opens that
+    // network in Design with its accuracy, "Use this network" hands the
+    // fine-tuned int8 model to Deploy, and the project remembers the run.
+    void search() {
+        window_->showStep(MainWindow::TrainSearchStep);
+        TrainSearchView* view = window_->trainSearchView();
+        view->setCurrentIndex(TrainSearchView::SearchTab);
+        SearchPanel* panel = view->searchPanel();
+        panel->setProgram(QStringLiteral(MCUNET_CLI_PATH));
+        panel->setRunsFolder(models_.filePath(QStringLiteral("searches")));
+        SearchPanel::Settings s;
+        s.budget = QStringLiteral("quick");
+        s.threads = 2;
+        panel->setSettings(s);
+        shoot("5d-search-idle");
+        QSignalSpy finished(panel->job(), &SearchJob::finished);
+        QSignalSpy generations(panel->job(), &SearchJob::generationReported);
+        QVERIFY(panel->start());
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 400000);
+        QVERIFY2(finished.at(0).at(0).value<SearchJob::Outcome>() == SearchJob::Outcome::Done,
+                 qPrintable(finished.at(0).at(1).toString()));
+        QVERIFY(generations.count() >= 3);  // the evolution's generations 0..2, then random search's draw
+        QVERIFY(panel->report().has_value());
+        const QString run = window_->document()->searchRunDirectory();
+        QVERIFY(run.startsWith(models_.filePath(QStringLiteral("searches"))));
+        // Every network search.json holds reached the front plot live, from the progress lines.
+        QFile searchFile(QDir(run).filePath(QStringLiteral("search/search.json")));
+        QVERIFY(searchFile.open(QIODevice::ReadOnly));
+        const QJsonArray evaluated = QJsonDocument::fromJson(searchFile.readAll()).object()["evaluated"].toArray();
+        FrontPlot* front = panel->frontPlot();
+        QCOMPARE(int(front->candidates().size()), int(evaluated.size()));
+        QCOMPARE(front->evaluatedGraph()->dataCount(), int(evaluated.size()));
+        QVERIFY(!front->front().empty());
+        QCOMPARE(front->frontGraph()->dataCount(), int(front->front().size()));
+        for (int m = 0; m < 3; ++m) QCOMPARE(front->modelGraph(m)->dataCount(), 1);  // searched, random, mbv2
+        for (int i = 0; i < panel->stepList()->count(); ++i)
+            QCOMPARE(panel->stepList()->item(i)->data(Qt::UserRole + 1).toString(), QStringLiteral("done"));
+        QVERIFY(panel->resultLabel()->text().contains(QStringLiteral("on the board")));
+        shoot("5e-search-done");
+        exportAll(front, "search-front");
+        exportAll(panel->generationPlot(), "search-generations");
+        front->setXAxis(FrontPlot::XAxis::Sram);
+        shoot("5f-search-front-sram");
+
+        // A click on a front point opens that network in Design, with its accuracy.
+        const int pick = front->front().front();
+        const SearchCandidate picked = front->candidates()[std::size_t(pick)];
+        QTest::mouseClick(front->plot(), Qt::LeftButton, {}, front->pixelOf(pick).toPoint());
+        QCOMPARE(window_->steps()->currentIndex(), int(MainWindow::DesignStep));
+        QVERIFY(window_->document()->project().architecture ==
+                arch::fromJson(nlohmann::json::parse(picked.architectureJson)));
+        QVERIFY(window_->designView()->originLabel()->isVisible());
+        QVERIFY(window_->designView()->originLabel()->text().contains(QStringLiteral("validation accuracy")));
+        shoot("5g-design-from-search");
+
+        // "Use this network": the fine-tuned int8 model becomes the trained model; Deploy is next.
+        QVERIFY(panel->useSearchedNetwork());
+        QCOMPARE(window_->steps()->currentIndex(), int(MainWindow::DeployStep));
+        QCOMPARE(QFileInfo(window_->document()->trainedModelDirectory()).canonicalFilePath(),
+                 QFileInfo(QDir(run).filePath(QStringLiteral("model"))).canonicalFilePath());
+        QVERIFY(window_->deployView()->weightsNote()->text().contains("weights: trained"));
+        BoardAccuracyRow* onBoard = window_->deployView()->boardAccuracy();
+        QVERIFY(onBoard->isVisible());
+        QVERIFY(onBoard->resultLabel()->text().contains(QStringLiteral("measured by the search run")));
+        // Measured again from Deploy: `mcunet eval` builds the firmware and runs the images on the board.
+        onBoard->setProgram(QStringLiteral(MCUNET_CLI_PATH));
+        onBoard->setImages(10);
+        QSignalSpy measured(onBoard, &BoardAccuracyRow::measured);
+        QSignalSpy failed(onBoard, &BoardAccuracyRow::failed);
+        QVERIFY(onBoard->measure());
+        QTRY_VERIFY_WITH_TIMEOUT(measured.count() + failed.count() > 0, 300000);
+        QVERIFY2(measured.count() == 1, qPrintable(onBoard->resultLabel()->text()));
+        QCOMPARE(measured.at(0).at(1).toInt(), 10);
+        QVERIFY(onBoard->resultLabel()->text().contains(QStringLiteral("identical to")));
+        shoot("5h-deploy-searched");
+
+        // The project records the run: saved and opened again, the step shows it.
+        const QString saved = models_.filePath(QStringLiteral("searched.mcuproj"));
+        QVERIFY(window_->saveAs(saved));
+        QVERIFY(window_->openProject(saved));
+        QCOMPARE(QFileInfo(window_->document()->searchRunDirectory()).canonicalFilePath(), QFileInfo(run).canonicalFilePath());
+        QCOMPARE(int(panel->frontPlot()->candidates().size()), int(evaluated.size()));
+        QVERIFY(panel->report().has_value());
+        QVERIFY(panel->useButton()->isEnabled());
+        QCOMPARE(panel->startButton()->text(), QStringLiteral("Start"));  // a finished run is not continued
     }
 
     void darkTheme() {

@@ -339,8 +339,9 @@ private slots:
         const std::string text = good.dump(2);
         QTest::newRow("truncated") << QString::fromStdString(text.substr(0, text.size() / 2)) << "bad.mcuproj";
         nlohmann::json v = good;
-        v["schema_version"] = 4;
-        QTest::newRow("wrong version") << QString::fromStdString(v.dump()) << "schema_version: 4";
+        v["schema_version"] = project::kProjectSchemaVersion + 1;
+        QTest::newRow("wrong version") << QString::fromStdString(v.dump())
+                                       << QStringLiteral("schema_version: %1").arg(project::kProjectSchemaVersion + 1);
         nlohmann::json ty = good;
         ty["search_space"]["seed"] = "one";
         QTest::newRow("wrong type") << QString::fromStdString(ty.dump()) << "search_space.seed: expected an integer";

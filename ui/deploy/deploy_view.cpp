@@ -14,7 +14,9 @@
 #include <QDateTime>
 #include <QDir>
 #include <QEvent>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QFrame>
 #include <QGroupBox>
@@ -36,6 +38,7 @@
 
 #include "common/format.h"
 #include "common/json_read.h"
+#include "deploy/board_accuracy.h"
 #include "deploy/buffer_table_model.h"
 #include "deploy/deploy_widgets.h"
 #include "deploy/c_highlighter.h"
@@ -43,6 +46,7 @@
 #include "deploy/plan_json.h"
 #include "deploy/profile_plot.h"
 #include "deploy/profile_table_model.h"
+#include "search/search_progress.h"
 #include "document/project_document.h"
 #include "device/board_device.h"
 #include "jobs/job_runner.h"
@@ -136,6 +140,8 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     weights_->setOpenExternalLinks(true);
     weights_->setTextInteractionFlags(Qt::TextBrowserInteraction);
     layout->addWidget(weights_);
+    boardAccuracy_ = new BoardAccuracyRow;
+    layout->addWidget(boardAccuracy_);
 
     auto* status = new QHBoxLayout;
     for (DeployStep s : kSteps) {
@@ -381,6 +387,37 @@ QString DeployView::trainedModelForDeploy() const {
     return QString::fromStdString(trained_->directory);
 }
 
+// The trained model the board can measure; the search run's figure when the
+// model is that run's fine-tuned network.
+void DeployView::updateBoardAccuracy() {
+    const QString dir = trainedModelForDeploy();
+    if (dir.isEmpty()) return boardAccuracy_->setModel(std::nullopt);
+    BoardAccuracyRow::Model m;
+    m.directory = dir;
+    m.dataSource = QString::fromStdString(trained_->dataSource);
+    m.board = QString::fromStdString(document_->board().id);
+    m.sramKiB = double(document_->limits().sramBytes) / 1024.0;
+    m.flashKiB = double(document_->limits().flashBytes) / 1024.0;
+    const QString run = document_->searchRunDirectory();
+    if (!run.isEmpty() && QFileInfo(QDir(run).filePath(QStringLiteral("model"))).canonicalFilePath() == QFileInfo(dir).canonicalFilePath()) {
+        QFile file(QDir(run).filePath(QStringLiteral("report.json")));
+        if (file.open(QIODevice::ReadOnly)) {
+            const QByteArray bytes = file.read(16 << 20);
+            try {
+                const nlohmann::json doc = nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size());
+                const TinynasReport r = readTinynasReport(doc);
+                if (r.int8BoardAccuracy >= 0 && doc["identity"].value("board", "") == m.board.toStdString()) {
+                    m.measuredAccuracy = r.int8BoardAccuracy;
+                    m.measuredImages = r.boardImages;
+                }
+            } catch (const std::exception&) {
+                // An unreadable report: the row offers the measurement instead.
+            }
+        }
+    }
+    boardAccuracy_->setModel(m);
+}
+
 void DeployView::updateWeights() {
     const bool dark = plot::isDark(palette());
     const QString dir = document_->trainedModelDirectory();
@@ -406,11 +443,11 @@ void DeployView::updateWeights() {
             QStringList d;
             for (const std::string& s : architectureDifferences(trained_->architecture, document_->project().architecture))
                 d << QString::fromStdString(s).toHtmlEscaped();
-            why = tr("the project's trained model %1 is not this network: %2. Design > Train > \"Use the trained "
-                     "network in Design\" makes the design match it.")
+            why = tr("the project's trained model %1 is not this network: %2. Train & search > Train this design > "
+                     "\"Use the trained network in Design\" makes the design match it.")
                       .arg(link(), d.join(QStringLiteral("; ")));
         } else {
-            why = tr("train the design in Design > Train to deploy learned weights");
+            why = tr("search or train in the Train & search step to deploy learned weights");
         }
         text += QStringLiteral(" · <span style='color:%1'>%2</span>")
                     .arg(trained_ || !trainedError_.isEmpty() ? levelColor(Level::Near, dark).name()
@@ -418,6 +455,7 @@ void DeployView::updateWeights() {
                          why);
     }
     weights_->setText(text);
+    updateBoardAccuracy();
 }
 
 GenerateRequest DeployView::generateRequest() {

@@ -61,6 +61,8 @@ namespace plot {
 class PlotPanel;
 }
 
+class BoardAccuracyRow;
+
 class DeployView : public QWidget {
     Q_OBJECT
 public:
@@ -94,7 +96,8 @@ public:
     UsbBoardsModel* usbBoards() const { return usbBoards_; }
     QString outputDirectory() const;  // where the next Generate writes
     bool pipelineRunning() const { return running_; }
-    QLabel* weightsNote() const { return weights_; }  // "weights: trained (…)" or "weights: seeded random (…)"
+    QLabel* weightsNote() const { return weights_; }
+    BoardAccuracyRow* boardAccuracy() const { return boardAccuracy_; }  // "weights: trained (…)" or "weights: seeded random (…)"
     // The trained model directory Generate uses: the project's, when it is
     // readable and the design's network; empty otherwise (seeded weights).
     QString trainedModelForDeploy() const;
@@ -141,6 +144,7 @@ private:
     GenerateRequest generateRequest();
     void readTrainedModel();
     void updateWeights();
+    void updateBoardAccuracy();
     void refreshDevices();
     std::string selectedSerial() const;  // "" = whichever is connected
 
@@ -166,6 +170,7 @@ private:
     QComboBox* deviceBox_ = nullptr;
     UsbBoardsModel* usbBoards_ = nullptr;
     QLabel* weights_ = nullptr;
+    BoardAccuracyRow* boardAccuracy_ = nullptr;
     QLabel* stepStatus_[4] = {};
     QTabWidget* tabs_ = nullptr;
     // Code tab

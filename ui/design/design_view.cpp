@@ -6,7 +6,6 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -19,7 +18,6 @@
 #include "design/metric_gauge.h"
 #include "design/sram_timeline_plot.h"
 #include "document/project_document.h"
-#include "train/train_panel.h"
 
 namespace mcunet::ui {
 
@@ -34,6 +32,11 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
         gaugeRow->addWidget(gauges_[i]);
     }
     layout->addLayout(gaugeRow);
+    origin_ = new QLabel;
+    origin_->setWordWrap(true);
+    origin_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    origin_->setVisible(false);
+    layout->addWidget(origin_);
 
     auto* vsplit = new QSplitter(Qt::Vertical);
     networkStack_ = new QStackedWidget;
@@ -52,28 +55,11 @@ DesignView::DesignView(ProjectDocument* document, QWidget* parent) : QWidget(par
     scroll->setFixedWidth(300);
     hl->addWidget(scroll);
     vsplit->addWidget(networkStack_);
-    bottom_ = new QTabWidget;
-    bottom_->setDocumentMode(true);
     timeline_ = new SramTimelinePlot;
-    bottom_->addTab(timeline_, tr("SRAM timeline"));
-    train_ = new TrainPanel(document_);
-    bottom_->addTab(train_, tr("Train"));
-    connect(train_, &TrainPanel::statusChanged, this, [this](const QString& status) {
-        bottom_->setTabText(TrainTab, status.isEmpty() ? tr("Train") : tr("Train (%1)").arg(status));
-    });
-    vsplit->addWidget(bottom_);
-    connect(bottom_, &QTabWidget::currentChanged, this, [vsplit](int tab) {
-        // Three charts and a form need more height than the timeline: make
-        // room from the diagram (it keeps enough for three rows of tiles).
-        constexpr int kTrainHeight = 480, kDiagramHeight = 300;
-        const QList<int> sizes = vsplit->sizes();
-        const int total = sizes.value(0) + sizes.value(1);
-        if (tab == TrainTab && sizes.value(1) < kTrainHeight && total - kTrainHeight >= kDiagramHeight)
-            vsplit->setSizes({total - kTrainHeight, kTrainHeight});
-    });
-    vsplit->setStretchFactor(0, 4);
-    vsplit->setStretchFactor(1, 5);
-    vsplit->setSizes({490, 410});
+    vsplit->addWidget(timeline_);
+    vsplit->setStretchFactor(0, 5);
+    vsplit->setStretchFactor(1, 3);
+    vsplit->setSizes({560, 340});
     layout->addWidget(vsplit, 1);
 
     connect(diagram_, &ArchitectureDiagram::selectionChanged, inspector_, &BlockInspector::setSelection);
@@ -122,16 +108,19 @@ QWidget* DesignView::makeImportedPage() {
     return page;
 }
 
+void DesignView::showOrigin(const arch::Architecture& a, const QString& note) {
+    originArch_ = a;
+    origin_->setText(note);
+    refresh();
+}
+
 bool DesignView::showsImported() const { return networkStack_->currentIndex() == 1; }
 
 void DesignView::refresh() {
     const auto a = document_->analysis();
     const bool imported = document_->isImported();
     networkStack_->setCurrentIndex(imported ? 1 : 0);
-    bottom_->setTabEnabled(TrainTab, !imported);
-    bottom_->setTabToolTip(TrainTab, imported ? tr("An imported network is trained where it was made; Deploy runs it")
-                                              : tr("Train this network on a data set (mcunet train in a child process), "
-                                                   "with live curves; Deploy then uses the trained weights"));
+    origin_->setVisible(!imported && originArch_ && *originArch_ == document_->project().architecture);
     if (imported) {
         const QString file = document_->importedModelPath();
         importNote_->setText(document_->importProblem().isEmpty()

@@ -1,18 +1,18 @@
 #pragma once
-// Step 3, Design: the architecture diagram, the inspector, live figures
+// Step 4, Design: the architecture diagram, the inspector, live figures
 // against the target's limits (MACs, params, Flash, peak SRAM, latency) and,
-// below them as two tabs, the per-layer SRAM timeline and Train (train the
-// design in a child process, with live curves: TrainPanel). Every edit is an
+// below them, the per-layer SRAM timeline (training moved to the Train &
+// search step, which also opens searched networks here). Every edit is an
 // undoable command on the project's stack; figures are recomputed at once
 // (DesignAnalysis), with the same functions `mcunet cost` uses.
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include <QWidget>
 
 class QLabel;
 class QStackedWidget;
-class QTabWidget;
 class QTableView;
 
 #include "arch/architecture.h"
@@ -25,7 +25,6 @@ class ArchitectureDiagram;
 class BlockInspector;
 class MetricGauge;
 class SramTimelinePlot;
-class TrainPanel;
 class LayerCostModel;
 
 // The figures the view shows (exact values behind the formatted gauges).
@@ -41,9 +40,10 @@ public:
     ShownFigures shownFigures() const { return shown_; }
     ArchitectureDiagram* diagram() const { return diagram_; }
     SramTimelinePlot* timeline() const { return timeline_; }
-    TrainPanel* trainPanel() const { return train_; }
-    enum BottomTab { TimelineTab, TrainTab };
-    QTabWidget* bottomTabs() const { return bottom_; }
+    // A note above the diagram while the design is still `a` (a network
+    // opened from the search shows its accuracy there).
+    void showOrigin(const arch::Architecture& a, const QString& note);
+    QLabel* originLabel() const { return origin_; }
     MetricGauge* gauge(int i) const { return gauges_[i]; }  // 0 MACs, 1 params, 2 Flash, 3 SRAM, 4 latency
     // An imported network: a read-only layer table in place of the diagram.
     QTableView* importedLayers() const { return layers_; }
@@ -73,8 +73,8 @@ private:
     ArchitectureDiagram* diagram_;
     BlockInspector* inspector_;
     SramTimelinePlot* timeline_;
-    TrainPanel* train_;
-    QTabWidget* bottom_;
+    QLabel* origin_ = nullptr;
+    std::optional<arch::Architecture> originArch_;
     QStackedWidget* networkStack_ = nullptr;  // 0: diagram + inspector, 1: imported layers
     QTableView* layers_ = nullptr;
     LayerCostModel* layerModel_ = nullptr;

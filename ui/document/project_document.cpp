@@ -245,15 +245,48 @@ void ProjectDocument::recordSpaceChoice(const project::SpaceChoice& c) {
     emit spaceChoiceChanged();
 }
 
+QString ProjectDocument::workFolder(const QString& kind) const {
+    if (!filePath_.isEmpty()) {
+        const QFileInfo project(filePath_);
+        return project.absoluteDir().filePath(project.completeBaseName() + QLatin1Char('-') + kind);
+    }
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(kind);
+}
+
+void ProjectDocument::recordSearchRun(const QString& directory) {
+    const std::string run = directory.toStdString();
+    if (project_.searchRun == run) return;
+    project_.searchRun = run;
+    setDirty(true);
+    emit searchRunChanged();
+}
+
+QString ProjectDocument::searchRunDirectory() const {
+    if (project_.searchRun.empty()) return {};
+    const QString path = QString::fromStdString(project_.searchRun);
+    if (QFileInfo(path).isAbsolute() || filePath_.isEmpty()) return QFileInfo(path).absoluteFilePath();
+    return QFileInfo(QFileInfo(filePath_).absoluteDir(), path).absoluteFilePath();
+}
+
+bool ProjectDocument::adoptSearchResult(const arch::Architecture& a, const QString& modelDirectory, const QString& text,
+                                        QString* error) {
+    project::Project after = project_;
+    after.architecture = a;
+    after.trainedModel = modelDirectory.toStdString();
+    return push(std::move(after), text, MergeKey::None, error);
+}
+
 void ProjectDocument::apply(const project::Project& p) {
     const bool archChanged = !(p.architecture == project_.architecture);
     const bool targetChangedNow = !(p.target == project_.target);
     const bool spaceChanged = !(p.space == project_.space);
     const bool plannerChangedNow = p.planner != project_.planner;
     const bool trainedChanged = p.trainedModel != project_.trainedModel;
-    const auto choice = project_.lastSpaceChoice;  // a recorded result is not part of edits
+    const auto choice = project_.lastSpaceChoice;  // recorded results are not part of edits
+    const std::string run = project_.searchRun;
     project_ = p;
     project_.lastSpaceChoice = choice;
+    project_.searchRun = run;
     if (archChanged || targetChangedNow || plannerChangedNow) recompute();
     if (archChanged) emit architectureChanged();
     if (targetChangedNow) emit targetChanged();

@@ -38,6 +38,10 @@ public:
     QString filePath() const { return filePath_; }  // empty while untitled
     QString displayName() const;
     bool isModified() const;
+    // Where the studio keeps this project's runs of a kind ("models",
+    // "searches"): NAME-KIND beside the project file, or KIND in the
+    // application's data folder while the project is untitled.
+    QString workFolder(const QString& kind) const;
     // Where autosave writes: beside the file, or in the app data folder while untitled.
     QString autosaveFile() const;
     static QString untitledAutosaveFile();
@@ -81,6 +85,15 @@ public:
     QString importedModelPath() const;
     // Records the result of a stage-1 run (not an edit: not undoable, marks the project modified).
     void recordSpaceChoice(const project::SpaceChoice& c);
+    // Records the `mcunet tinynas` run folder of the Train & search step
+    // (like recordSpaceChoice: not undoable); empty forgets it.
+    void recordSearchRun(const QString& directory);
+    // The run folder as an absolute path (read against the project file's folder); empty when none.
+    QString searchRunDirectory() const;
+    // "Use this network": the searched architecture and its fine-tuned int8
+    // model directory become the design and the trained model, one undoable edit.
+    bool adoptSearchResult(const arch::Architecture& a, const QString& modelDirectory, const QString& text,
+                           QString* error = nullptr);
 
     // Called by EditCommand (undo / redo): installs a whole project state.
     void apply(const project::Project& p);
@@ -96,6 +109,7 @@ signals:
     void filePathChanged(const QString& path);
     void spaceChoiceChanged();
     void trainedModelChanged();
+    void searchRunChanged();
 
 private:
     bool push(project::Project after, const QString& text, MergeKey merge, QString* error);

@@ -21,6 +21,8 @@
 #include "common/error.h"
 #include "deploy/deploy_view.h"
 #include "design/design_view.h"
+#include "search/search_panel.h"
+#include "search/train_search_view.h"
 #include "document/autosaver.h"
 #include "document/project_document.h"
 #include "project/project.h"
@@ -60,16 +62,20 @@ MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
     tabs_->setDocumentMode(true);
     target_ = new TargetView(document_);
     space_ = new SearchSpaceView(document_);
+    trainSearch_ = new TrainSearchView(document_);
     design_ = new DesignView(document_);
     deploy_ = new DeployView(document_);
     tabs_->addTab(target_, tr("1  Target"));
     tabs_->addTab(space_, tr("2  Search space"));
-    tabs_->addTab(design_, tr("3  Design"));
-    tabs_->addTab(deploy_, tr("4  Deploy"));
-    tabs_->setTabToolTip(0, tr("The board and the memory limits"));
-    tabs_->setTabToolTip(1, tr("TinyNAS stage 1: which (R, W) space fits the board best"));
-    tabs_->setTabToolTip(2, tr("Edit the network block by block, against the limits"));
-    tabs_->setTabToolTip(3, tr("The memory plan and the per-layer estimate the code generator uses"));
+    tabs_->addTab(trainSearch_, tr("3  Train && search"));
+    tabs_->addTab(design_, tr("4  Design"));
+    tabs_->addTab(deploy_, tr("5  Deploy"));
+    tabs_->setTabToolTip(TargetStep, tr("The board and the memory limits"));
+    tabs_->setTabToolTip(SearchSpaceStep, tr("TinyNAS stage 1: which (R, W) space fits the board best"));
+    tabs_->setTabToolTip(TrainSearchStep, tr("TinyNAS stage 2 on your data: supernet, search, fine-tuning and the "
+                                             "board; or train the design as it is"));
+    tabs_->setTabToolTip(DesignStep, tr("Edit the network block by block, against the limits"));
+    tabs_->setTabToolTip(DeployStep, tr("The memory plan and the per-layer estimate the code generator uses"));
     setCentralWidget(tabs_);
 
     totals_ = new StatusTotals(document_);
@@ -84,6 +90,11 @@ MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
         if (maybeSave()) openProject(path);
     });
     connect(space_, &SearchSpaceView::designRequested, this, [this] { showStep(DesignStep); });
+    connect(trainSearch_->searchPanel(), &SearchPanel::designRequested, this, [this](const QString& note) {
+        design_->showOrigin(document_->project().architecture, note);
+        showStep(DesignStep);
+    });
+    connect(trainSearch_->searchPanel(), &SearchPanel::deployRequested, this, [this] { showStep(DeployStep); });
     connect(design_, &DesignView::editRefused, this,
             [this](const QString& message) { statusBar()->showMessage(tr("Not applied: %1").arg(message), 8000); });
     connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);

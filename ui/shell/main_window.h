@@ -23,6 +23,7 @@ class StatusTotals;
 class TargetView;
 class SearchSpaceView;
 class DesignView;
+class TrainSearchView;
 class DeployView;
 
 // Questions the window asks the user; tests replace them with scripted answers.
@@ -36,13 +37,14 @@ struct Prompts {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Step { TargetStep, SearchSpaceStep, DesignStep, DeployStep };
+    enum Step { TargetStep, SearchSpaceStep, TrainSearchStep, DesignStep, DeployStep };
     explicit MainWindow(board::Catalog catalog, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     ProjectDocument* document() const { return document_; }
     TargetView* targetView() const { return target_; }
     SearchSpaceView* searchSpaceView() const { return space_; }
+    TrainSearchView* trainSearchView() const { return trainSearch_; }
     DesignView* designView() const { return design_; }
     DeployView* deployView() const { return deploy_; }
     QTabWidget* steps() const { return tabs_; }
@@ -83,6 +85,7 @@ private:
     QTabWidget* tabs_;
     TargetView* target_;
     SearchSpaceView* space_;
+    TrainSearchView* trainSearch_ = nullptr;
     DesignView* design_;
     DeployView* deploy_;
     Prompts prompts_;

@@ -1,47 +1,16 @@
 #include "train/train_job.h"
 
-#include <signal.h>
-#include <sys/prctl.h>
-#include <unistd.h>
+#include "common/overloaded.h"
 
-#include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
-#include <QStandardPaths>
-#include <QTimer>
 
 namespace mcunet::ui {
 
 namespace {
 
-template <class... F>
-struct Overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-bool isExecutable(const QString& path) {
-    const QFileInfo f(path);
-    return f.isFile() && f.isExecutable();
-}
-
-// stderr is kept for the error message; a chatty child must not grow it forever.
-constexpr qsizetype kMaxStderrChars = 64 * 1024;
-
 QString number(double v) { return QString::number(v, 'g', 10); }
 
 }  // namespace
-
-QString findMcunetCli() {
-    const QString env = qEnvironmentVariable("MCUNET_CLI");
-    if (!env.isEmpty()) return isExecutable(env) ? QFileInfo(env).absoluteFilePath() : QString();
-    const QString here = QCoreApplication::applicationDirPath();
-    for (const QString& candidate : {QDir(here).filePath(QStringLiteral("mcunet")),
-                                     QDir(here).filePath(QStringLiteral("../mcunet"))})
-        if (isExecutable(candidate)) return QFileInfo(candidate).canonicalFilePath();
-    return QStandardPaths::findExecutable(QStringLiteral("mcunet"));
-}
 
 QStringList TrainRequest::arguments(bool resume) const {
     QStringList a{QStringLiteral("train"), QStringLiteral("--data"), data, QStringLiteral("--arch"), architecture,
@@ -69,20 +38,21 @@ QString TrainRequest::checkpointPath() const {
     return out + QStringLiteral(".training/checkpoint.pt");
 }
 
-TrainJob::TrainJob(QObject* parent) : QObject(parent), killTimer_(new QTimer(this)) {
-    killTimer_->setSingleShot(true);
-    connect(killTimer_, &QTimer::timeout, this, [this] {
-        if (!process_ || process_->state() == QProcess::NotRunning) return;
-        emit messageReceived(tr("mcunet train did not stop within %1 s of the interrupt: killed").arg(killTimeoutMs_ / 1000));
-        process_->kill();
+TrainJob::TrainJob(QObject* parent) : QObject(parent), child_(new ChildProcess(QStringLiteral("mcunet train"), this)) {
+    connect(child_, &ChildProcess::started, this, [this] { emit started(resumed_); });
+    connect(child_, &ChildProcess::outputReceived, this, [this](const QByteArray& bytes) {
+        for (const TrainEvent& e : parser_.feed(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()))))
+            dispatch(e);
+    });
+    connect(child_, &ChildProcess::errorLine, this, &TrainJob::messageReceived);
+    connect(child_, &ChildProcess::message, this, &TrainJob::messageReceived);
+    connect(child_, &ChildProcess::exited, this, &TrainJob::onExited);
+    connect(child_, &ChildProcess::failedToStart, this, [this](const QString& why) {
+        if (state_ != State::Idle) endRun(Outcome::Failed, why);
     });
 }
 
-TrainJob::~TrainJob() {
-    // Nobody is left to hear about the run: stop it quietly, checkpoint first.
-    blockSignals(true);
-    if (process_ && process_->state() != QProcess::NotRunning) stopNow(killTimeoutMs_);
-}
+TrainJob::~TrainJob() = default;  // the child stops itself (checkpoint first)
 
 bool TrainJob::start(const TrainRequest& request, QString* error) {
     if (isRunning()) {
@@ -110,90 +80,23 @@ bool TrainJob::canResume() const {
     return haveRequest_ && !isRunning() && QFileInfo::exists(request_.checkpointPath());
 }
 
-qint64 TrainJob::processId() const {
-    return process_ && process_->state() != QProcess::NotRunning ? process_->processId() : 0;
-}
-
 bool TrainJob::launch(bool resume, QString* error) {
-    if (!isExecutable(request_.program)) {
-        const QString why = request_.program.isEmpty()
-                                ? tr("the mcunet CLI was not found (beside the studio, in ../, on PATH or in $MCUNET_CLI)")
-                                : tr("%1 is not an executable program").arg(request_.program);
-        if (error) *error = why;
-        return false;
-    }
-    if (!process_) {
-        process_ = new QProcess(this);
-        process_->setProcessChannelMode(QProcess::SeparateChannels);
-        const pid_t studio = getpid();
-        // In the child between fork and exec: ask the kernel for SIGTERM (the
-        // child checkpoints and stops) should the studio die without cleaning up.
-        process_->setChildProcessModifier([studio] {
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-            if (::getppid() != studio) ::_exit(1);  // the studio died before prctl took effect
-        });
-        connect(process_, &QProcess::readyReadStandardOutput, this, &TrainJob::readOutput);
-        connect(process_, &QProcess::readyReadStandardError, this, &TrainJob::readErrors);
-        connect(process_, &QProcess::finished, this, &TrainJob::onFinished);
-        connect(process_, &QProcess::errorOccurred, this, &TrainJob::onErrorOccurred);
-        connect(process_, &QProcess::started, this, [this] { emit started(resumed_); });
-    }
     parser_ = TrainProgressParser();
-    stderr_.clear();
-    stderrPartial_.clear();
-    sawDone_ = sawStopped_ = cancelRequested_ = false;
-    state_ = State::Running;
+    sawDone_ = sawStopped_ = false;
     resumed_ = resume;
-    // Failing to start (rare: the program was checked above) ends the run
-    // through errorOccurred, like every other way a run ends.
-    process_->start(request_.program, request_.arguments(resume), QIODevice::ReadOnly);
-    return true;
+    state_ = State::Running;  // before start: a child that fails to start ends the run through failedToStart
+    if (child_->start(request_.program, request_.arguments(resume), error)) return true;
+    state_ = State::Idle;
+    return false;
 }
 
 void TrainJob::cancel() {
-    if (state_ != State::Running || !process_) return;
-    cancelRequested_ = true;
+    if (state_ != State::Running) return;
     state_ = State::Stopping;
-    const qint64 pid = process_->processId();
-    if (pid > 0) ::kill(static_cast<pid_t>(pid), SIGINT);
-    killTimer_->start(killTimeoutMs_);
+    child_->cancel();
 }
 
-bool TrainJob::waitForFinished(int timeoutMs) {
-    if (!process_ || process_->state() == QProcess::NotRunning) return true;
-    return process_->waitForFinished(timeoutMs);
-}
-
-void TrainJob::stopNow(int timeoutMs) {
-    process_->disconnect(this);
-    killTimer_->stop();
-    const qint64 pid = process_->processId();
-    if (pid > 0) ::kill(static_cast<pid_t>(pid), SIGINT);
-    if (!process_->waitForFinished(timeoutMs)) {
-        process_->kill();
-        process_->waitForFinished(5000);
-    }
-    state_ = State::Idle;
-}
-
-void TrainJob::readOutput() {
-    const QByteArray bytes = process_->readAllStandardOutput();
-    for (const TrainEvent& e : parser_.feed(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size()))))
-        dispatch(e);
-}
-
-void TrainJob::readErrors() {
-    const QString text = QString::fromUtf8(process_->readAllStandardError());
-    stderr_ += text;
-    if (stderr_.size() > kMaxStderrChars) stderr_ = stderr_.right(kMaxStderrChars);
-    stderrPartial_ += text;
-    qsizetype newline;
-    while ((newline = stderrPartial_.indexOf(QLatin1Char('\n'))) >= 0) {
-        const QString line = stderrPartial_.left(newline).trimmed();
-        stderrPartial_.remove(0, newline + 1);
-        if (!line.isEmpty()) emit messageReceived(line);
-    }
-}
+bool TrainJob::waitForFinished(int timeoutMs) { return child_->waitForFinished(timeoutMs); }
 
 void TrainJob::dispatch(const TrainEvent& event) {
     std::visit(Overloaded{
@@ -209,24 +112,16 @@ void TrainJob::dispatch(const TrainEvent& event) {
                        sawDone_ = true;
                        emit doneReported(d);
                    },
-                   [this](const RawLine& r) {
-                       emit messageReceived(QString::fromStdString(r.text));
-                   },
+                   [this](const RawLine& r) { emit messageReceived(QString::fromStdString(r.text)); },
                },
                event);
 }
 
-void TrainJob::onFinished(int exitCode, QProcess::ExitStatus status) {
-    killTimer_->stop();
-    readOutput();
+void TrainJob::onExited(int exitCode, QProcess::ExitStatus status) {
     for (const TrainEvent& e : parser_.finish()) dispatch(e);
-    readErrors();
-    if (!stderrPartial_.trimmed().isEmpty()) emit messageReceived(stderrPartial_.trimmed());
-    stderrPartial_.clear();
-
-    const QString errors = stderr_.trimmed();
+    const QString errors = child_->standardError();
     if (status == QProcess::NormalExit && exitCode == 0 && sawDone_) return endRun(Outcome::Done, {});
-    if ((status == QProcess::NormalExit && exitCode == 130) || sawStopped_ || cancelRequested_) {
+    if ((status == QProcess::NormalExit && exitCode == 130) || sawStopped_ || child_->cancelRequested()) {
         const QString where = QFileInfo::exists(request_.checkpointPath())
                                   ? tr("checkpoint kept at %1; Resume continues it").arg(request_.checkpointPath())
                                   : tr("stopped before the first checkpoint; nothing to resume");
@@ -234,15 +129,10 @@ void TrainJob::onFinished(int exitCode, QProcess::ExitStatus status) {
     }
     if (status == QProcess::CrashExit)
         return endRun(Outcome::Failed, tr("mcunet train crashed (%1)%2")
-                                           .arg(process_->errorString(), errors.isEmpty() ? QString() : QStringLiteral(": ") + errors));
+                                           .arg(child_->errorString(), errors.isEmpty() ? QString() : QStringLiteral(": ") + errors));
     if (exitCode == 0) return endRun(Outcome::Failed, tr("mcunet train exited without reporting a model"));
     const QString detail = errors.isEmpty() ? tr("no message on stderr") : errors;
     endRun(Outcome::Failed, exitCode == 2 ? detail : tr("exit code %1: %2").arg(exitCode).arg(detail));
-}
-
-void TrainJob::onErrorOccurred(QProcess::ProcessError error) {
-    if (error != QProcess::FailedToStart || state_ == State::Idle) return;  // the rest end in finished()
-    endRun(Outcome::Failed, tr("cannot start %1: %2").arg(request_.program, process_->errorString()));
 }
 
 void TrainJob::endRun(Outcome outcome, const QString& error) {

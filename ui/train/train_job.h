@@ -20,16 +20,10 @@
 #include <QStringList>
 
 #include "common/defaults.h"
-#include "train/train_progress.h"
-
-class QTimer;
+#include "jobs/child_process.h"
+#include "train/train_metatypes.h"
 
 namespace mcunet::ui {
-
-// The `mcunet` CLI: $MCUNET_CLI, then `mcunet` beside this executable, then
-// `../mcunet` (the build tree: build/app/studio/mcunet-studio and
-// build/app/mcunet), then PATH. Empty when none is found.
-QString findMcunetCli();
 
 // Everything `mcunet train` is started with.
 struct TrainRequest {
@@ -78,9 +72,9 @@ public:
     // The last run stopped with a checkpoint that Resume can continue.
     bool canResume() const;
     const TrainRequest& request() const { return request_; }
-    qint64 processId() const;  // 0 when no child runs
-    QString standardError() const { return stderr_; }
-    void setKillTimeout(int ms) { killTimeoutMs_ = ms; }
+    qint64 processId() const { return child_->processId(); }  // 0 when no child runs
+    QString standardError() const { return child_->standardError(); }
+    void setKillTimeout(int ms) { child_->setKillTimeout(ms); }
 
 signals:
     void started(bool resumed);
@@ -95,28 +89,16 @@ signals:
 
 private:
     bool launch(bool resume, QString* error);
-    void readOutput();
-    void readErrors();
     void dispatch(const TrainEvent& event);
-    void onFinished(int exitCode, QProcess::ExitStatus status);
-    void onErrorOccurred(QProcess::ProcessError error);
+    void onExited(int exitCode, QProcess::ExitStatus status);
     void endRun(Outcome outcome, const QString& error);
-    void stopNow(int timeoutMs);
 
-    QProcess* process_ = nullptr;
-    QTimer* killTimer_ = nullptr;
+    ChildProcess* child_;
     TrainProgressParser parser_;
     TrainRequest request_;
     bool haveRequest_ = false;
     State state_ = State::Idle;
-    bool sawDone_ = false, sawStopped_ = false, cancelRequested_ = false, resumed_ = false;
-    QString stderr_, stderrPartial_;
-    int killTimeoutMs_ = 20000;
+    bool sawDone_ = false, sawStopped_ = false, resumed_ = false;
 };
 
 }  // namespace mcunet::ui
-
-Q_DECLARE_METATYPE(mcunet::ui::TrainStart)
-Q_DECLARE_METATYPE(mcunet::ui::TrainStep)
-Q_DECLARE_METATYPE(mcunet::ui::TrainEpoch)
-Q_DECLARE_METATYPE(mcunet::ui::TrainDone)

@@ -1,6 +1,8 @@
 #include "common/defaults.h"
 #include "train/train_panel.h"
 
+#include "common/log_view.h"
+
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -17,7 +19,6 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -90,12 +91,7 @@ TrainPanel::TrainPanel(ProjectDocument* document, QWidget* parent)
     plots->addWidget(loss_);
     plots->addWidget(accuracy_);
     ml->addWidget(plots, 1);
-    log_ = new QPlainTextEdit;
-    log_->setReadOnly(true);
-    log_->setMaximumBlockCount(3000);
-    log_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    log_->setFixedHeight(4 * log_->fontMetrics().height() + 10);
-    log_->setPlaceholderText(tr("The child's messages appear here."));
+    log_ = makeLogView(tr("The child's messages appear here."));
     ml->addWidget(log_);
     layout->addWidget(middle, 1);
     layout->addWidget(buildResults());
@@ -317,12 +313,7 @@ void TrainPanel::setSettings(const Settings& s) {
 }
 
 QString TrainPanel::modelsFolder() const {
-    if (!modelsFolder_.isEmpty()) return modelsFolder_;
-    if (!document_->filePath().isEmpty()) {
-        const QFileInfo project(document_->filePath());
-        return project.absoluteDir().filePath(project.completeBaseName() + QStringLiteral("-models"));
-    }
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("models"));
+    return modelsFolder_.isEmpty() ? document_->workFolder(QStringLiteral("models")) : modelsFolder_;
 }
 
 QString TrainPanel::newModelDirectory() const {

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
+
 namespace mcunet::ui {
 
 using nlohmann::json;
@@ -42,17 +44,6 @@ std::string text(const json& o, const char* key, const char* event) {
     const json& v = field(o, key, event);
     if (!v.is_string()) throw BadField{std::string(event) + ": \"" + key + "\" is not a string"};
     return v.get<std::string>();
-}
-
-// Optional fields keep their default when absent (older or newer children).
-double numberOr(const json& o, const char* key, double fallback) {
-    const auto it = o.find(key);
-    return it != o.end() && it->is_number() ? it->get<double>() : fallback;
-}
-
-long long integerOr(const json& o, const char* key, long long fallback) {
-    const auto it = o.find(key);
-    return it != o.end() && it->is_number_integer() ? it->get<long long>() : fallback;
 }
 
 TrainStart readStart(const json& o) {
@@ -139,10 +130,6 @@ TrainDone readDone(const json& o) {
     return d;
 }
 
-bool blank(std::string_view s) {
-    return s.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
 }  // namespace
 
 double TrainStep::epochPosition() const {
@@ -181,34 +168,17 @@ TrainEvent parseTrainLine(std::string_view line) {
 }
 
 std::vector<TrainEvent> TrainProgressParser::feed(std::string_view bytes) {
-    std::vector<TrainEvent> events;
-    while (!bytes.empty()) {
-        const std::size_t newline = bytes.find('\n');
-        const std::string_view piece = bytes.substr(0, newline);
-        if (overlong_) {
-            // Drop the rest of a line already reported as too long.
-        } else if (partial_.size() + piece.size() > kMaxLineBytes) {
-            events.push_back(RawLine{partial_.substr(0, 200) + "…",
-                                     "line longer than " + std::to_string(kMaxLineBytes) + " bytes, dropped"});
-            partial_.clear();
-            overlong_ = true;
-        } else {
-            partial_.append(piece);
-        }
-        if (newline == std::string_view::npos) break;
-        if (!overlong_ && !blank(partial_)) events.push_back(parseTrainLine(partial_));
-        partial_.clear();
-        overlong_ = false;
-        bytes.remove_prefix(newline + 1);
-    }
-    return events;
+    return toEvents(lines_.feed(bytes));
 }
 
-std::vector<TrainEvent> TrainProgressParser::finish() {
+std::vector<TrainEvent> TrainProgressParser::finish() { return toEvents(lines_.finish()); }
+
+std::vector<TrainEvent> TrainProgressParser::toEvents(const std::vector<SplitLine>& lines) {
     std::vector<TrainEvent> events;
-    if (!overlong_ && !blank(partial_)) events.push_back(parseTrainLine(partial_));
-    partial_.clear();
-    overlong_ = false;
+    for (const SplitLine& l : lines)
+        events.push_back(l.overlong ? TrainEvent(RawLine{l.text + "…", "line longer than " +
+                                                                           std::to_string(kMaxLineBytes) + " bytes, dropped"})
+                                    : parseTrainLine(l.text));
     return events;
 }
 

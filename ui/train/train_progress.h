@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "jobs/line_splitter.h"
+
 namespace mcunet::ui {
 
 struct TrainMessage {  // "message": informational text
@@ -77,17 +79,16 @@ class TrainProgressParser {
 public:
     // A line longer than this is dropped (as a RawLine naming its length)
     // instead of growing the buffer without bound.
-    static constexpr std::size_t kMaxLineBytes = 4 << 20;
-
+    static constexpr std::size_t kMaxLineBytes = LineSplitter::kMaxLineBytes;
     // Appends bytes; returns the events of the lines they complete.
     std::vector<TrainEvent> feed(std::string_view bytes);
     // The stream ended: the last line, if it had no newline.
     std::vector<TrainEvent> finish();
-    std::size_t pendingBytes() const { return partial_.size(); }
+    std::size_t pendingBytes() const { return lines_.pendingBytes(); }
 
 private:
-    std::string partial_;
-    bool overlong_ = false;  // skipping to the end of a line that was too long
+    static std::vector<TrainEvent> toEvents(const std::vector<SplitLine>& lines);
+    LineSplitter lines_;
 };
 
 }  // namespace mcunet::ui

@@ -35,6 +35,10 @@ TrainedModelInfo readTrainedModelInfo(const std::string& directory) {
                     info.testImages = acc.images;
                 }
             }
+        if (jr::has(doc, "training") && doc["training"].is_object() && doc["training"].contains("data") &&
+            doc["training"]["data"].is_object() && doc["training"]["data"].contains("source") &&
+            doc["training"]["data"]["source"].is_string())
+            info.dataSource = doc["training"]["data"]["source"].get<std::string>();
         if (jr::has(doc, "training") && doc["training"].is_object() && doc["training"].contains("history") &&
             doc["training"]["history"].is_array())
             for (const json& e : doc["training"]["history"]) {

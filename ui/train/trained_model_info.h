@@ -21,6 +21,7 @@ struct TrainedModelInfo {
     int testImages = 0;
     std::vector<std::vector<int>> int8Confusion;  // [true class][predicted class]; may be empty
     std::vector<TrainEpoch> history;              // training.history: one record per epoch
+    std::string dataSource;                       // training.data.source ("fashion-mnist" or a folder); may be empty
 };
 
 // Throws mcunet::Error naming the file when model.json is missing or malformed.

@@ -157,6 +157,7 @@ private slots:
         v1["schema_version"] = 1;
         v1.erase("trained_model");
         v1.erase("imported_model");
+        v1.erase("search_run");
         const nlohmann::json migrated = project::migrate(v1);
         QCOMPARE(migrated["schema_version"].get<int>(), project::kProjectSchemaVersion);
         QVERIFY(migrated["trained_model"].is_null());
@@ -177,11 +178,31 @@ private slots:
         nlohmann::json v2 = project::toJson(project::demoProject());
         v2["schema_version"] = 2;
         v2.erase("imported_model");
+        v2.erase("search_run");
         const project::Project p = project::fromJson(v2);
         QVERIFY(p.importedModel.empty());
         QVERIFY(p == project::demoProject());
         v2["imported_model"] = "/m.tflite";
         QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v2));
+    }
+
+    // Version 3 (before the search) gains "search_run": null; a version-3
+    // file that already has the key is refused; the field round-trips.
+    void version3IsMigrated() {
+        nlohmann::json v3 = project::toJson(project::demoProject());
+        v3["schema_version"] = 3;
+        v3.erase("search_run");
+        const project::Project p = project::fromJson(v3);
+        QVERIFY(p.searchRun.empty());
+        QVERIFY(p == project::demoProject());
+        v3["search_run"] = "/runs/a";
+        QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v3));
+        project::Project searched = project::demoProject();
+        searched.searchRun = "runs/fashion";
+        QCOMPARE(project::fromJson(project::toJson(searched)).searchRun, std::string("runs/fashion"));
+        nlohmann::json empty = project::toJson(searched);
+        empty["search_run"] = "";
+        QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(empty));
     }
 
     void migrationRefusesUnknownVersions() {
