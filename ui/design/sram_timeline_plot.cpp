@@ -96,11 +96,10 @@ SramTimelinePlot::SramTimelinePlot(QWidget* parent) : PlotPanel(tr("SRAM per lay
 
     auto* group = new QButtonGroup(this);
     headerControls()->addWidget(new QLabel(tr("planner:")));
-    const memory::Planner order[3] = {memory::Planner::TFLiteMicro, memory::Planner::TinyEngine, memory::Planner::Ours};
-    for (memory::Planner pl : order) {
+    for (memory::Planner pl : memory::allPlanners()) {
         auto* b = new QRadioButton(QString::fromLatin1(memory::plannerName(pl)));
         b->setObjectName(QStringLiteral("planner-%1").arg(QString::fromLatin1(memory::plannerName(pl))));
-        planners_[static_cast<int>(pl)] = b;
+        planners_[pl] = b;
         group->addButton(b, static_cast<int>(pl));
         headerControls()->addWidget(b);
     }
@@ -123,7 +122,7 @@ void SramTimelinePlot::rebuild() {
     const memory::Plan& plan = d.selectedPlan();
     const int n = d.graph.opCount();
     for (memory::Planner pl : memory::allPlanners()) {
-        QRadioButton* b = planners_[static_cast<int>(pl)];
+        QRadioButton* b = planners_.at(pl);
         const QSignalBlocker block(b);
         b->setChecked(pl == d.selectedPlanner);
         b->setText(QStringLiteral("%1 %2").arg(QString::fromLatin1(memory::plannerName(pl)),
@@ -212,13 +211,13 @@ void SramTimelinePlot::rebuild() {
     peakLabel_->setText(tr("peak %1 at %2").arg(formatBytes(plan.timeline[static_cast<std::size_t>(peakLayer)].usedBytes),
                                                 QString::fromStdString(d.graph.op(peakLayer).name)));
     peakLabel_->setColor(palette().color(QPalette::WindowText));
-    setCaption(tr("Planner %1: arena %2 (lower bound %3). TF Lite Micro %4 · TinyEngine %5 · ours %6: switch planners "
-                  "to see where the whole-network schedule saves memory.")
+    QStringList arenas;
+    for (memory::Planner pl : memory::allPlanners())
+        arenas << QStringLiteral("%1 %2").arg(QString::fromLatin1(memory::plannerName(pl)), formatKiB(d.plan(pl).arenaBytes));
+    setCaption(tr("Planner %1: arena %2 (lower bound %3). %4: switch planners to see where the whole-network schedule "
+                  "saves memory.")
                    .arg(QString::fromLatin1(memory::plannerName(plan.planner)), withCommas(plan.arenaBytes) + QStringLiteral(" B"),
-                        withCommas(plan.lowerBound) + QStringLiteral(" B"),
-                        formatKiB(d.plan(memory::Planner::TFLiteMicro).arenaBytes),
-                        formatKiB(d.plan(memory::Planner::TinyEngine).arenaBytes),
-                        formatKiB(d.plan(memory::Planner::Ours).arenaBytes)));
+                        withCommas(plan.lowerBound) + QStringLiteral(" B"), arenas.join(QStringLiteral(" · "))));
     plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 

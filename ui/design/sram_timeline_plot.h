@@ -5,6 +5,7 @@
 // data), the SRAM limit and the plan's arena as lines, the peak marked. A
 // switch between the three planners shows what the schedule saves; hover
 // names the layer and its buffers.
+#include <map>
 #include <memory>
 
 #include "document/design_analysis.h"
@@ -41,7 +42,7 @@ private:
     QCPItemText* arenaLabel_ = nullptr;
     QCPItemText* peakLabel_ = nullptr;
     QCPItemLine* peakArrow_ = nullptr;
-    QRadioButton* planners_[3] = {};
+    std::map<memory::Planner, QRadioButton*> planners_;  // one per memory::allPlanners()
 };
 
 }  // namespace mcunet::ui
