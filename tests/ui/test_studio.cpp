@@ -2,7 +2,10 @@
 // autosave recovery, undo / redo of design edits, the Design view's figures
 // against `mcunet cost --json`, the Search-space view's choice against
 // `mcunet space --json`, and bad project files leaving the open project alone.
+#include <QElapsedTimer>
 #include <QFile>
+#include <QLabel>
+#include <QPushButton>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,6 +19,8 @@
 #include <QDateTime>
 
 #include <fstream>
+
+#include <sys/stat.h>
 
 #include <QPlainTextEdit>
 
@@ -34,6 +39,8 @@
 #include "quant/model.h"
 #include "jobs/job_runner.h"
 #include "project/project.h"
+#include "search/front_plot.h"
+#include "search/search_panel.h"
 #include "shell/main_window.h"
 #include "shell/status_totals.h"
 #include "space/cdf_plot.h"
@@ -452,6 +459,30 @@ private slots:
         QCOMPARE(doc["buffers"].size(), window.document()->analysis()->plan(memory::Planner::TinyEngine).placements.size());
         QVERIFY(window.deployView()->log()->toPlainText().contains("plan.json"));
         QCOMPARE(window.deployView()->latencyBarCount(), window.document()->analysis()->graph.opCount());
+    }
+
+    // A project whose recorded search run holds a FIFO, garbage and a report
+    // of another format: the Search step names the file and never waits on it.
+    void hostileSearchRunFilesAreNamedNotWaitedOn() {
+        QTemporaryDir run;
+        QVERIFY(QDir(run.path()).mkpath(QStringLiteral("search")));
+        QVERIFY(::mkfifo(QDir(run.path()).filePath(QStringLiteral("report.json")).toLocal8Bit().constData(), 0600) == 0);
+        QFile garbage(QDir(run.path()).filePath(QStringLiteral("search/search.json")));
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write("{\"evaluated\": [");
+        garbage.close();
+        ProjectDocument doc(board::Catalog::builtIn());
+        SearchPanel panel(&doc);
+        project::Project p = project::demoProject();
+        p.searchRun = run.path().toStdString();
+        QElapsedTimer clock;
+        clock.start();
+        doc.reset(p);  // the panel shows the recorded run
+        QVERIFY(clock.elapsed() < 5000);
+        QVERIFY(!panel.report().has_value());
+        QVERIFY(panel.frontPlot()->candidates().empty());
+        QVERIFY(panel.errorLabel()->text().contains(QStringLiteral("report.json")));
+        QVERIFY(panel.startButton()->isEnabled());
     }
 };
 

@@ -400,19 +400,16 @@ void DeployView::updateBoardAccuracy() {
     m.flashKiB = double(document_->limits().flashBytes) / 1024.0;
     const QString run = document_->searchRunDirectory();
     if (!run.isEmpty() && QFileInfo(QDir(run).filePath(QStringLiteral("model"))).canonicalFilePath() == QFileInfo(dir).canonicalFilePath()) {
-        QFile file(QDir(run).filePath(QStringLiteral("report.json")));
-        if (file.open(QIODevice::ReadOnly)) {
-            const QByteArray bytes = file.read(16 << 20);
-            try {
-                const nlohmann::json doc = nlohmann::json::parse(bytes.constData(), bytes.constData() + bytes.size());
-                const TinynasReport r = readTinynasReport(doc);
-                if (r.int8BoardAccuracy >= 0 && doc["identity"].value("board", "") == m.board.toStdString()) {
+        try {
+            if (const auto doc = readRunFile(run.toStdString(), "report.json")) {
+                const TinynasReport r = readTinynasReport(*doc);
+                if (r.int8BoardAccuracy >= 0 && doc->value("identity", nlohmann::json::object()).value("board", "") == m.board.toStdString()) {
                     m.measuredAccuracy = r.int8BoardAccuracy;
                     m.measuredImages = r.boardImages;
                 }
-            } catch (const std::exception&) {
-                // An unreadable report: the row offers the measurement instead.
             }
+        } catch (const std::exception&) {
+            // An unreadable report (the Search step names it): the row offers the measurement instead.
         }
     }
     boardAccuracy_->setModel(m);

@@ -1,7 +1,6 @@
 #include "search/search_panel.h"
 
 #include <algorithm>
-#include <fstream>
 
 #include <QComboBox>
 #include <QDateTime>
@@ -51,12 +50,14 @@ constexpr StepName kSteps[] = {
 
 QString percent(double fraction) { return fraction < 0 ? QStringLiteral("–") : QStringLiteral("%1 %").arg(100 * fraction, 0, 'f', 2); }
 
-std::optional<json> readJsonFile(const QString& path) {
-    std::ifstream in(path.toStdString());
-    if (!in) return std::nullopt;
-    json j = json::parse(in, nullptr, false);
-    if (j.is_discarded()) return std::nullopt;
-    return j;
+// A run file, or nullopt when it is missing or unreadable (the reason goes to the log).
+std::optional<json> runFile(const QString& run, const char* name, QString* why) {
+    try {
+        return readRunFile(run.toStdString(), name);
+    } catch (const std::exception& e) {
+        if (why) *why = QString::fromUtf8(e.what());
+        return std::nullopt;
+    }
 }
 
 // What `mcunet tinynas` records as its run's identity (tinynas.json).
@@ -297,7 +298,7 @@ SearchRequest SearchPanel::request() const {
     r.threads = s.threads;
     // Continue the project's run when it was started with these settings.
     const QString run = document_->searchRunDirectory();
-    const auto saved = run.isEmpty() ? std::nullopt : readJsonFile(QDir(run).filePath(QStringLiteral("tinynas.json")));
+    const auto saved = run.isEmpty() ? std::nullopt : runFile(run, "tinynas.json", nullptr);
     r.out = saved && sameRun(saved->value("identity", json()), identityOf(r, limits)) ? run : newRunDirectory();
     return r;
 }
@@ -476,7 +477,8 @@ void SearchPanel::showRun() {
     runFolder_->setText(run.isEmpty() ? tr("Runs go to %1").arg(QDir::toNativeSeparators(runsFolder()))
                                       : tr("Run folder: %1").arg(QDir::toNativeSeparators(run)));
     if (run.isEmpty()) return updateActions();
-    if (const auto search = readJsonFile(QDir(run).filePath(QStringLiteral("search/search.json")))) {
+    QString why;
+    if (const auto search = runFile(run, "search/search.json", &why)) {
         std::vector<SearchCandidate> all;
         for (const json& c : search->value("evaluated", json::array()))
             if (auto candidate = readCandidate(c)) all.push_back(std::move(*candidate));
@@ -493,12 +495,15 @@ void SearchPanel::showRun() {
             generations_->addGeneration(fg);
         }
     }
-    if (const auto report = readJsonFile(QDir(run).filePath(QStringLiteral("report.json")))) {
+    if (const auto report = runFile(run, "report.json", &why)) {
         try {
             onReport(readTinynasReport(*report));
         } catch (const Error& e) {
             showError(QString::fromStdString(e.what()));
         }
+    } else if (!why.isEmpty()) {
+        showError(why);  // a run file that is not one (a FIFO, garbage): named, never waited on
+        result_->setText(tr("The recorded run cannot be shown."));
     } else if (QFileInfo::exists(run)) {
         result_->setText(tr("The run stopped before its end: Start continues it."));
     } else {

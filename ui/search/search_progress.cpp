@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "common/error.h"
+#include "common/json_read.h"
 #include "common/json_fields.h"
 
 namespace mcunet::ui {
@@ -65,6 +68,13 @@ FlowEvent readProgress(const json& o, const std::string& raw) {
 }
 
 }  // namespace
+
+std::optional<json> readRunFile(const std::string& runDirectory, const std::string& name) {
+    const std::filesystem::path path = std::filesystem::path(runDirectory) / name;
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) return std::nullopt;
+    return json_read::parseFile(path.string());
+}
 
 const ReportModel* TinynasReport::model(std::string_view name) const {
     for (const ReportModel& m : models)

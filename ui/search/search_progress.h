@@ -86,6 +86,11 @@ using FlowEvent = std::variant<FlowStepStarted, FlowMessage, FlowTrainLine, Flow
 
 // One complete line to an event (RawLine, with why, for anything unexpected).
 FlowEvent parseFlowLine(std::string_view line);
+// A file of a run folder (tinynas.json, search/search.json, report.json) as
+// JSON: nullopt when it is not there; read bounded and never blocking (a
+// FIFO or device in its place is refused); throws mcunet::Error naming the
+// file when it cannot be read or parsed.
+std::optional<nlohmann::json> readRunFile(const std::string& runDirectory, const std::string& name);
 // One "evaluated" entry of search.json or a generation line; nullopt when malformed.
 std::optional<SearchCandidate> readCandidate(const nlohmann::json& o);
 
