@@ -38,10 +38,11 @@ int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, c
     m.classes = d.train.classes;
     m.floatModel = outcome.model;
     // Activation ranges: min/max of every tensor over real training images
-    // (not augmented), the input fixed at scale 1/128, zero point 0.
+    // (not augmented), the input fixed at scale 1/128, zero point 0; weights
+    // on input channels that stayed constant folded into the bias (docs/training.md).
     const auto calibration = eval::calibrationInputs(d.train, calibrationImages, settings.seed ^ 0xca11b7a7eULL);
     m.int8 = quant::quantize(m.floatModel, calibration, quant::kImageInputQuant);
-    m.calibration = {{"method", "min/max per tensor over training images"}, {"images", calibration.size()},
+    m.calibration = {{"method", "min/max per tensor over training images; weights on constant input channels folded into the bias"}, {"images", calibration.size()},
                      {"input", "scale 1/128, zero point 0 (int8 = pixel - 128)"}};
     const std::vector<int> floatPred = nas::predictFloat(m.floatModel, d.test, settings.threads);
     const auto int8Out = eval::runInterpreter(m.int8, d.test, settings.threads);

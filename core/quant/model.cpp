@@ -295,22 +295,79 @@ void fixOutputQuant(QuantizedModel& q, bool fixedInput) {
     }
 }
 
+// Input channels that never changed over the calibration (a channel whose
+// ReLU BatchNorm switched off: always 0) carry no information, yet training
+// can leave huge weights on them (BatchNorm folded over a variance near 0),
+// and a huge weight widens its output channel's weight scale until the bias,
+// stored at s_in * s_w, is rounded to a few steps. Their weights are taken
+// out: a constant 0 contributes nothing; a constant k != 0 adds w * k to the
+// bias, exactly for ops without padding (pointwise, fully connected).
+FloatWeights foldConstantInputs(const graph::Graph& g, const graph::Op& op, const FloatWeights& fw,
+                                const std::vector<Range>& inputChannels) {
+    FloatWeights out = fw;
+    const graph::Shape is = g.tensor(op.inputs[0]).shape;
+    const int cout = g.tensor(op.output).shape.c;
+    const graph::WeightLayout layout = graph::opInfo(op.kind).weights;
+    const bool noPadding = layout == graph::WeightLayout::OI || layout == graph::WeightLayout::OFlat;
+    const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
+    for (std::size_t k = 0; k < fw.weights.size(); ++k) {
+        const bool dw = layout == graph::WeightLayout::KKC;
+        const std::size_t oc = dw ? k % std::size_t(cout) : k / perChannel;
+        const std::size_t ic = dw ? oc / std::size_t(cout / is.c) : (k % perChannel) % std::size_t(is.c);
+        const Range r = inputChannels[ic];
+        if (r.lo != r.hi) continue;
+        if (r.lo != 0.0f && !noPadding) continue;
+        out.bias[oc] += fw.weights[k] * r.lo;
+        out.weights[k] = 0.0f;
+    }
+    return out;
+}
+
+// Int8 weights per output channel (symmetric, per tensor for fully
+// connected) and the int32 bias at s_in * s_w. An output channel without
+// weights takes scale 1/127, so its bias keeps its precision.
+void quantizeWeights(const graph::Graph& g, const graph::Op& op, const FloatWeights& fw, TensorQuant in, OpQuant& oq) {
+    const int cout = g.tensor(op.output).shape.c;
+    const bool perTensor = graph::opInfo(op.kind).perTensorWeights;
+    const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
+    const bool dw = graph::opInfo(op.kind).weights == graph::WeightLayout::KKC;
+    auto weightIndex = [&](int c, std::size_t j) {  // j-th weight of output channel c
+        return dw ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
+    };
+    std::vector<float> scales(static_cast<std::size_t>(cout));
+    float globalMax = 0;
+    for (int c = 0; c < cout; ++c) {
+        float mx = 0;
+        for (std::size_t j = 0; j < perChannel; ++j) mx = std::max(mx, std::fabs(fw.weights[weightIndex(c, j)]));
+        scales[static_cast<std::size_t>(c)] = mx;
+        globalMax = std::max(globalMax, mx);
+    }
+    for (float& s : scales) {
+        const float mx = perTensor ? globalMax : s;
+        s = (mx > 0.0f ? mx : 1.0f) / 127.0f;
+    }
+    oq.weights.resize(fw.weights.size());
+    oq.bias.resize(static_cast<std::size_t>(cout));
+    for (int c = 0; c < cout; ++c) {
+        const float ws = scales[static_cast<std::size_t>(c)];
+        for (std::size_t j = 0; j < perChannel; ++j) {
+            const std::size_t k = weightIndex(c, j);
+            oq.weights[k] = static_cast<std::int8_t>(std::clamp<long>(std::lround(fw.weights[k] / ws), -127, 127));
+        }
+        const float biasScale = in.scale * ws;  // exactly s_in * s_w in float, as engines check
+        oq.bias[static_cast<std::size_t>(c)] =
+            static_cast<std::int32_t>(std::clamp<double>(std::round(double(fw.bias[static_cast<std::size_t>(c)]) / double(biasScale)), -2147483647.0, 2147483647.0));
+    }
+    oq.weightScales = perTensor ? std::vector<float>{scales[0]} : scales;
+}
+
 QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<float>>& calibration,
                             std::optional<TensorQuant> fixedInput) {
-    if (calibration.empty()) throw Error("quantize: no calibration input");
     const graph::Graph& g = m.graph;
-    std::vector<float> lo(g.tensors().size(), 0.0f), hi(g.tensors().size(), 0.0f);
-    for (const auto& input : calibration) {
-        const auto values = runFloat(m, input);
-        for (std::size_t t = 0; t < values.size(); ++t)
-            for (float v : values[t]) {
-                lo[t] = std::min(lo[t], v);
-                hi[t] = std::max(hi[t], v);
-            }
-    }
+    const Calibrated cal = calibrate(m, calibration);
     QuantizedModel q{g, {}, {}};
     q.tensors.resize(g.tensors().size());
-    for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(lo[t], hi[t]);
+    for (std::size_t t = 0; t < q.tensors.size(); ++t) q.tensors[t] = fromRange(cal.tensors[t].lo, cal.tensors[t].hi);
     if (fixedInput) q.tensors[static_cast<std::size_t>(g.input())] = *fixedInput;
     fixOutputQuant(q, fixedInput.has_value());
     for (std::size_t t = 0; t < q.tensors.size(); ++t) {
@@ -326,36 +383,9 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
         if (op.activation != graph::Activation::None) oq.activationMin = std::max(-128, out.zeroPoint);
         if (op.activation == graph::Activation::ReLU6) oq.activationMax = std::min(127, quantizeValue(6.0f, out));
         if (!graph::hasWeights(op.kind)) continue;
-        const FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
-        const int cout = g.tensor(op.output).shape.c;
-        const bool perTensor = graph::opInfo(op.kind).perTensorWeights;
-        const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
-        const bool dw = graph::opInfo(op.kind).weights == graph::WeightLayout::KKC;
-        auto weightIndex = [&](int c, std::size_t j) {  // j-th weight of output channel c
-            return dw ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
-        };
-        std::vector<float> scales(static_cast<std::size_t>(cout));
-        float globalMax = 0;
-        for (int c = 0; c < cout; ++c) {
-            float mx = 0;
-            for (std::size_t j = 0; j < perChannel; ++j) mx = std::max(mx, std::fabs(fw.weights[weightIndex(c, j)]));
-            scales[static_cast<std::size_t>(c)] = mx;
-            globalMax = std::max(globalMax, mx);
-        }
-        for (float& s : scales) s = std::max(perTensor ? globalMax : s, 1e-8f) / 127.0f;
-        oq.weights.resize(fw.weights.size());
-        oq.bias.resize(static_cast<std::size_t>(cout));
-        for (int c = 0; c < cout; ++c) {
-            const float ws = scales[static_cast<std::size_t>(c)];
-            for (std::size_t j = 0; j < perChannel; ++j) {
-                const std::size_t k = weightIndex(c, j);
-                oq.weights[k] = static_cast<std::int8_t>(std::clamp<long>(std::lround(fw.weights[k] / ws), -127, 127));
-            }
-            const float biasScale = in.scale * ws;  // exactly s_in * s_w in float, as engines check
-            oq.bias[static_cast<std::size_t>(c)] =
-                static_cast<std::int32_t>(std::clamp<double>(std::round(double(fw.bias[static_cast<std::size_t>(c)]) / double(biasScale)), -2147483647.0, 2147483647.0));
-        }
-        oq.weightScales = perTensor ? std::vector<float>{scales[0]} : scales;
+        const FloatWeights folded = foldConstantInputs(g, op, m.ops[static_cast<std::size_t>(i)],
+                                                       cal.channels[static_cast<std::size_t>(op.inputs[0])]);
+        quantizeWeights(g, op, folded, in, oq);
     }
     deriveRequantization(q);
     return q;
@@ -365,6 +395,7 @@ QuantizedModel quantizeWith(const FloatModel& m, const std::vector<std::vector<f
 QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration, TensorQuant input) {
     return quantizeWith(m, calibration, std::optional<TensorQuant>(input));
 }
+
 
 void deriveRequantization(QuantizedModel& q) {
     const graph::Graph& g = q.graph;

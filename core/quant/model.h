@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "quant/calibration.h"
 #include "quant/fixed_point.h"
 #include "quant/softmax.h"
 
@@ -69,7 +70,9 @@ struct QuantizedModel {
 // Calibrates activation ranges on the inputs (float HWC, any range) and
 // quantizes. Throws mcunet::Error when there is no calibration input.
 // Ranges: the minimum and maximum each tensor reaches over the calibration
-// inputs (widened to include 0).
+// inputs (widened to include 0). Weights that read an input channel which
+// never changed over the calibration are folded into the bias
+// (quant/calibration.h).
 QuantizedModel quantize(const FloatModel& m, const std::vector<std::vector<float>>& calibration);
 // The same with the input tensor's quantization fixed (trained models:
 // scale 1/128, zero point 0, so the int8 input is pixel - 128 exactly).
