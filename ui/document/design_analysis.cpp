@@ -12,11 +12,11 @@ double DesignAnalysis::layerLatencyMs(int op) const {
 
 namespace {
 
-// Cost, the three plans and the peak op of `d->graph`.
+// Cost, every planner's plan and the peak op of `d->graph`.
 void computeFigures(DesignAnalysis& d) {
     d.cost = cost::estimate(d.graph, d.board);
     for (memory::Planner p : memory::allPlanners())
-        d.plans[static_cast<std::size_t>(p)] = memory::plan(d.graph, p);
+        d.plans[p] = memory::plan(d.graph, p);
     const memory::Plan& ours = d.plan(memory::Planner::Ours);
     std::int64_t best = -1;
     for (int i = 0; i < d.graph.opCount(); ++i) {

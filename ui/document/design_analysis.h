@@ -3,8 +3,8 @@
 // in one place exactly as `mcunet cost --board ID` computes it:
 // graph::buildGraph, cost::estimate, memory::plan for each planner. Immutable
 // once built; views share it through a shared_ptr. Plain C++ (no Qt).
-#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,14 +42,14 @@ struct DesignAnalysis {
     space::Constraints limits;
     graph::Graph graph;
     cost::ModelCost cost;
-    std::array<memory::Plan, 3> plans;  // indexed by memory::Planner
+    std::map<memory::Planner, memory::Plan> plans;  // one per registered planner
     memory::Planner selectedPlanner = memory::Planner::Ours;
 
     UnitSummary stem, firstBlock, head;
     std::vector<std::vector<UnitSummary>> blocks;  // [stage][block]
     int peakOp = 0;                                // op with the largest use under `ours`
 
-    const memory::Plan& plan(memory::Planner p) const { return plans[static_cast<std::size_t>(p)]; }
+    const memory::Plan& plan(memory::Planner p) const { return plans.at(p); }
     const memory::Plan& selectedPlan() const { return plan(selectedPlanner); }
     // The studio's peak SRAM: planner `ours`, the arena the generated code declares.
     std::int64_t peakSram() const { return plan(memory::Planner::Ours).arenaBytes; }

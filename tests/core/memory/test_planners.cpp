@@ -2,11 +2,15 @@
 // soundness on thousands of random architectures and random DAGs.
 #include <QtTest>
 
+#include <map>
+#include <set>
+
 #include <random>
 
 #include "arch/presets.h"
 #include "graph/build.h"
 #include "memory/plan.h"
+#include "memory/planner.h"
 #include "memory/scratch.h"
 #include "space/search_space.h"
 
@@ -63,7 +67,7 @@ graph::Graph randomDag(std::mt19937_64& rng) {
 }
 
 void checkSound(const graph::Graph& g, const std::string& what, int& tinyengineAboveTflm) {
-    std::int64_t arena[3] = {0, 0, 0};
+    std::map<Planner, std::int64_t> arena;
     for (Planner p : memory::allPlanners()) {
         const memory::Plan plan = memory::plan(g, p);
         const auto problems = memory::checkPlan(g, plan);
@@ -73,10 +77,12 @@ void checkSound(const graph::Graph& g, const std::string& what, int& tinyengineA
         QVERIFY2(plan.arenaBytes >= plan.lowerBound, what.c_str());
         QCOMPARE(memory::arenaBytes(g, p), plan.arenaBytes);  // the fast path agrees
         for (const auto& layer : plan.timeline) QVERIFY(layer.highWater <= plan.arenaBytes);
-        arena[static_cast<int>(p)] = plan.arenaBytes;
+        QCOMPARE(plan.planner, p);
+        arena[p] = plan.arenaBytes;
     }
-    QVERIFY2(arena[2] <= arena[1], qPrintable(QString::fromStdString(what) + ": ours above tinyengine"));
-    if (arena[1] > arena[0]) ++tinyengineAboveTflm;
+    QVERIFY2(arena.at(Planner::Ours) <= arena.at(Planner::TinyEngine),
+             qPrintable(QString::fromStdString(what) + ": ours above tinyengine"));
+    if (arena.at(Planner::TinyEngine) > arena.at(Planner::TFLiteMicro)) ++tinyengineAboveTflm;
 }
 
 }  // namespace
@@ -265,6 +271,33 @@ private slots:
                     QCOMPARE(pl.offset, offset);
                 }
         QVERIFY(!memory::widenScratch(p, 0, p.arenaBytes + 1));
+    }
+
+    // The registry is the one list: ids and names unique, every name and
+    // alias parses back to its planner, the error names every planner, and
+    // allPlanners() is the registry's order.
+    void registryIsTheOneList() {
+        const auto& planners = memory::registeredPlanners();
+        QVERIFY(planners.size() >= 3);
+        std::set<Planner> ids;
+        std::set<std::string> names;
+        std::string error;
+        try {
+            memory::parsePlanner("no-such-planner");
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        for (std::size_t i = 0; i < planners.size(); ++i) {
+            const memory::MemoryPlanner* p = planners[i];
+            QVERIFY(ids.insert(p->id()).second);
+            QVERIFY(names.insert(p->name()).second);
+            QCOMPARE(memory::allPlanners().at(i), p->id());
+            QCOMPARE(&memory::plannerFor(p->id()), p);
+            QCOMPARE(memory::parsePlanner(p->name()), p->id());
+            QCOMPARE(std::string(memory::plannerName(p->id())), std::string(p->name()));
+            for (const std::string& alias : p->aliases()) QCOMPARE(memory::parsePlanner(alias), p->id());
+            QVERIFY2(error.find(p->name()) != std::string::npos, error.c_str());
+        }
     }
 
     void plannerNames() {
