@@ -18,16 +18,6 @@ namespace mcunet::deploy {
 
 namespace fs = std::filesystem;
 
-const char* stageName(Stage stage) {
-    switch (stage) {
-        case Stage::Generate: return "generate";
-        case Stage::Build: return "build";
-        case Stage::Flash: return "flash";
-        case Stage::Profile: return "profile";
-    }
-    return "";
-}
-
 void Control::report(Stage stage, double fraction, const std::string& message) const {
     check(stage);
     if (progress) progress({stage, fraction, message});
@@ -139,28 +129,42 @@ std::string mlperfTaskForPlan(const nlohmann::json& plan) {
 
 namespace {
 
-// The stages after the device is open; `result` keeps what each produced.
+// The stages after the device is open, afresh; `result` keeps what each produced.
 // `cleanupToken`: the signal cleanup's registration of a temporary `dir`
 // (0 for a folder of the caller's), dropped once the board runs its ELF.
-void runStages(const Request& r, device::BoardDevice& dev, const std::string& dir, int cleanupToken, const Control& control,
-               Result& result) {
-    codegen::Options options;
-    options.modelName = r.modelName;
-    options.boardId = r.board.id;
-    options.replace = true;  // run() claimed the folder (output_dir::claim) before the board was opened
-    result.generated = generate(*r.model, r.planner, dir, options, control);
-    board::FirmwareOptions firmware = r.firmware;
-    if (firmware.mlperfTaskId.empty()) firmware.mlperfTaskId = mlperfTaskForPlan(result.generated.plan);
-    result.firmware = build(dir, r.board, firmware, control);
-    const std::string planPath = (fs::path(dir) / "plan.json").string();
-    result.flashed = flash(dev, r.board, result.firmware.elf, planPath, &result.generated.plan, control);
-    atomic_file::keepTempDirectory(dir);  // a temporary project the flash record now points into (no-op for others)
-    if (cleanupToken) cleanup::remove(cleanupToken);
-    if (!r.profile) return;
-    const std::vector<std::int8_t> input = r.input.empty() ? profilingInput(*r.model, r.seed) : r.input;
-    result.profiled = profile(dev, r.board, board::layersFromPlan(result.generated.plan), input, r.runs, control);
-    result.reference = quant::runReferenceOutput(*r.model, input);
-    result.matchesReference = result.reference == result.profiled->profile.output;
+void runAll(const Request& r, device::BoardDevice& dev, const std::string& dir, int cleanupToken, const Control& control,
+            Result& result) {
+    std::vector<std::int8_t> input;
+    runStages(stagesAfresh(r.profile ? Stage::Profile : Stage::Flash), {}, [&](Stage stage) {
+        switch (stage) {
+            case Stage::Generate: {
+                codegen::Options options;
+                options.modelName = r.modelName;
+                options.boardId = r.board.id;
+                options.replace = true;  // run() claimed the folder (output_dir::claim) before the board was opened
+                result.generated = generate(*r.model, r.planner, dir, options, control);
+                break;
+            }
+            case Stage::Build: {
+                board::FirmwareOptions firmware = r.firmware;
+                if (firmware.mlperfTaskId.empty()) firmware.mlperfTaskId = mlperfTaskForPlan(result.generated.plan);
+                result.firmware = build(dir, r.board, firmware, control);
+                break;
+            }
+            case Stage::Flash:
+                result.flashed = flash(dev, r.board, result.firmware.elf, (fs::path(dir) / "plan.json").string(),
+                                       &result.generated.plan, control);
+                atomic_file::keepTempDirectory(dir);  // a temporary project the flash record now points into (no-op for others)
+                if (cleanupToken) cleanup::remove(cleanupToken);
+                break;
+            case Stage::Profile:
+                input = r.input.empty() ? profilingInput(*r.model, r.seed) : r.input;
+                result.profiled = profile(dev, r.board, board::layersFromPlan(result.generated.plan), input, r.runs, control);
+                result.reference = quant::runReferenceOutput(*r.model, input);
+                result.matchesReference = result.reference == result.profiled->profile.output;
+                break;
+        }
+    });
 }
 
 }  // namespace
@@ -176,7 +180,7 @@ Result run(const Request& r, const Control& control) {
     const int token = temporary ? cleanup::addNewDirectory([] { return atomic_file::makeTempDirectory("deploy"); }, dir) : 0;
     Result result;
     try {
-        runStages(r, *dev, dir, token, control, result);
+        runAll(r, *dev, dir, token, control, result);
         if (token) cleanup::remove(token);
     } catch (...) {
         if (token) cleanup::remove(token);

@@ -30,14 +30,12 @@
 #include "board/flashed_state.h"
 #include "board/profiler.h"
 #include "codegen/codegen.h"
+#include "deploy/stages.h"
 #include "device/board_device.h"
 #include "memory/plan.h"
 #include "quant/model.h"
 
 namespace mcunet::deploy {
-
-enum class Stage { Generate, Build, Flash, Profile };
-const char* stageName(Stage stage);  // "generate", "build", "flash", "profile"
 
 struct Progress {
     Stage stage = Stage::Generate;
@@ -131,8 +129,9 @@ struct Result {
 };
 
 // Opens the board first (so "no board connected" comes before any work),
-// then generate -> build -> flash (-> profile, compared with the reference
-// interpreter). Throws what the stages throw.
+// then every stage afresh through flash or profile (stagesAfresh; the
+// profile compared with the reference interpreter). Throws what the stages
+// throw.
 Result run(const Request& request, const Control& control);
 
 }  // namespace mcunet::deploy

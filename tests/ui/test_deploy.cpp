@@ -39,6 +39,7 @@
 
 using namespace mcunet;
 using namespace mcunet::ui;
+using mcunet::deploy::Stage;
 
 namespace {
 
@@ -156,15 +157,19 @@ private slots:
 
         // Profile alone again: the board is flashed, so only that step runs.
         finished.clear();
-        QVERIFY(view.runStep(DeployStep::Profile));
+        QVERIFY(view.runStep(deploy::Stage::Profile));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
         QVERIFY(view.log()->toPlainText().contains(QRegularExpression("Profile: done\\s*$")));
         QCOMPARE(view.profiled()->profile.total, run->profile.total);  // -icount: exactly repeatable
 
-        // An edit makes the generated project out of date.
+        for (Stage st : deploy::allStages()) QVERIFY(!view.stageStatus(st)->text().contains("out of date"));
+        // An edit makes the generated project out of date, and every step's
+        // result with it, the profile too (it used to stay "done").
         s.document.editPlanner(memory::Planner::TinyEngine);
         QVERIFY(!view.generatedIsCurrent());
+        for (Stage st : deploy::allStages())
+            QVERIFY2(view.stageStatus(st)->text().contains("out of date"), qPrintable(view.stageStatus(st)->text()));
         QCOMPARE(qemuChildren(), 0);
     }
 
@@ -204,11 +209,11 @@ private slots:
         t.boardId = "stm32f746g-disco";
         QVERIFY(s.document.editTarget(t, "board"));
         DeployView& view = s.view;
-        QVERIFY(view.actionButton(DeployStep::Flash)->isEnabled());
+        QVERIFY(view.actionButton(deploy::Stage::Flash)->isEnabled());
         QVERIFY2(view.deviceBox()->currentText().startsWith("no stm32f746g-disco connected"),
                  qPrintable(view.deviceBox()->currentText()));
         QSignalSpy finished(&view, &DeployView::pipelineFinished);
-        QVERIFY(view.runStep(DeployStep::Flash));  // generate, build for the F746, then look for the board
+        QVERIFY(view.runStep(deploy::Stage::Flash));  // generate, build for the F746, then look for the board
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 180000);
         QCOMPARE(finished.at(0).at(0).toBool(), false);
         QVERIFY(view.built());
@@ -221,27 +226,27 @@ private slots:
         t.boardId = "nucleo-h743zi";
         QVERIFY(s.document.editTarget(t, "board"));
         DeployView& view = s.view;
-        for (QPushButton* b : {view.deployButton(), view.actionButton(DeployStep::Build), view.actionButton(DeployStep::Flash),
-                               view.actionButton(DeployStep::Profile)}) {
+        for (QPushButton* b : {view.deployButton(), view.actionButton(deploy::Stage::Build), view.actionButton(deploy::Stage::Flash),
+                               view.actionButton(deploy::Stage::Profile)}) {
             QVERIFY(!b->isEnabled());
             QVERIFY2(b->toolTip().contains("no firmware board layer"), qPrintable(b->toolTip()));
         }
-        QVERIFY(view.actionButton(DeployStep::Generate)->isEnabled());
+        QVERIFY(view.actionButton(deploy::Stage::Generate)->isEnabled());
         QVERIFY(!view.deployAndProfile());
-        QVERIFY(!view.runStep(DeployStep::Profile));
+        QVERIFY(!view.runStep(deploy::Stage::Profile));
         QVERIFY(view.log()->toPlainText().contains("no firmware board layer"));
         // Code generation works for every board.
         QSignalSpy finished(&view, &DeployView::pipelineFinished);
-        QVERIFY(view.runStep(DeployStep::Generate));
+        QVERIFY(view.runStep(deploy::Stage::Generate));
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);  // the signal may come before waiting starts
         QVERIFY(finished.at(0).at(0).toBool());
         QCOMPARE(view.generated()->plan["board"].get<std::string>(), std::string("nucleo-h743zi"));
-        QVERIFY(!view.actionButton(DeployStep::Build)->isEnabled());
+        QVERIFY(!view.actionButton(deploy::Stage::Build)->isEnabled());
         // Back to a virtual board: enabled again.
         t.boardId = "virtual-m4";
         QVERIFY(s.document.editTarget(t, "board"));
         QVERIFY(view.deployButton()->isEnabled());
-        QVERIFY(view.actionButton(DeployStep::Profile)->isEnabled());
+        QVERIFY(view.actionButton(deploy::Stage::Profile)->isEnabled());
         QVERIFY(!view.generatedIsCurrent());
     }
 

@@ -269,7 +269,7 @@ private slots:
         QVERIFY(window_->trainSearchView()->trainPanel()->adoptTrainedArchitecture());
         QVERIFY(view->weightsNote()->text().contains("weights: trained"));
         QSignalSpy generated(view, &DeployView::pipelineFinished);
-        QVERIFY(view->runStep(DeployStep::Generate));
+        QVERIFY(view->runStep(deploy::Stage::Generate));
         QVERIFY(generated.count() > 0 || generated.wait(120000));
         QVERIFY2(generated.at(0).at(0).toBool(), qPrintable(view->log()->toPlainText()));
         QVERIFY(!view->generated()->trainedModel.empty());

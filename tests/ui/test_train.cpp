@@ -248,7 +248,7 @@ private slots:
 
         // Generate uses the trained int8 weights.
         QSignalSpy pipeline(&deploy, &DeployView::pipelineFinished);
-        QVERIFY(deploy.runStep(DeployStep::Generate));
+        QVERIFY(deploy.runStep(mcunet::deploy::Stage::Generate));
         QVERIFY(pipeline.count() > 0 || pipeline.wait(kRunTimeoutMs));
         QVERIFY2(pipeline.at(0).at(0).toBool(), qPrintable(deploy.log()->toPlainText()));
         QCOMPARE(QString::fromStdString(deploy.generated()->trainedModel), model);

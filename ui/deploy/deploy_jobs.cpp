@@ -76,12 +76,12 @@ std::unique_ptr<device::BoardDevice> openBoard(const board::Board& b, const std:
 
 }  // namespace
 
-const char* deployStepName(DeployStep s) {
+const char* deployStepName(deploy::Stage s) {
     switch (s) {
-        case DeployStep::Generate: return "Generate";
-        case DeployStep::Build: return "Build";
-        case DeployStep::Flash: return "Flash";
-        case DeployStep::Profile: return "Profile";
+        case deploy::Stage::Generate: return "Generate";
+        case deploy::Stage::Build: return "Build";
+        case deploy::Stage::Flash: return "Flash";
+        case deploy::Stage::Profile: return "Profile";
     }
     return "";
 }

@@ -25,6 +25,7 @@
 #include "board/firmware_build.h"
 #include "board/link.h"
 #include "board/profiler.h"
+#include "deploy/stages.h"
 #include "codegen/codegen.h"
 #include "device/board_device.h"
 #include "common/defaults.h"
@@ -35,8 +36,8 @@ namespace mcunet::ui {
 
 class JobContext;
 
-enum class DeployStep { Generate, Build, Flash, Profile };
-const char* deployStepName(DeployStep s);  // "Generate", "Build", "Flash", "Profile"
+// The stage's title for people: "Generate", "Build", "Flash", "Profile".
+const char* deployStepName(deploy::Stage s);
 
 struct GenerateRequest {
     std::shared_ptr<const DesignAnalysis> analysis;  // architecture, board, selected planner

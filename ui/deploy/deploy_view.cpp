@@ -60,8 +60,7 @@ namespace mcunet::ui {
 using namespace deploy_widgets;
 
 namespace {
-constexpr DeployStep kSteps[] = {DeployStep::Generate, DeployStep::Build, DeployStep::Flash, DeployStep::Profile};
-int indexOf(DeployStep s) { return static_cast<int>(s); }
+int indexOf(deploy::Stage s) { return static_cast<int>(s); }
 
 // Why build, flash and profile are off for `b` ("" when they are on): the
 // device layer's answer (device::boardSupport), the one place that knows.
@@ -94,7 +93,7 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
                           "Flash the firmware onto the board (the virtual board boots it) and check it answers (builds first if needed)",
                           "Run the model on the board, read per-layer counts and compare the output with the "
                           "reference interpreter (flashes first if needed)"};
-    for (DeployStep s : kSteps) {
+    for (deploy::Stage s : deploy::allStages()) {
         auto* b = new QPushButton(tr(labels[indexOf(s)]));
         b->setToolTip(tr(tips[indexOf(s)]));
         stepButtons_[indexOf(s)] = b;
@@ -144,7 +143,7 @@ DeployView::DeployView(ProjectDocument* document, QWidget* parent)
     layout->addWidget(boardAccuracy_);
 
     auto* status = new QHBoxLayout;
-    for (DeployStep s : kSteps) {
+    for (deploy::Stage s : deploy::allStages()) {
         auto* l = new QLabel;
         l->setTextFormat(Qt::RichText);
         l->setFrameShape(QFrame::StyledPanel);
@@ -280,7 +279,9 @@ int DeployView::latencyBarCount() const {
     return n;
 }
 
-QPushButton* DeployView::actionButton(DeployStep step) const { return stepButtons_[indexOf(step)]; }
+QPushButton* DeployView::actionButton(deploy::Stage step) const { return stepButtons_[indexOf(step)]; }
+
+QLabel* DeployView::stageStatus(deploy::Stage step) const { return stepStatus_[indexOf(step)]; }
 
 void DeployView::refresh() {
     stale_ = false;
@@ -483,34 +484,33 @@ bool DeployView::generateTo(const QString& directory) {
     }
     userDirectory_ = QDir(directory).absolutePath();
     appendLog(tr("Generated projects go to %1 from now on").arg(userDirectory_));
-    return runStep(DeployStep::Generate);
+    return runStep(deploy::Stage::Generate);
 }
 
-bool DeployView::deployAndProfile() { return startPipeline(DeployStep::Generate, DeployStep::Profile); }
+bool DeployView::deployAndProfile() { return startPipeline(deploy::stagesAfresh(deploy::Stage::Profile)); }
 
-bool DeployView::runStep(DeployStep step) {
-    DeployStep first = DeployStep::Generate;
-    if (step >= DeployStep::Build && generatedIsCurrent()) first = DeployStep::Build;
-    if (step >= DeployStep::Flash && first == DeployStep::Build && built_) first = DeployStep::Flash;
-    if (step >= DeployStep::Profile && first == DeployStep::Flash && flashed_) first = DeployStep::Profile;
-    return startPipeline(std::min(first, step), step);
+deploy::StageState DeployView::stageState() const {
+    deploy::StageState s;
+    s.generated = generatedIsCurrent();
+    s.built = s.generated && built_ != nullptr;
+    s.flashed = s.built && flashed_ != nullptr;
+    s.profiled = s.flashed && profiled_ != nullptr && profiledFrom_ == generated_;
+    return s;
 }
 
-bool DeployView::startPipeline(DeployStep first, DeployStep last) {
-    if (jobs_->isRunning()) return false;
-    if (last > DeployStep::Generate && !device::boardSupport(document_->board()).deployable()) {
+bool DeployView::runStep(deploy::Stage step) { return startPipeline(deploy::stagesFor(step, stageState())); }
+
+bool DeployView::startPipeline(const std::vector<deploy::Stage>& stages) {
+    if (jobs_->isRunning() || stages.empty()) return false;
+    if (stages.back() > deploy::Stage::Generate && !device::boardSupport(document_->board()).deployable()) {
         appendLog(usbNote(document_->board()));
         return false;
     }
-    pending_.clear();
-    for (DeployStep s : kSteps)
-        if (s >= first && s <= last) {
-            pending_.push_back(s);
-            failure_[indexOf(s)].clear();
-        }
+    pending_.assign(stages.begin(), stages.end());
+    for (deploy::Stage s : stages) failure_[indexOf(s)].clear();
     stepTotal_ = int(pending_.size());
     stepIndex_ = 0;
-    last_ = last;
+    last_ = stages.back();
     running_ = true;
     startNext();
     return true;
@@ -527,7 +527,7 @@ void DeployView::startNext() {
     bool started = false;
     const auto gen = generated_;
     switch (current_) {
-        case DeployStep::Generate: {
+        case deploy::Stage::Generate: {
             const GenerateRequest request = generateRequest();
             started = jobs_->run<std::shared_ptr<const GeneratedProject>>(
                 name, [request](JobContext& job) { return generateProject(request, job); },
@@ -539,7 +539,7 @@ void DeployView::startNext() {
                 });
             break;
         }
-        case DeployStep::Build:
+        case deploy::Stage::Build:
             started = jobs_->run<std::shared_ptr<const BuiltFirmware>>(
                 name, [gen](JobContext& job) { return buildProject(*gen, job); },
                 [this](std::shared_ptr<const BuiltFirmware> r) {
@@ -548,7 +548,7 @@ void DeployView::startNext() {
                     showBuilt();
                 });
             break;
-        case DeployStep::Flash: {
+        case deploy::Stage::Flash: {
             const std::string elf = built_->firmware.elf;
             started = jobs_->run<std::shared_ptr<const FlashedBoard>>(
                 name, [gen, elf, serial = selectedSerial()](JobContext& job) { return flashBoard(*gen, elf, serial, job); },
@@ -558,7 +558,7 @@ void DeployView::startNext() {
                 });
             break;
         }
-        case DeployStep::Profile: {
+        case deploy::Stage::Profile: {
             const int runs = runs_->value();
             started = jobs_->run<std::shared_ptr<const ProfileRun>>(
                 name, [gen, runs, serial = selectedSerial()](JobContext& job) { return profileBoard(*gen, runs, serial, job); },
@@ -590,7 +590,7 @@ void DeployView::onJobFinished(const QString& name, bool ok, bool cancelled, con
             failure_[indexOf(current_)] = cancelled ? tr("cancelled") : error;
             pending_.clear();
             running_ = false;
-            if (!cancelled && current_ == DeployStep::Build) {
+            if (!cancelled && current_ == deploy::Stage::Build) {
                 buildLog_->setPlainText(error);
                 tabs_->setCurrentIndex(BuildTab);
             }
@@ -605,10 +605,10 @@ void DeployView::onJobFinished(const QString& name, bool ok, bool cancelled, con
         }
         running_ = false;
         switch (last_) {
-            case DeployStep::Generate: tabs_->setCurrentIndex(CodeTab); break;
-            case DeployStep::Build:
-            case DeployStep::Flash: tabs_->setCurrentIndex(BuildTab); break;
-            case DeployStep::Profile: tabs_->setCurrentIndex(ProfileTab); break;
+            case deploy::Stage::Generate: tabs_->setCurrentIndex(CodeTab); break;
+            case deploy::Stage::Build:
+            case deploy::Stage::Flash: tabs_->setCurrentIndex(BuildTab); break;
+            case deploy::Stage::Profile: tabs_->setCurrentIndex(ProfileTab); break;
         }
         updateStatus();
         updateActions();
@@ -666,8 +666,9 @@ void DeployView::updateStatus() {
     const QString ok = levelColor(Level::Ok, dark).name(), bad = levelColor(Level::Over, dark).name(),
                   warn = levelColor(Level::Near, dark).name();
     const bool current = generatedIsCurrent();
+    const deploy::StageState state = stageState();
     const board::Board& board = document_->board();
-    for (DeployStep s : kSteps) {
+    for (deploy::Stage s : deploy::allStages()) {
         const int i = indexOf(s);
         QString body;
         const bool queued = running_ && std::find(pending_.begin(), pending_.end(), s) != pending_.end();
@@ -679,7 +680,7 @@ void DeployView::updateStatus() {
             body = QStringLiteral("<span style='color:%1'>%2</span>").arg(bad, firstLine(failure_[i]));
         } else {
             switch (s) {
-                case DeployStep::Generate:
+                case deploy::Stage::Generate:
                     if (generated_)
                         body = tr("✓ %1 files, arena %2 B (%3), %4 weights · %5")
                                    .arg(generated_->generated.files.size())
@@ -688,7 +689,7 @@ void DeployView::updateStatus() {
                                         generated_->trainedModel.empty() ? tr("seeded") : tr("trained"),
                                         seconds(generated_->seconds));
                     break;
-                case DeployStep::Build:
+                case deploy::Stage::Build:
                     if (built_) {
                         const auto& fw = built_->firmware;
                         body = tr("✓ Flash %1 of %2 · SRAM %3 of %4 · %5")
@@ -696,7 +697,7 @@ void DeployView::updateStatus() {
                                         formatKiB(board.sramBytes), seconds(built_->seconds));
                     }
                     break;
-                case DeployStep::Flash:
+                case deploy::Stage::Flash:
                     if (flashed_)
                         body = tr("✓ %1 answers: %2, %3 layers · %4")
                                    .arg(QString::fromStdString(flashed_->hello.board),
@@ -704,7 +705,7 @@ void DeployView::updateStatus() {
                                    .arg(flashed_->hello.layers)
                                    .arg(seconds(flashed_->seconds));
                     break;
-                case DeployStep::Profile:
+                case deploy::Stage::Profile:
                     if (profiled_) {
                         const auto& p = profiled_->profile;
                         body = tr("%1 %2 %3 · %4 MACs/%5 · <span style='color:%6'>%7</span> · %8")
@@ -715,16 +716,17 @@ void DeployView::updateStatus() {
                                    .arg(profiled_->matchesReference ? ok : bad,
                                         profiled_->matchesReference ? tr("output = reference") : tr("output differs"),
                                         seconds(profiled_->seconds));
-                        if (profiledFrom_ != generated_ || !flashed_) body += tr("<br><i>from an earlier build</i>");
                     }
                     break;
             }
             if (body.isEmpty()) body = tr("<i>not run yet</i>");
-            else if (!current && s != DeployStep::Profile)
+            else if (!current)
                 body += QStringLiteral("<br><span style='color:%1'>%2</span>")
                             .arg(warn, tr("out of date: the design, board, planner or weights changed"));
+            else if (!state.done(s))
+                body += tr("<br><i>from an earlier build</i>");
         }
-        if (s != DeployStep::Generate && !usbNote(board).isEmpty() && !stepRunning_)
+        if (s != deploy::Stage::Generate && !usbNote(board).isEmpty() && !stepRunning_)
             body = QStringLiteral("<span style='color:%1'>%2</span>").arg(warn, tr("not available for this board"));
         stepStatus_[i]->setText(QStringLiteral("<b>%1 %2</b><br>%3").arg(i + 1).arg(tr(deployStepName(s)), body));
     }

@@ -7,7 +7,8 @@
 // check that it answers with this model), Profile (per-layer executed
 // instructions against the estimate, output checked against the reference
 // interpreter) and "Deploy and profile" (all four afresh). A step first runs
-// the steps it needs that are missing or out of date. Every step runs on the
+// the steps it needs that are missing or out of date (the rule is core's:
+// deploy::stagesFor in deploy/stages.h, as for the CLI). Every step runs on the
 // JobRunner (worker thread; deploy_jobs.h) with progress, Cancel and the log.
 //
 // Tabs: the memory plan the code generator uses (buffers, per-layer estimate
@@ -89,7 +90,8 @@ public:
     QPlainTextEdit* codePreview() const { return code_; }
     QLabel* outputVerdict() const { return verdict_; }
     QTableWidget* buildFigures() const { return buildTable_; }
-    QPushButton* actionButton(DeployStep step) const;  // Generate, Build, Flash, Profile
+    QPushButton* actionButton(deploy::Stage step) const;  // Generate, Build, Flash, Profile
+    QLabel* stageStatus(deploy::Stage step) const;       // the line under each action
     QPushButton* deployButton() const { return deployButton_; }
     QSpinBox* runsBox() const { return runs_; }  // inferences per profile
     QComboBox* deviceBox() const { return deviceBox_; }  // the connected board to flash and profile
@@ -105,7 +107,7 @@ public:
     bool generatedIsCurrent() const;
     // Runs `step` after whatever it needs that is missing or out of date;
     // false (nothing started) while a job runs or when the board cannot do it.
-    bool runStep(DeployStep step);
+    bool runStep(deploy::Stage step);
 
 public slots:
     // Writes the plan of the selected planner as JSON (on the job runner); returns false if a job is running.
@@ -132,7 +134,9 @@ private:
     void refresh();
     void refreshIfVisible();
     void appendLog(const QString& line);
-    bool startPipeline(DeployStep first, DeployStep last);
+    // What is done for the current design, board, planner and weights.
+    deploy::StageState stageState() const;
+    bool startPipeline(const std::vector<deploy::Stage>& stages);
     void startNext();
     void onJobFinished(const QString& name, bool ok, bool cancelled, const QString& error);
     void updateActions();
@@ -202,10 +206,10 @@ private:
     std::shared_ptr<const FlashedBoard> flashed_;
     std::shared_ptr<const ProfileRun> profiled_;
     std::shared_ptr<const GeneratedProject> profiledFrom_;  // the project the profile ran
-    std::deque<DeployStep> pending_;  // steps still to run in this pipeline
-    DeployStep current_ = DeployStep::Generate;
+    std::deque<deploy::Stage> pending_;  // steps still to run in this pipeline
+    deploy::Stage current_ = deploy::Stage::Generate;
     int stepIndex_ = 0, stepTotal_ = 0;  // "Build (2 of 4)"
-    DeployStep last_ = DeployStep::Generate;  // the step the user asked for
+    deploy::Stage last_ = deploy::Stage::Generate;  // the step the user asked for
     bool running_ = false;       // a pipeline is under way
     bool stepRunning_ = false;   // one of its steps is the current job
     QString failure_[4];         // last error per step
