@@ -220,6 +220,38 @@ private slots:
         QVERIFY2(view.log()->toPlainText().contains("no stm32f746g-disco connected"), qPrintable(view.log()->toPlainText()));
     }
 
+    // The project's SRAM override binds the build: at 64 kB, mcunet-vww1's
+    // 78,568 B arena fails to link with the overflow, as Target says it does
+    // not fit (Build used to link against the board's 320 kB and pass).
+    void projectLimitsBindTheBuild() {
+        Session s;
+        project::Target t = s.document.project().target;
+        t.sramLimitBytes = 64 * 1024;
+        QVERIFY(s.document.editTarget(t, "SRAM limit"));
+        QVERIFY(!s.document.analysis()->fits());
+        QCOMPARE(s.document.analysis()->deployBoard().sramBytes, std::int64_t(64 * 1024));
+        QCOMPARE(s.document.analysis()->deployBoard().flashBytes, s.document.board().flashBytes);
+        DeployView& view = s.view;
+        QSignalSpy finished(&view, &DeployView::pipelineFinished);
+        QVERIFY(view.runStep(Stage::Build));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(!view.built());
+        const QString log = view.log()->toPlainText();
+        QVERIFY2(log.contains("does not fit") && log.contains("65536 B SRAM") && log.contains("SRAM over by"), qPrintable(log));
+        QVERIFY2(view.stageStatus(Stage::Build)->text().contains("does not fit"), qPrintable(view.stageStatus(Stage::Build)->text()));
+        // With room again, the same project builds, against the project's limit.
+        t.sramLimitBytes = 100 * 1024;
+        QVERIFY(s.document.editTarget(t, "SRAM limit"));
+        finished.clear();
+        QVERIFY(view.runStep(Stage::Build));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view.log()->toPlainText()));
+        QVERIFY(view.built());
+        QVERIFY2(view.stageStatus(Stage::Build)->text().contains("of 100.0 kB"), qPrintable(view.stageStatus(Stage::Build)->text()));
+        QCOMPARE(qemuChildren(), 0);
+    }
+
     void boardWithoutFirmwareDisablesBuildFlashProfile() {
         Session s;
         project::Target t = s.document.project().target;

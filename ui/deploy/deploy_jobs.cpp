@@ -54,7 +54,8 @@ quant::QuantizedModel loadTrainedInt8(const std::string& dir, const arch::Archit
     return std::move(trained.int8);
 }
 
-const board::Board& boardOf(const GeneratedProject& p) { return p.analysis->board; }
+// The board with the project's limits: the linker script enforces them.
+board::Board boardOf(const GeneratedProject& p) { return p.analysis->deployBoard(); }
 
 void requireDeployable(const board::Board& b) {
     if (const device::BoardSupport support = device::boardSupport(b); !support.deployable()) throw Error(support.whyNot);
@@ -142,7 +143,7 @@ std::shared_ptr<const GeneratedProject> generateProject(const GenerateRequest& r
 
 std::shared_ptr<const BuiltFirmware> buildProject(const GeneratedProject& project, JobContext& job) {
     const auto start = Clock::now();
-    const board::Board& b = boardOf(project);
+    const board::Board b = boardOf(project);
     requireDeployable(b);
     auto out = std::make_shared<BuiltFirmware>();
     out->firmware = deploy::build(project.directory, b, {}, controlFor(job));
@@ -159,7 +160,7 @@ std::shared_ptr<const BuiltFirmware> buildProject(const GeneratedProject& projec
 std::shared_ptr<const FlashedBoard> flashBoard(const GeneratedProject& project, const std::string& elf,
                                                const std::string& serial, JobContext& job) {
     const auto start = Clock::now();
-    const board::Board& b = boardOf(project);
+    const board::Board b = boardOf(project);
     requireDeployable(b);
     auto out = std::make_shared<FlashedBoard>();
     out->elf = elf;
@@ -184,7 +185,7 @@ std::shared_ptr<const FlashedBoard> flashBoard(const GeneratedProject& project, 
 std::shared_ptr<const ProfileRun> profileBoard(const GeneratedProject& project, int runs, const std::string& serial,
                                                JobContext& job) {
     const auto start = Clock::now();
-    const board::Board& b = boardOf(project);
+    const board::Board b = boardOf(project);
     requireDeployable(b);
     auto out = std::make_shared<ProfileRun>();
     out->input = profilingInput(project);

@@ -366,7 +366,9 @@ bool DeployView::generatedIsCurrent() const {
     if (!generated_) return false;
     const auto a = document_->analysis();
     const DesignAnalysis& g = *generated_->analysis;
-    return g.architecture == a->architecture && g.board.id == a->board.id && generated_->planner == a->selectedPlanner &&
+    // The limits too: Build links against them (DesignAnalysis::deployBoard).
+    const bool sameLimits = g.limits.sramBytes == a->limits.sramBytes && g.limits.flashBytes == a->limits.flashBytes;
+    return g.architecture == a->architecture && g.board.id == a->board.id && sameLimits && generated_->planner == a->selectedPlanner &&
            generated_->trainedModel == trainedModelForDeploy().toStdString();
 }
 
@@ -668,6 +670,7 @@ void DeployView::updateStatus() {
     const bool current = generatedIsCurrent();
     const deploy::StageState state = stageState();
     const board::Board& board = document_->board();
+    const board::Board limited = document_->analysis()->deployBoard();  // what Build links against
     for (deploy::Stage s : deploy::allStages()) {
         const int i = indexOf(s);
         QString body;
@@ -693,8 +696,8 @@ void DeployView::updateStatus() {
                     if (built_) {
                         const auto& fw = built_->firmware;
                         body = tr("✓ Flash %1 of %2 · SRAM %3 of %4 · %5")
-                                   .arg(formatKiB(fw.flashBytes), formatKiB(board.flashBytes), formatKiB(fw.sramBytes),
-                                        formatKiB(board.sramBytes), seconds(built_->seconds));
+                                   .arg(formatKiB(fw.flashBytes), formatKiB(limited.flashBytes), formatKiB(fw.sramBytes),
+                                        formatKiB(limited.sramBytes), seconds(built_->seconds));
                     }
                     break;
                 case deploy::Stage::Flash:
@@ -722,7 +725,7 @@ void DeployView::updateStatus() {
             if (body.isEmpty()) body = tr("<i>not run yet</i>");
             else if (!current)
                 body += QStringLiteral("<br><span style='color:%1'>%2</span>")
-                            .arg(warn, tr("out of date: the design, board, planner or weights changed"));
+                            .arg(warn, tr("out of date: the design, board, limits, planner or weights changed"));
             else if (!state.done(s))
                 body += tr("<br><i>from an earlier build</i>");
         }

@@ -103,7 +103,7 @@ public:
     // The trained model directory Generate uses: the project's, when it is
     // readable and the design's network; empty otherwise (seeded weights).
     QString trainedModelForDeploy() const;
-    // The generated project matches the current design, board and planner.
+    // The generated project matches the current design, board, limits, planner and weights.
     bool generatedIsCurrent() const;
     // Runs `step` after whatever it needs that is missing or out of date;
     // false (nothing started) while a job runs or when the board cannot do it.

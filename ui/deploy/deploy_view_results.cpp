@@ -215,7 +215,7 @@ void DeployView::showBuilt() {
     if (!built_) return;
     const bool dark = plot::isDark(palette());
     const auto& fw = built_->firmware;
-    const board::Board& b = generated_->analysis->board;
+    const board::Board b = generated_->analysis->deployBoard();  // the limits the linker enforced
     auto cell = [this](int row, int col, const QString& text, const QColor& colour = QColor()) {
         auto* item = new QTableWidgetItem(text);
         item->setTextAlignment(col < 4 ? (Qt::AlignRight | Qt::AlignVCenter) : (Qt::AlignLeft | Qt::AlignVCenter));
@@ -251,9 +251,11 @@ void DeployView::showBuilt() {
     QString text = tr("<b>%1</b> for %2 (%3), built in %4.")
                        .arg(QString::fromStdString(fw.elf).toHtmlEscaped(), QString::fromStdString(b.id),
                             QString::fromStdString(b.core), seconds(built_->seconds));
-    const auto limits = document_->limits();
-    if (limits.sramBytes != b.sramBytes || limits.flashBytes != b.flashBytes)
-        text += tr(" The project's own limits: SRAM %1 B, Flash %2 B.").arg(withCommas(limits.sramBytes), withCommas(limits.flashBytes));
+    const board::Board& own = generated_->analysis->board;
+    if (own.sramBytes != b.sramBytes || own.flashBytes != b.flashBytes)
+        text += tr(" Built to the project's limits, SRAM %1 B and Flash %2 B (the board has %3 B and %4 B): the "
+                   "linker enforces them.")
+                    .arg(withCommas(b.sramBytes), withCommas(b.flashBytes), withCommas(own.sramBytes), withCommas(own.flashBytes));
     if (flashed_)
         text += tr("<br>Flashed: %1 boots it and answers over the link: model <b>%2</b>, %3 layers, arena %4 B, counts "
                    "%5 (protocol %6), in %7.")

@@ -55,6 +55,10 @@ struct DesignAnalysis {
     std::int64_t peakSram() const { return plan(memory::Planner::Ours).arenaBytes; }
     bool fits() const { return peakSram() <= limits.sramBytes && cost.flashBytes <= limits.flashBytes; }
     double layerLatencyMs(int op) const;
+    // The board as Deploy builds for it: its SRAM and Flash capped at the
+    // project's limits, which the firmware's linker script then enforces
+    // (as `mcunet eval --board B --sram KB` does).
+    board::Board deployBoard() const;
 };
 
 // Throws mcunet::Error when the architecture is invalid.
