@@ -196,6 +196,9 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 120000);  // the signal may come before waiting starts
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(view.log()->toPlainText()));
         QCOMPARE(view.generated()->model.get(), s.document.importedModel().get());
+        // The Generate card names the weights as imported (it said "seeded").
+        const QString card = view.stageStatus(Stage::Generate)->text();
+        QVERIFY2(card.contains("imported weights") && !card.contains("seeded"), qPrintable(card));
         QCOMPARE(view.flashed()->hello.model, std::string("vww1_copy"));  // the file's name, made safe
         QVERIFY(view.profiled()->matchesReference);
         QCOMPARE(view.profiled()->profile.output, view.profiled()->reference);

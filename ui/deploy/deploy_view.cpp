@@ -689,7 +689,9 @@ void DeployView::updateStatus() {
                                    .arg(generated_->generated.files.size())
                                    .arg(withCommas(generated_->generated.arenaBytes),
                                         QString::fromLatin1(memory::plannerName(generated_->planner)),
-                                        generated_->trainedModel.empty() ? tr("seeded") : tr("trained"),
+                                        generated_->analysis->importedModel ? tr("imported")
+                                        : generated_->trainedModel.empty()  ? tr("seeded")
+                                                                            : tr("trained"),
                                         seconds(generated_->seconds));
                     break;
                 case deploy::Stage::Build:
