@@ -323,6 +323,37 @@ private slots:
         view.samplingJob()->wait(60000);
     }
 
+    // Visiting the Search space step runs stage 1 and records its choice: a
+    // result of the project's own settings, so quitting afterwards must not
+    // ask to save a project with nothing to undo (issue 23).
+    void stageOneLeavesASavedProjectUnmodified() {
+        QTemporaryDir dir;
+        ProjectDocument doc(board::Catalog::builtIn());
+        project::SpaceSettings s = doc.project().space;
+        s.grid.resolutions = {64, 96};
+        s.grid.widths = {0.3, 0.5};
+        s.samplesPerSpace = 40;
+        doc.editSpaceSettings(s, "settings");
+        QString error;
+        QVERIFY2(doc.save(dir.filePath("p.mcuproj"), &error), qPrintable(error));
+        QVERIFY(!doc.isModified());
+        SearchSpaceView view(&doc);
+        QSignalSpy finished(view.optimizerJob(), &JobRunner::finished);
+        view.runSearch();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 60000);
+        QVERIFY(finished.front().at(1).toBool());
+        QVERIFY(doc.project().lastSpaceChoice.has_value());
+        QVERIFY(!doc.isModified());
+        QVERIFY(doc.undoStack()->isClean());
+        // Recorded all the same: the next save writes it.
+        QVERIFY(doc.save(dir.filePath("p.mcuproj"), &error));
+        ProjectDocument again(board::Catalog::builtIn());
+        QVERIFY2(again.load(dir.filePath("p.mcuproj"), &error), qPrintable(error));
+        QVERIFY(again.project().lastSpaceChoice.has_value());
+        QCOMPARE(again.project().lastSpaceChoice->resolution, doc.project().lastSpaceChoice->resolution);
+        view.samplingJob()->wait(60000);
+    }
+
     void cancelStopsTheSearch() {
         ProjectDocument doc(board::Catalog::builtIn());
         SearchSpaceView view(&doc);

@@ -240,8 +240,9 @@ QString ProjectDocument::trainedModelDirectory() const {
 
 void ProjectDocument::recordSpaceChoice(const project::SpaceChoice& c) {
     if (project_.lastSpaceChoice && *project_.lastSpaceChoice == c) return;
+    // A cache of what the project's own settings give (stage 1 is seeded and
+    // deterministic): kept with the next save, but no reason to ask for one.
     project_.lastSpaceChoice = c;
-    setDirty(true);
     emit spaceChoiceChanged();
 }
 

@@ -83,10 +83,12 @@ public:
     QString importProblem() const { return importProblem_; }
     // The .tflite as an absolute path (read against the project file's folder).
     QString importedModelPath() const;
-    // Records the result of a stage-1 run (not an edit: not undoable, marks the project modified).
+    // Records the result of a stage-1 run (not an edit: not undoable; derived
+    // from the project's settings, so it does not mark the project modified:
+    // it is written with the next save).
     void recordSpaceChoice(const project::SpaceChoice& c);
     // Records the `mcunet tinynas` run folder of the Train & search step
-    // (like recordSpaceChoice: not undoable); empty forgets it.
+    // (not undoable; marks the project modified: the run is the user's work); empty forgets it.
     void recordSearchRun(const QString& directory);
     // The run folder as an absolute path (read against the project file's folder); empty when none.
     QString searchRunDirectory() const;
