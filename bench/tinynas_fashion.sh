@@ -31,6 +31,9 @@ print("searched:", r["network"]["key"], "(%d networks evaluated)" % r["network"]
       "float", pct(acc["float"]["accuracy"]), "int8", pct(acc["int8-reference"]["accuracy"]),
       "int8 on board", pct(acc["int8-board"]["accuracy"]), "(%d images)" % acc["int8-board"]["images"])
 for name, b in r["baselines"].items():
+    if "int8-reference" not in b:  # no such baseline at these limits: say why
+        print("baseline %s: %s" % (name, b.get("how", "none")))
+        continue
     print("baseline %s: int8 %s, margin %+.2f points" % (name, pct(b["int8-reference"]["accuracy"]), r["margins_points"][name]))
 print("step seconds:", json.dumps(r["step_seconds"]))
 PY

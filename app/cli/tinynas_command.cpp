@@ -315,16 +315,29 @@ json randomBaseline(const Flow& f, const Log& log) {
     return modelSummary(f, f.out / "random-model", "random search, " + std::to_string(budget) + " networks, fine-tuned");
 }
 
+// The widths the MobileNetV2 baseline tries: the grid's, and every 0.05
+// from 0.05 up to the grid's widest, so that a tight budget (where the
+// grid's narrowest MobileNetV2 is already too large) still gets a baseline.
+std::vector<double> mobileNetV2Widths(const space::Grid& grid) {
+    std::vector<double> widths = grid.widths;
+    const double widest = grid.widths.empty() ? 1.0 : *std::max_element(grid.widths.begin(), grid.widths.end());
+    for (int i = 1; 0.05 * i <= widest + 1e-9; ++i) widths.push_back(0.05 * i);
+    std::sort(widths.begin(), widths.end());
+    widths.erase(std::unique(widths.begin(), widths.end(), [](double a, double b) { return std::fabs(a - b) < 1e-9; }),
+                 widths.end());
+    return widths;
+}
+
 // The uniformly scaled MobileNetV2 with the most MACs that fits (over the
-// budget's grid), trained from scratch for the epochs the searched network
-// had in all (supernet and fine-tuning).
+// budget's resolutions and mobileNetV2Widths), trained from scratch for the
+// epochs the searched network had in all (supernet and fine-tuning).
 json mobileNetV2Baseline(const Flow& f, const Log& log) {
     const fs::path arch = f.out / "mbv2.json";
     if (!fs::exists(arch)) {
         std::optional<arch::Architecture> best;
         std::int64_t bestMacs = -1;
         for (int r : f.grid.resolutions)
-            for (double w : f.grid.widths) {
+            for (double w : mobileNetV2Widths(f.grid)) {
                 arch::Architecture a = arch::mobileNetV2(w, r, f.classes);
                 a.inputChannels = f.channels;
                 std::int64_t macs = 0;
@@ -333,7 +346,7 @@ json mobileNetV2Baseline(const Flow& f, const Log& log) {
                     bestMacs = macs;
                 }
             }
-        if (!best) return {{"how", "no scaled MobileNetV2 of the grid fits the limits"}};
+        if (!best) return {{"how", "no scaled MobileNetV2 (widths 0.05 and up, the grid's resolutions) fits the limits"}};
         arch::saveArchitecture(*best, arch.string());
     }
     const int epochs = f.budget.supernetEpochs + f.budget.finetuneEpochs;
@@ -344,7 +357,7 @@ json mobileNetV2Baseline(const Flow& f, const Log& log) {
                "--epochs", std::to_string(epochs), "--max-steps",
                std::to_string(std::max(f.budget.supernetMaxSteps, f.budget.finetuneMaxSteps))},
               log, true);
-    return modelSummary(f, f.out / "mbv2-model", "largest fitting mbv2-w{W}-r{R} of the grid, from scratch, " +
+    return modelSummary(f, f.out / "mbv2-model", "largest fitting mbv2-w{W}-r{R}, from scratch, " +
                                                      std::to_string(epochs) + " epochs");
 }
 
