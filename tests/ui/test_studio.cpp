@@ -32,6 +32,8 @@
 #include "deploy/deploy_view.h"
 #include "design/architecture_diagram.h"
 #include "design/design_view.h"
+#include "design/sram_timeline_plot.h"
+#include "plot/qcustomplot_include.h"
 #include "document/autosaver.h"
 #include "document/project_document.h"
 #include "graph/build.h"
@@ -352,6 +354,29 @@ private slots:
         QVERIFY(again.project().lastSpaceChoice.has_value());
         QCOMPARE(again.project().lastSpaceChoice->resolution, doc.project().lastSpaceChoice->resolution);
         view.samplingJob()->wait(60000);
+    }
+
+    // The SRAM timeline's axis follows the network, not the board: a small
+    // fashion-MNIST network on a 320 kB board used to be a flat line at the
+    // bottom (issue 23); a limit within 3x of the peak stays drawn to scale.
+    void sramTimelineFollowsSmallNetworks() {
+        const board::Board b = board::Catalog::builtIn().byId("virtual-m7");
+        arch::Architecture small = arch::mobileNetV2(0.3, 32, 10);
+        small.inputChannels = 1;
+        SramTimelinePlot plot;
+        const auto a = analyze(small, b, {b.sramBytes, b.flashBytes});
+        plot.setAnalysis(a);
+        const double arenaKiB = double(a->plan(memory::Planner::Ours).arenaBytes) / 1024.0;
+        QVERIFY(arenaKiB < 20);
+        QVERIFY2(plot.plot()->yAxis->range().upper < 3 * arenaKiB, qPrintable(QString::number(plot.plot()->yAxis->range().upper)));
+        QVERIFY(!plot.limitLabel()->visible());
+        QVERIFY2(plot.caption().contains("is above the chart"), qPrintable(plot.caption()));
+        const auto vww = analyze(arch::preset("mcunet-vww1"), b, {128 * 1024, b.flashBytes});
+        plot.setAnalysis(vww);
+        QVERIFY(plot.plot()->yAxis->range().upper >= 128);
+        QVERIFY(plot.limitLabel()->visible());
+        QVERIFY2(plot.limitLabel()->text().startsWith("SRAM limit 128") && !plot.limitLabel()->text().contains("above"),
+                 qPrintable(plot.limitLabel()->text()));
     }
 
     void cancelStopsTheSearch() {

@@ -85,7 +85,9 @@ SramTimelinePlot::SramTimelinePlot(QWidget* parent) : PlotPanel(tr("SRAM per lay
     p->legend->setFont(lf);
     p->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     p->legend->setWrap(5);
-    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // Top right: MCU networks peak in their first layers, where a legend on
+    // the left hid the bars and the peak's label.
+    p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     p->axisRect()->setRangeZoom(Qt::Horizontal);
     p->axisRect()->setRangeDrag(Qt::Horizontal);
@@ -181,8 +183,6 @@ void SramTimelinePlot::rebuild() {
     limitLine_->point2->setCoords(1, limit);
     arenaLine_->point1->setCoords(0, arena);
     arenaLine_->point2->setCoords(1, arena);
-    limitLabel_->position->setCoords(0.995, limit);
-    limitLabel_->setText(tr("SRAM limit %1").arg(formatKiB(d.limits.sramBytes)));
     arenaLabel_->position->setCoords(0.995, arena);
     arenaLabel_->setText(tr("arena (%1) %2").arg(QString::fromLatin1(memory::plannerName(plan.planner)),
                                                  formatKiB(plan.arenaBytes)));
@@ -201,8 +201,17 @@ void SramTimelinePlot::rebuild() {
     }
     plot()->xAxis->setTicker(ticker);
     plot()->xAxis->setRange(-0.8, n - 0.2);
-    const double top = std::max({limit, arena, peakValue}) * 1.3;
+    // The axis follows the data: a limit far above it (a 10 kB network on a
+    // 320 kB board) would flatten every bar, so it is then named at the top
+    // edge instead of drawn to scale.
+    const double highest = std::max(arena, peakValue);
+    const bool limitOnScale = limit <= 3.0 * highest;
+    const double top = (limitOnScale ? std::max(limit, highest) : highest) * 1.5;  // room for the legend above
     plot()->yAxis->setRange(0, top);
+    limitLabel_->position->setCoords(0.995, limit);
+    limitLabel_->setText(limitOnScale ? tr("SRAM limit %1").arg(formatKiB(d.limits.sramBytes))
+                                      : tr("SRAM limit %1, above the chart").arg(formatKiB(d.limits.sramBytes)));
+    limitLabel_->setVisible(limitOnScale);  // else the caption names it
     const double yTip = peakValue;
     peakArrow_->start->setCoords(peakLayer + std::max(1.5, n * 0.04), yTip + top * 0.07);
     peakArrow_->end->setCoords(peakLayer + 0.4, yTip);
@@ -215,9 +224,12 @@ void SramTimelinePlot::rebuild() {
     for (memory::Planner pl : memory::allPlanners())
         arenas << QStringLiteral("%1 %2").arg(QString::fromLatin1(memory::plannerName(pl)), formatKiB(d.plan(pl).arenaBytes));
     setCaption(tr("Planner %1: arena %2 (lower bound %3). %4: switch planners to see where the whole-network schedule "
-                  "saves memory.")
+                  "saves memory.%5")
                    .arg(QString::fromLatin1(memory::plannerName(plan.planner)), withCommas(plan.arenaBytes) + QStringLiteral(" B"),
-                        withCommas(plan.lowerBound) + QStringLiteral(" B"), arenas.join(QStringLiteral(" · "))));
+                        withCommas(plan.lowerBound) + QStringLiteral(" B"), arenas.join(QStringLiteral(" · ")),
+                        limitOnScale ? QString()
+                                     : tr(" The SRAM limit, %1, is above the chart (the axis follows the network).")
+                                           .arg(formatKiB(d.limits.sramBytes))));
     plot()->replot(QCustomPlot::rpQueuedReplot);
 }
 

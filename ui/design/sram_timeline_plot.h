@@ -27,6 +27,7 @@ public:
     void setAnalysis(std::shared_ptr<const DesignAnalysis> analysis);
     QCPBars* bars(memory::LiveRole role) const { return bars_[static_cast<int>(role)]; }
     memory::Planner shownPlanner() const;
+    QCPItemText* limitLabel() const { return limitLabel_; }
 
 signals:
     void plannerRequested(memory::Planner planner);

@@ -92,6 +92,8 @@ PlotPanel::PlotPanel(const QString& title, QWidget* parent) : QWidget(parent), t
     applyStyle(plot_, palette());
 }
 
+QString PlotPanel::caption() const { return caption_->text(); }
+
 void PlotPanel::setCaption(const QString& text) {
     caption_->setText(text);
     caption_->setVisible(!text.isEmpty());

@@ -25,6 +25,7 @@ public:
     explicit PlotPanel(const QString& title, QWidget* parent = nullptr);
     QCustomPlot* plot() const { return plot_; }
     void setCaption(const QString& text);
+    QString caption() const;
     // Extra controls (planner switch, axis choice) go in the header, right of the title.
     QHBoxLayout* headerControls() const { return controls_; }
     QString title() const { return title_; }
