@@ -95,15 +95,14 @@ int evalCommand(const EvalOptions& o) {
     if (o.board) {
         b = board::Catalog::builtIn().byId(*o.board);
         // Smaller limits than the board's: the firmware's linker script enforces them.
-        auto limit = [](const std::optional<double>& kb, const CLI::Option* given, std::int64_t& bytes) {
-            if (!kb) return;
+        auto limit = [](const std::optional<double>& kb, const CLI::Option* given, std::int64_t bytes) {
+            if (!kb) return bytes;
             if (*kb * 1024.0 > double(bytes))
                 throw Error(given->get_name() + ": " + given->as<std::string>() + " is out of range (1 to " +
                             numberText(double(bytes) / 1024.0) + ", the board's)");
-            bytes = static_cast<std::int64_t>(*kb * 1024.0);
+            return static_cast<std::int64_t>(*kb * 1024.0);
         };
-        limit(o.sramKb, o.sramOption, b->sramBytes);
-        limit(o.flashKb, o.flashOption, b->flashBytes);
+        b = board::withLimits(*b, limit(o.sramKb, o.sramOption, b->sramBytes), limit(o.flashKb, o.flashOption, b->flashBytes));
     } else if (o.sramKb || o.flashKb) {
         throw Error("--sram and --flash go with --board");
     }

@@ -127,6 +127,12 @@ Board boardFromJson(const json& doc) {
     return b;
 }
 
+Board withLimits(Board b, std::int64_t sramBytes, std::int64_t flashBytes) {
+    b.sramBytes = std::min(b.sramBytes, sramBytes);
+    b.flashBytes = std::min(b.flashBytes, flashBytes);
+    return b;
+}
+
 json toJson(const Board& b) {
     json usb = json::array();
     for (const UsbId& u : b.usb) {

@@ -53,6 +53,10 @@ inline constexpr int kBoardSchemaVersion = 2;
 
 Board boardFromJson(const nlohmann::json& document);  // validates, throws mcunet::Error
 nlohmann::json toJson(const Board& b);
+// The board with its SRAM and Flash capped at `sramBytes` / `flashBytes`
+// (a project's or a command's smaller limits): the firmware built for it
+// links against them, so a model over them fails to link.
+Board withLimits(Board b, std::int64_t sramBytes, std::int64_t flashBytes);
 
 // The folder with the project's resources: $MCUNET_RESOURCES, else the source
 // tree's resources/ (development builds), else ../share/mcunet-studio next to

@@ -161,7 +161,6 @@ Plan assemble(const graph::Graph& g, Planner planner, Engine engine, const Model
         // Scratch above the tensors (TinyEngine: im2col region, then kernel region).
         std::int64_t maxIm2col = 0;
         for (int i = 0; i < g.opCount(); ++i) maxIm2col = std::max(maxIm2col, alignUp(scratchFor(g, g.op(i), engine).im2col, 4));
-        std::int64_t top = 0;
         for (int i = 0; i < g.opCount(); ++i) {
             const Scratch s = scratchFor(g, g.op(i), engine);
             auto add = [&](std::int64_t offset, std::int64_t bytes, const char* what) {
@@ -173,7 +172,6 @@ Plan assemble(const graph::Graph& g, Planner planner, Engine engine, const Model
                 pl.firstOp = pl.lastOp = i;
                 pl.offset = offset;
                 pl.bytes = bytes;
-                top = std::max(top, offset + bytes);
                 p.placements.push_back(std::move(pl));
             };
             if (stacked == StackedScratch::Im2colAndKernel) {
@@ -185,7 +183,6 @@ Plan assemble(const graph::Graph& g, Planner planner, Engine engine, const Model
         }
         arena = placedPeak + (stacked == StackedScratch::Im2colAndKernel ? m.scratchOnTop : maxScratch(m));
         p.scratchOnTop = arena - placedPeak;
-        (void)top;
     } else {
         for (std::size_t k = 0; k < m.scratchOp.size(); ++k) {
             const int i = m.scratchOp[k];

@@ -1,11 +1,8 @@
 #include "memory/plan.h"
 
-#include "graph/ops.h"
-
 #include <algorithm>
-#include <functional>
-#include <numeric>
-#include <random>
+
+#include "graph/ops.h"
 
 #include "common/error.h"
 #include "memory/planner.h"

@@ -28,7 +28,7 @@ struct Layout {
 
 // Ours: several orders, then a local search over the best one, stopping as
 // soon as the live-bytes bound is met (nothing can beat it).
-Layout searchLayout(const Model& m, int opCount, std::int64_t bound, std::int64_t stopBelow) {
+Layout searchLayout(const Model& m, std::int64_t bound, std::int64_t stopBelow) {
     using Order = std::pair<const char*, std::function<bool(const Item&, const Item&)>>;
     const Order orders[] = {
         {"largest first", [](const Item& a, const Item& b) { return a.maxBytes > b.maxBytes; }},
@@ -77,7 +77,6 @@ Layout searchLayout(const Model& m, int opCount, std::int64_t bound, std::int64_
             bestOrder = std::move(order);
         }
     }
-    (void)opCount;
     return best;
 }
 
@@ -99,10 +98,10 @@ OursChoice chooseOurs(const graph::Graph& g, std::int64_t goodEnough) {
         c.layout.peak = c.bound;
         return c;
     }
-    c.layout = searchLayout(c.model, g.opCount(), c.bound, goodEnough);
+    c.layout = searchLayout(c.model, c.bound, goodEnough);
     if (c.layout.peak <= c.bound || c.layout.peak <= goodEnough) return c;
     Model other = buildModel(g, oursRules(), false);
-    Layout alt = searchLayout(other, g.opCount(), c.bound, goodEnough);
+    Layout alt = searchLayout(other, c.bound, goodEnough);
     if (alt.peak < c.layout.peak) {
         alt.strategy += ", add into the branch";
         c.layout = std::move(alt);

@@ -295,6 +295,21 @@ void fixOutputQuant(QuantizedModel& q, bool fixedInput) {
     }
 }
 
+// The weights of one op by output channel: the j-th weight of output
+// channel c is at index(c, j) in TF Lite's layouts (quant/model.h).
+struct WeightView {
+    int cout;
+    std::size_t perChannel;
+    bool depthwise;
+    WeightView(const graph::Graph& g, const graph::Op& op, const FloatWeights& fw)
+        : cout(g.tensor(op.output).shape.c),
+          perChannel(fw.weights.size() / std::size_t(cout)),
+          depthwise(graph::opInfo(op.kind).weights == graph::WeightLayout::KKC) {}
+    std::size_t index(int c, std::size_t j) const {
+        return depthwise ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
+    }
+};
+
 // Input channels that never changed over the calibration (a channel whose
 // ReLU BatchNorm switched off: always 0) carry no information, yet training
 // can leave huge weights on them (BatchNorm folded over a variance near 0),
@@ -305,21 +320,21 @@ void fixOutputQuant(QuantizedModel& q, bool fixedInput) {
 FloatWeights foldConstantInputs(const graph::Graph& g, const graph::Op& op, const FloatWeights& fw,
                                 const std::vector<Range>& inputChannels) {
     FloatWeights out = fw;
-    const graph::Shape is = g.tensor(op.inputs[0]).shape;
-    const int cout = g.tensor(op.output).shape.c;
+    const WeightView w(g, op, fw);
     const graph::WeightLayout layout = graph::opInfo(op.kind).weights;
     const bool noPadding = layout == graph::WeightLayout::OI || layout == graph::WeightLayout::OFlat;
-    const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
-    for (std::size_t k = 0; k < fw.weights.size(); ++k) {
-        const bool dw = layout == graph::WeightLayout::KKC;
-        const std::size_t oc = dw ? k % std::size_t(cout) : k / perChannel;
-        const std::size_t ic = dw ? oc / std::size_t(cout / is.c) : (k % perChannel) % std::size_t(is.c);
-        const Range r = inputChannels[ic];
-        if (r.lo != r.hi) continue;
-        if (r.lo != 0.0f && !noPadding) continue;
-        out.bias[oc] += fw.weights[k] * r.lo;
-        out.weights[k] = 0.0f;
-    }
+    const std::size_t inChannels = static_cast<std::size_t>(g.tensor(op.inputs[0]).shape.c);
+    for (int c = 0; c < w.cout; ++c)
+        for (std::size_t j = 0; j < w.perChannel; ++j) {
+            // Depthwise output channel c reads input channel c / M; the others
+            // read channel j % Cin (OHWI, OI and the flattened HWC of OFlat).
+            const std::size_t ic = w.depthwise ? std::size_t(c) / (std::size_t(w.cout) / inChannels) : j % inChannels;
+            const Range r = inputChannels[ic];
+            if (r.lo != r.hi || (r.lo != 0.0f && !noPadding)) continue;
+            const std::size_t k = w.index(c, j);
+            out.bias[static_cast<std::size_t>(c)] += fw.weights[k] * r.lo;
+            out.weights[k] = 0.0f;
+        }
     return out;
 }
 
@@ -327,13 +342,11 @@ FloatWeights foldConstantInputs(const graph::Graph& g, const graph::Op& op, cons
 // connected) and the int32 bias at s_in * s_w. An output channel without
 // weights takes scale 1/127, so its bias keeps its precision.
 void quantizeWeights(const graph::Graph& g, const graph::Op& op, const FloatWeights& fw, TensorQuant in, OpQuant& oq) {
-    const int cout = g.tensor(op.output).shape.c;
+    const WeightView w(g, op, fw);
+    const int cout = w.cout;
     const bool perTensor = graph::opInfo(op.kind).perTensorWeights;
-    const std::size_t perChannel = fw.weights.size() / std::size_t(cout);
-    const bool dw = graph::opInfo(op.kind).weights == graph::WeightLayout::KKC;
-    auto weightIndex = [&](int c, std::size_t j) {  // j-th weight of output channel c
-        return dw ? j * std::size_t(cout) + std::size_t(c) : std::size_t(c) * perChannel + j;
-    };
+    const std::size_t perChannel = w.perChannel;
+    auto weightIndex = [&w](int c, std::size_t j) { return w.index(c, j); };
     std::vector<float> scales(static_cast<std::size_t>(cout));
     float globalMax = 0;
     for (int c = 0; c < cout; ++c) {

@@ -667,8 +667,8 @@ void DeployView::updateStatus() {
     const bool dark = plot::isDark(palette());
     const QString ok = levelColor(Level::Ok, dark).name(), bad = levelColor(Level::Over, dark).name(),
                   warn = levelColor(Level::Near, dark).name();
-    const bool current = generatedIsCurrent();
     const deploy::StageState state = stageState();
+    const bool current = state.generated;  // the generated project is the current design's
     const board::Board& board = document_->board();
     const board::Board limited = document_->analysis()->deployBoard();  // what Build links against
     for (deploy::Stage s : deploy::allStages()) {

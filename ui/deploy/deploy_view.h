@@ -134,7 +134,7 @@ private:
     void refresh();
     void refreshIfVisible();
     void appendLog(const QString& line);
-    // What is done for the current design, board, planner and weights.
+    // What is done for the current design, board, limits, planner and weights.
     deploy::StageState stageState() const;
     bool startPipeline(const std::vector<deploy::Stage>& stages);
     void startNext();

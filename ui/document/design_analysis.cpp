@@ -6,12 +6,7 @@
 
 namespace mcunet::ui {
 
-board::Board DesignAnalysis::deployBoard() const {
-    board::Board b = board;
-    b.sramBytes = std::min(b.sramBytes, limits.sramBytes);
-    b.flashBytes = std::min(b.flashBytes, limits.flashBytes);
-    return b;
-}
+board::Board DesignAnalysis::deployBoard() const { return board::withLimits(board, limits.sramBytes, limits.flashBytes); }
 
 double DesignAnalysis::layerLatencyMs(int op) const {
     return cost.layers[static_cast<std::size_t>(op)].latencyCycles / double(board.clockHz) * 1000.0;
