@@ -61,6 +61,7 @@ struct TinynasOptions {
     std::optional<double> sramKb, flashKb;
     double latencyMs = 0;
     std::string budget = "default";
+    std::string space = "mcunet-mix";
     std::uint64_t seed = defaults::kSeed;
     std::optional<int> threads, channels;
     bool force = false, json = false;
@@ -120,7 +121,7 @@ private:
 json identity(const Flow& f) {
     return {{"data", *f.o.data}, {"board", f.board.id}, {"sram_bytes", f.limits.sramBytes},
             {"flash_bytes", f.limits.flashBytes}, {"latency_ms", f.o.latencyMs}, {"budget", f.budget.name},
-            {"seed", f.o.seed}, {"channels", f.channels}};
+            {"seed", f.o.seed}, {"channels", f.channels}, {"space", f.o.space}};
 }
 
 // Runs mcunet-train with `args`, passing its JSON progress lines on as
@@ -138,6 +139,8 @@ void runTrainProgram(const std::string& step, const std::vector<std::string>& ar
             const std::string kind = e.value("event", "");
             if (kind == "epoch" || kind == "generation" || kind == "done" || kind == "start" || kind == "step")
                 log.event({{"event", "progress"}, {"step", step}, {"line", e}});
+            else if (kind == "message" && e.contains("text") && e["text"].is_string())
+                log.event({{"event", "message"}, {"text", step + ": " + e["text"].get<std::string>()}});
         } catch (const json::exception&) {
         }
     });
@@ -162,7 +165,7 @@ json spaceStep(Flow& f, const Log& log) {
     const fs::path file = f.out / "space.json";
     if (fs::exists(file)) return json_read::parseFile(file.string());
     log.event({{"event", "step"}, {"step", "space"}, {"text", "TinyNAS stage 1 on " + std::to_string(f.grid.resolutions.size() * f.grid.widths.size()) + " spaces"}});
-    space::SearchSpace s = space::mcunetSpace(f.classes);
+    space::SearchSpace s = space::spaceNamed(f.o.space, f.classes);
     s.inputChannels = f.channels;
     space::OptimizerOptions options;
     options.grid = f.grid;
@@ -442,8 +445,10 @@ json runFlow(Flow& f, const Log& log) {
                                                   numberText(w) + " (" + space["why"].get<std::string>() + ")"}});
     timed(f, "supernet", [&] {
         trainStep(f, "supernet", f.out / "supernet",
-                  {"train", "--supernet", "--resolution", std::to_string(r), "--width", numberText(w), "--epochs",
-                   std::to_string(f.budget.supernetEpochs), "--max-steps", std::to_string(f.budget.supernetMaxSteps)},
+                  {"train", "--supernet", "--space", f.o.space, "--resolution", std::to_string(r), "--width", numberText(w),
+                   "--board", f.board.id, "--sram", numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
+                   numberText(double(f.limits.flashBytes) / 1024.0), "--epochs", std::to_string(f.budget.supernetEpochs),
+                   "--max-steps", std::to_string(f.budget.supernetMaxSteps)},
                   log);
         return 0;
     });
@@ -549,6 +554,10 @@ Runner defineTinynas(CLI::App& app) {
     app.add_option("--budget", o->budget, "quick (a smoke run), default (under an hour on 2 cores) or thorough")
         ->check(oneOf({"quick", "default", "thorough"}))
         ->type_name("NAME");
+    app.add_option("--space", o->space, "the search space: mcunet-mix (MCUNet's choices and a feature mix), mcunet or mbv2")
+        ->check(oneOf({"mcunet", "mcunet-mix", "mbv2"}))
+        ->type_name("NAME")
+        ->default_str("mcunet-mix");
     addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "seed of every step");
     addNumber(app, "--threads", o->threads, 1, 256, "threads", "every core");
     addNumber(app, "--channels", o->channels, 1, 3, "input channels (1 gray, 3 RGB)", "1 for fashion-mnist, else 3");

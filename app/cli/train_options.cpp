@@ -30,9 +30,9 @@ void addNetworkOptions(CLI::App& app, TrainOptions& o) {
     app.add_option("--arch", o.arch, "train this architecture JSON")->type_name("FILE");
     app.add_option("--preset", o.preset, "train a built-in architecture (mcunet presets)")->type_name("NAME");
     app.add_flag("--supernet", o.supernet, "train the Once-for-All supernet of --space")->disable_flag_override();
-    app.add_option("--space", o.space, "the supernet's search space: mcunet or mbv2 (default mcunet)")
+    app.add_option("--space", o.space, "the supernet's search space: mcunet, mcunet-mix or mbv2 (default mcunet; docs/search.md)")
         ->type_name("NAME")
-        ->check(oneOf({"mcunet", "mbv2"}));
+        ->check(oneOf({"mcunet", "mcunet-mix", "mbv2"}));
     app.add_option("--subnet", o.subnet, "supernet: the subnet that becomes the model (default the largest)")
         ->type_name("FILE");
     addNumber(app, "--resolution", o.resolution, defaults::kMinNetworkResolution, defaults::kMaxNetworkResolution,

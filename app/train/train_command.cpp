@@ -20,6 +20,7 @@
 #include "arch/architecture_json.h"
 #include "arch/presets.h"
 #include "board/board.h"
+#include "search/evolution.h"
 #include "cli/options.h"
 #include "cli/train_options.h"
 #include "common/cleanup.h"
@@ -94,7 +95,7 @@ private:
 };
 
 space::SearchSpace searchSpaceOf(const cli::TrainOptions& o) {
-    return o.spaceOrDefault() == "mbv2" ? space::mobileNetV2Space() : space::mcunetSpace();
+    return space::spaceNamed(o.spaceOrDefault());
 }
 
 arch::Architecture architectureOf(const cli::TrainOptions& o) {
@@ -206,8 +207,19 @@ void fitToData(Plan& p, const data::Datasets& d, Output& out) {
         arch::validate(a);
     };
     fix(p.target.architecture);
-    if (p.target.supernet) p.target.supernet->numClasses = classes;
-    checkFits(p, p.target.architecture);
+    if (!p.target.supernet) {
+        checkFits(p, p.target.architecture);
+        return;
+    }
+    p.target.supernet->numClasses = classes;
+    if (!p.board) return;
+    // A supernet with --board: its largest network need not fit; the random
+    // subnets of each step are drawn among the ones that do.
+    const board::Board b = *p.board;
+    const search::Limits limits{p.sramLimit, p.flashLimit, 0};
+    p.target.subnetAccepted = [b, limits](const arch::Architecture& a) { return search::feasibleCosts(a, b, limits).has_value(); };
+    out.event({{"event", "message"}, {"text", "supernet: random subnets drawn among those within " + std::to_string(limits.sramBytes / 1024) +
+                                                  " kB SRAM and " + std::to_string(limits.flashBytes / 1024) + " kB Flash on " + b.id}});
 }
 
 json dataRecord(const Plan& p, const data::Datasets& d) {

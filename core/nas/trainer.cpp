@@ -333,7 +333,7 @@ private:
                 const torch::Tensor teacher = torch::softmax(logits.detach(), 1);
                 std::mt19937_64 rng(mix(s_.seed, 0x5a4d ^ std::uint64_t(global)));
                 std::vector<arch::Architecture> others{sn->smallest()};
-                for (int i = 0; i < s_.randomSubnets; ++i) others.push_back(sn->sample(rng));
+                for (int i = 0; i < s_.randomSubnets; ++i) others.push_back(randomSubnet(rng));
                 for (const arch::Architecture& a : others) {
                     const torch::Tensor out = sn->forward(b.images, a);
                     (-(teacher * torch::log_softmax(out, 1)).sum(1).mean() / ranks).backward();
@@ -349,6 +349,19 @@ private:
         state_.seen += s_.batch;
         return loss;
     }
+
+    // A uniform draw from the space, or from its members the target accepts
+    // (rejection sampling; the smallest subnet when none turns up).
+    arch::Architecture randomSubnet(std::mt19937_64& rng) const {
+        const Supernet& sn = trainee_.supernet;
+        if (!target_.subnetAccepted) return sn->sample(rng);
+        for (int tries = 0; tries < kSubnetTries; ++tries) {
+            arch::Architecture a = sn->sample(rng);
+            if (target_.subnetAccepted(a)) return a;
+        }
+        return sn->smallest();
+    }
+    static constexpr int kSubnetTries = 1000;
 
     EpochReport endEpoch(Clock::time_point epochStart) {
         EpochReport r;

@@ -53,6 +53,10 @@ struct TrainTarget {
     // A checkpoint to start from: a network checkpoint of the same
     // architecture, or a supernet checkpoint that contains it (fine-tuning).
     std::string initFrom;
+    // Supernet: when set, the sandwich rule's random subnets are drawn among
+    // the ones it accepts (the networks the search may pick: those within the
+    // limits), so the shared weights train for them (docs/search.md).
+    std::function<bool(const arch::Architecture&)> subnetAccepted;
 };
 
 struct StepReport {

@@ -20,7 +20,7 @@ struct Row {
 constexpr Row kBudgets[] = {
     // name        grid                      samples  supernet: ep steps train test batch  search: pop gen cal val  tune: ep steps  board
     {"quick", "32:48:16/0.3:0.5:0.1", 200, 1, 30, 100, 20, 32, 8, 2, 64, 200, 1, 30, 20},
-    {"default", "32:96:16/0.2:0.8:0.1", 1000, 3, 0, 0, 0, 64, 30, 10, 200, 2000, 7, 0, 200},
+    {"default", "32:96:16/0.2:0.8:0.1", 1000, 3, 0, 0, 0, 64, 30, 10, 200, 0, 7, 0, 200},
     {"thorough", "32:128:16/0.2:1.0:0.1", 2000, 30, 0, 0, 0, 64, 50, 20, 500, 0, 10, 0, 1000},
 };
 

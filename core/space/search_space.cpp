@@ -3,11 +3,20 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/error.h"
+
 namespace mcunet::space {
 
 SearchSpace mcunetSpace(int numClasses) {
     SearchSpace s;
     s.numClasses = numClasses;
+    return s;
+}
+
+SearchSpace mcunetMixSpace(int numClasses) {
+    SearchSpace s = mcunetSpace(numClasses);
+    s.name = "mcunet-mix";
+    s.featureMix = arch::FeatureMix{1280, true};
     return s;
 }
 
@@ -18,6 +27,18 @@ SearchSpace mobileNetV2Space(int numClasses) {
     s.featureMix = arch::FeatureMix{1280, true};
     s.numClasses = numClasses;
     return s;
+}
+
+const std::vector<std::string>& spaceNames() {
+    static const std::vector<std::string> names{"mcunet", "mcunet-mix", "mbv2"};
+    return names;
+}
+
+SearchSpace spaceNamed(const std::string& name, int numClasses) {
+    if (name == "mcunet") return mcunetSpace(numClasses);
+    if (name == "mcunet-mix") return mcunetMixSpace(numClasses);
+    if (name == "mbv2") return mobileNetV2Space(numClasses);
+    throw Error("search space \"" + name.substr(0, 40) + "\" is not one of mcunet, mcunet-mix, mbv2");
 }
 
 namespace {

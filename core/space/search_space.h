@@ -28,9 +28,19 @@ struct SearchSpace {
 
 // MCUNet's space (DESIGN.md section 3).
 SearchSpace mcunetSpace(int numClasses = 1000);
+// MCUNet's choices with MobileNetV2's feature mix (a 1x1 convolution to
+// 1280 x W channels before the pool). At small inputs (fashion-MNIST at 32 x 32)
+// the last stages run at 1 x 1, and this layer is where a network turns spare
+// Flash into accuracy (docs/search.md, "The spaces").
+SearchSpace mcunetMixSpace(int numClasses = 1000);
 // The same choices on MobileNetV2's widths (24, 32, 64, 96, 160, 320) with its
 // feature mix: a second space for tests and comparisons.
 SearchSpace mobileNetV2Space(int numClasses = 1000);
+
+// The spaces by name: "mcunet", "mcunet-mix", "mbv2". Throws mcunet::Error
+// naming the known ones for any other name.
+SearchSpace spaceNamed(const std::string& name, int numClasses = 1000);
+const std::vector<std::string>& spaceNames();
 
 // Draws every choice uniformly.
 arch::Architecture sample(const SearchSpace& s, int resolution, double width, std::mt19937_64& rng);

@@ -49,6 +49,12 @@ private slots:
         QCOMPARE(steps, QStringList({"space", "supernet", "search", "model", "deploy", "board", "random", "mbv2"}));
         const QJsonObject report = readJson(out + "/report.json");
         QCOMPARE(report["format"].toString(), QString("mcunet-tinynas-report"));
+        // The default space has MobileNetV2's feature mix, and the supernet
+        // trained the subnets within the limits.
+        QCOMPARE(report["identity"].toObject()["space"].toString(), QString("mcunet-mix"));
+        QVERIFY(readJson(out + "/search/best.json")["feature_mix"].isObject());
+        QVERIFY2(r.out.contains("random subnets drawn among those within 128 kB SRAM and 512 kB Flash on virtual-m4"),
+                 r.out.right(2000).constData());
         const QJsonObject deployed = report["deploy"].toObject();
         QVERIFY(deployed["outputs_match_reference"].toBool());
         QVERIFY(deployed["instructions"].toInteger() > 0);

@@ -309,6 +309,46 @@ private slots:
         QVERIFY(tuned.validationAccuracy > fresh.validationAccuracy);
     }
 
+    // With a filter (tinynas passes "within the limits"), every random subnet
+    // of the sandwich rule is one the filter accepted; a filter that accepts
+    // nothing falls back to the smallest subnet instead of stalling.
+    void randomSubnetsAreDrawnAmongTheAccepted() {
+        QTemporaryDir dir;
+        const data::Datasets d = cornerData();
+        nas::TrainTarget target;
+        target.supernet = smallSpace();
+        target.architecture = space::largest(*target.supernet, 32, 0.35);
+        int asked = 0;
+        std::vector<arch::Architecture> accepted;
+        target.subnetAccepted = [&](const arch::Architecture& a) {
+            ++asked;
+            const bool ok = a.stages[0].blocks.size() == 2 && a.stages[1].blocks.size() == 2;
+            if (ok) accepted.push_back(a);
+            return ok;
+        };
+        nas::TrainSettings s;
+        s.epochs = 2;
+        s.batch = 16;
+        s.threads = 1;
+        s.warmupShare = 0;  // random subnets from the first step
+        s.maxStepsPerEpoch = 3;
+        s.bnCalibrationImages = 32;
+        nas::train(target, s, d, dir.filePath("a.pt").toStdString(), false, {});
+        QCOMPARE(int(accepted.size()), 2 * 3 * s.randomSubnets);
+        QVERIFY2(asked > int(accepted.size()), "a third of the space is accepted: some draws must have been refused");
+        for (const arch::Architecture& a : accepted) QCOMPARE(int(a.stages[0].blocks.size()), 2);
+
+        int refused = 0;
+        target.subnetAccepted = [&](const arch::Architecture&) {
+            ++refused;
+            return false;
+        };
+        s.epochs = 1;
+        const nas::TrainOutcome out = nas::train(target, s, d, dir.filePath("b.pt").toStdString(), false, {});
+        QCOMPARE(out.epochsCompleted, 1);
+        QCOMPARE(refused, 3 * s.randomSubnets * 1000);
+    }
+
     // Stopped mid-epoch and resumed from the checkpoint: the same weights,
     // bit for bit, as an uninterrupted run (one thread).
     void resumeEqualsUninterrupted_data() {

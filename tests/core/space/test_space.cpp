@@ -44,6 +44,24 @@ private slots:
                 cost::totalMacs(graph::buildGraph(space::smallest(s, 128, 0.5))));
     }
 
+    // The spaces by name: mcunet-mix is mcunet's choices plus MobileNetV2's
+    // feature mix, which every sample carries; an unknown name is an error.
+    void spacesByName() {
+        QCOMPARE(space::spaceNames().size(), std::size_t(3));
+        for (const std::string& name : space::spaceNames()) QCOMPARE(space::spaceNamed(name, 10).name, name);
+        const space::SearchSpace mix = space::spaceNamed("mcunet-mix", 10);
+        const space::SearchSpace plain = space::spaceNamed("mcunet", 10);
+        QVERIFY(!plain.featureMix);
+        QVERIFY(mix.featureMix && mix.featureMix->baseChannels == 1280 && mix.featureMix->scaleWithWidth);
+        QCOMPARE(mix.stageBaseChannels, plain.stageBaseChannels);
+        QCOMPARE(mix.depthChoices, plain.depthChoices);
+        std::mt19937_64 rng(5);
+        const arch::Architecture a = space::sample(mix, 32, 0.3, rng);
+        QCOMPARE(arch::featureMixChannels(a), arch::scaledChannels(1280, 0.3));
+        QCOMPARE(a.numClasses, 10);
+        QVERIFY_THROWS_EXCEPTION(Error, space::spaceNamed("proxyless", 10));
+    }
+
     void gridParsing() {
         const space::Grid g = space::parseGrid("48:224:16/0.2:1.0:0.1");
         QCOMPARE(g.resolutions.size(), std::size_t(12));
