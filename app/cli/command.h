@@ -49,6 +49,8 @@ Runner defineSearch(CLI::App& app, const std::vector<std::string>& argv);
 Runner defineEval(CLI::App& app);
 // devices_command.cpp
 Runner defineDevices(CLI::App& app);
+// demo_command.cpp: a model live on camera or video frames.
+Runner defineDemo(CLI::App& app);
 
 // --- shared by the commands (command_options.cpp) ---
 

@@ -47,6 +47,7 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"profile", "run the flashed model: per-layer counts against the estimate", defineProfile},
         {"deploy", "codegen, build and flash (and profile) in one step", defineDeploy},
         {"devices", "list the boards connected over USB", defineDevices},
+        {"demo", "run a trained model live on a camera or a video file (host or virtual board)", defineDemo},
     };
 }
 

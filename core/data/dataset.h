@@ -79,6 +79,12 @@ std::string fallbackCachePath(const std::string& dir, int resolution, int channe
 // already has that shape.
 ImageSet resized(const ImageSet& set, int resolution, int channels);
 
+// A camera or video frame (RGB, rows of width x 3 bytes, any size) as a
+// network input of resolution x resolution x channels, prepared as an image
+// folder's pictures are for training: the centre square, resized (INTER_AREA
+// shrinking, INTER_LINEAR growing), gray by OpenCV's RGB -> gray weights.
+std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int height, int resolution, int channels);
+
 // Seeded, stratified split: from each class, round(fraction * count) images go
 // to validation (at least 1 and at most count - 1 when the class has >= 2
 // images and fraction > 0). Both lists ascending. Same seed -> same split.

@@ -489,4 +489,19 @@ std::optional<int> folderImageSide(const std::string& dir, int samples) {
     return sides[sides.size() / 2];
 }
 
+std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int height, int resolution, int channels) {
+    if (width < 1 || height < 1 || (channels != 1 && channels != 3) || resolution < 1)
+        throw Error("frame: " + std::to_string(width) + "x" + std::to_string(height) + " to " + std::to_string(resolution) +
+                    "x" + std::to_string(resolution) + "x" + std::to_string(channels) + " is not a conversion there is");
+    const cv::Mat frame(height, width, CV_8UC3, const_cast<std::uint8_t*>(rgb));
+    cv::Mat picture = frame;
+    if (channels == 1) cv::cvtColor(frame, picture, cv::COLOR_RGB2GRAY);
+    const cv::Mat square = centreSquare(picture, resolution);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(resolution) * resolution * channels);
+    for (int y = 0; y < resolution; ++y)
+        std::memcpy(out.data() + static_cast<std::size_t>(y) * resolution * channels, square.ptr(y),
+                    static_cast<std::size_t>(resolution) * channels);
+    return out;
+}
+
 }  // namespace mcunet::data
