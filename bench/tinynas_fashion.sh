@@ -8,12 +8,15 @@
 # scratch), each quantized to int8 and scored on all 10,000 test images;
 # plus the searched network's int8 accuracy on the virtual board and each
 # step's wall time. About an hour per budget on 2 cores.
-# Usage: bash bench/tinynas_fashion.sh [OUT] [BUDGETS]   (BUDGETS e.g. "128:512 64:256")
+# Usage: [SPACE=mcunet|mcunet-mix|mbv2] bash bench/tinynas_fashion.sh [OUT] [BUDGETS]   (BUDGETS e.g. "128:512 64:256";
+# SPACE: the search space, tinynas's default when unset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/mcunet-bench-tinynas}
 BUDGETS=${2:-"128:512 64:256"}
 M=${MCUNET:-./build/app/mcunet}  # MCUNET / MCUNET_TRAIN: a copy of the programs, to rebuild while it runs
+SPACE_ARGS=()
+if [ -n "${SPACE:-}" ]; then SPACE_ARGS=(--space "$SPACE"); fi
 mkdir -p "$OUT"
 for b in $BUDGETS; do
   sram=${b%%:*}; flash=${b##*:}
@@ -21,7 +24,7 @@ for b in $BUDGETS; do
   echo "== tinynas default budget, virtual-m4, SRAM $sram kB, Flash $flash kB -> $run"
   /usr/bin/time -f "whole flow wall time %e s" \
     $M tinynas --data fashion-mnist --board virtual-m4 --sram "$sram" --flash "$flash" \
-      --budget default --out "$run" --force
+      --budget default "${SPACE_ARGS[@]}" --out "$run" --force
   python3 - "$run/report.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

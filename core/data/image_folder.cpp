@@ -18,6 +18,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "common/user_dirs.h"
 #include "common/safe_text.h"
 #include "data/dataset.h"
 #include "data/internal.h"
@@ -418,21 +419,15 @@ std::string primaryCachePath(const std::string& dir, int resolution, int channel
 }
 
 std::string fallbackCachePath(const std::string& dir, int resolution, int channels) {
-    fs::path base;
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    const char* home = std::getenv("HOME");
-    if (xdg != nullptr && *xdg == '/')
-        base = xdg;
-    else if (home != nullptr && *home != '\0')
-        base = fs::path(home) / ".cache";
-    else
-        return {};
+    const std::string cache = user_dirs::cacheDir();
+    if (cache.empty()) return {};
+    const fs::path base(cache);
     std::error_code ec;
     fs::path absolute = fs::weakly_canonical(fs::absolute(dir, ec), ec);
     if (ec) absolute = fs::absolute(dir, ec);
     const std::string text = absolute.string();
     const std::string hash = hex64(fnv1a(kFnvOffset, text.data(), text.size()));
-    return (base / "mcunet" / "datasets" / hash / cacheFileName(resolution, channels)).string();
+    return (base / "datasets" / hash / cacheFileName(resolution, channels)).string();
 }
 
 ImageSet loadImageFolder(const std::string& dir, int resolution, int channels, LoadReport* report) {

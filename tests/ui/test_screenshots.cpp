@@ -46,6 +46,9 @@
 #include "space/heat_map_plot.h"
 #include "space/pareto_plot.h"
 #include "space/search_space_view.h"
+#include "live/classroom_window.h"
+#include "live/demo_runner.h"
+#include "live/demo_view.h"
 #include "train/confusion_plot.h"
 #include "train/train_curves.h"
 #include "train/train_panel.h"
@@ -366,6 +369,36 @@ private slots:
         QVERIFY(panel->report().has_value());
         QVERIFY(panel->useButton()->isEnabled());
         QCOMPARE(panel->startButton()->text(), QStringLiteral("Start"));  // a finished run is not continued
+    }
+
+    // The Demo step on the bundled model and the sample clip (host), then
+    // classroom mode grabbed on its own.
+    void demo() {
+        qputenv("XDG_CACHE_HOME", models_.filePath(QStringLiteral("cache")).toUtf8());
+        window_->showStep(MainWindow::DemoStep);
+        DemoView* view = window_->demoView();
+        view->chooseModel(QStringLiteral("sample"));
+        view->chooseTarget(QStringLiteral("host"));
+        int frames = 0;
+        auto c = connect(view, &DemoView::frameShown, this, [&] { ++frames; });
+        view->start();
+        QTRY_VERIFY_WITH_TIMEOUT(frames >= 25, 120000);
+        QVERIFY(!view->labelText().isEmpty());
+        shoot("11-demo");
+        view->setClassroomMode(true);
+        ClassroomWindow* room = view->classroom();
+        room->resize(1600, 1000);
+        const int shown = frames;
+        QTRY_VERIFY_WITH_TIMEOUT(frames >= shown + 5, 60000);
+        QApplication::processEvents();
+        const QImage image = room->grab().toImage();
+        QVERIFY(image.save(QDir(dir_).filePath(QStringLiteral("12-classroom.png"))));
+        QVERIFY(greyVariance(image) > 150);
+        QVERIFY(!room->labelText().isEmpty());
+        view->setClassroomMode(false);
+        view->stop();
+        QVERIFY(view->runner()->wait(30000));
+        disconnect(c);
     }
 
     void darkTheme() {

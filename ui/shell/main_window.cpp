@@ -20,6 +20,7 @@
 
 #include "common/error.h"
 #include "deploy/deploy_view.h"
+#include "live/demo_view.h"
 #include "design/design_view.h"
 #include "search/search_panel.h"
 #include "search/train_search_view.h"
@@ -65,17 +66,21 @@ MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
     trainSearch_ = new TrainSearchView(document_);
     design_ = new DesignView(document_);
     deploy_ = new DeployView(document_);
+    demo_ = new DemoView(document_);
     tabs_->addTab(target_, tr("1  Target"));
     tabs_->addTab(space_, tr("2  Search space"));
     tabs_->addTab(trainSearch_, tr("3  Train && search"));
     tabs_->addTab(design_, tr("4  Design"));
     tabs_->addTab(deploy_, tr("5  Deploy"));
+    tabs_->addTab(demo_, tr("6  Demo"));
     tabs_->setTabToolTip(TargetStep, tr("The board and the memory limits"));
     tabs_->setTabToolTip(SearchSpaceStep, tr("TinyNAS stage 1: which (R, W) space fits the board best"));
     tabs_->setTabToolTip(TrainSearchStep, tr("TinyNAS stage 2 on your data: supernet, search, fine-tuning and the "
                                              "board; or train the design as it is"));
     tabs_->setTabToolTip(DesignStep, tr("Edit the network block by block, against the limits"));
     tabs_->setTabToolTip(DeployStep, tr("The memory plan and the per-layer estimate the code generator uses"));
+    tabs_->setTabToolTip(DemoStep, tr("The trained model live on a camera or a video, on this computer or a virtual board; "
+                                      "classroom mode (F11)"));
     setCentralWidget(tabs_);
 
     totals_ = new StatusTotals(document_);
@@ -148,10 +153,12 @@ void MainWindow::buildMenus() {
     edit->addAction(redo);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    const QString names[4] = {tr("&Target"), tr("&Search space"), tr("&Design"), tr("De&ploy")};
-    for (int i = 0; i < 4; ++i)
-        view->addAction(names[i], QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this,
-                        [this, i] { showStep(static_cast<Step>(i)); });
+    // One entry per step, in the tabs' order (Ctrl+1 .. Ctrl+6).
+    const std::pair<Step, QString> steps[] = {{TargetStep, tr("&Target")},       {SearchSpaceStep, tr("&Search space")},
+                                              {TrainSearchStep, tr("T&rain && search")}, {DesignStep, tr("&Design")},
+                                              {DeployStep, tr("De&ploy")},      {DemoStep, tr("D&emo")}};
+    for (const auto& [step, name] : steps)
+        view->addAction(name, QKeySequence(Qt::CTRL | (Qt::Key_1 + int(step))), this, [this, step] { showStep(step); });
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("T&heme"));
     auto* group = new QActionGroup(this);

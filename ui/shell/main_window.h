@@ -25,6 +25,7 @@ class SearchSpaceView;
 class DesignView;
 class TrainSearchView;
 class DeployView;
+class DemoView;
 
 // Questions the window asks the user; tests replace them with scripted answers.
 struct Prompts {
@@ -37,7 +38,7 @@ struct Prompts {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Step { TargetStep, SearchSpaceStep, TrainSearchStep, DesignStep, DeployStep };
+    enum Step { TargetStep, SearchSpaceStep, TrainSearchStep, DesignStep, DeployStep, DemoStep };
     explicit MainWindow(board::Catalog catalog, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -47,6 +48,7 @@ public:
     TrainSearchView* trainSearchView() const { return trainSearch_; }
     DesignView* designView() const { return design_; }
     DeployView* deployView() const { return deploy_; }
+    DemoView* demoView() const { return demo_; }
     QTabWidget* steps() const { return tabs_; }
     Autosaver* autosaver() const { return autosaver_; }
     StatusTotals* statusTotals() const { return totals_; }
@@ -88,6 +90,7 @@ private:
     TrainSearchView* trainSearch_ = nullptr;
     DesignView* design_;
     DeployView* deploy_;
+    DemoView* demo_;
     Prompts prompts_;
 };
 

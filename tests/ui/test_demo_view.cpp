@@ -1,0 +1,123 @@
+// ui/live: the Demo step offscreen. The bundled fashion-MNIST model runs on
+// the sample clip (fashion-MNIST's first test images, one per second) on the
+// host build of the generated C: every label shown equals the reference
+// interpreter's on the picture shown, and most frames name the image's true
+// class. A missing video gives a message in the view and the next start
+// works; classroom mode shows the same results full screen and its keys
+// switch the source and stop the demo.
+#include <QApplication>
+#include <QKeyEvent>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "board/board.h"
+#include "demo/classify.h"
+#include "demo/samples.h"
+#include "document/project_document.h"
+#include "live/classroom_window.h"
+#include "live/demo_runner.h"
+#include "live/demo_view.h"
+#include "quant/interpreter.h"
+#include "quant/model_dir.h"
+
+using namespace mcunet;
+using namespace mcunet::ui;
+
+class TestDemoView : public QObject {
+    Q_OBJECT
+    QTemporaryDir cache_;
+    ProjectDocument* document_ = nullptr;
+    DemoView* view_ = nullptr;
+
+    // Frames shown until `n` have arrived (or the demo ended).
+    void run(int n, QList<DemoFrame>& frames) {
+        auto c = connect(view_, &DemoView::frameShown, this, [&](const DemoFrame& f) { frames << f; });
+        view_->start();
+        QTRY_VERIFY_WITH_TIMEOUT(frames.size() >= n || !view_->runner()->isRunning(), 120000);
+        view_->stop();
+        QVERIFY(view_->runner()->wait(30000));
+        QApplication::processEvents();
+        disconnect(c);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("XDG_CACHE_HOME", cache_.path().toUtf8());  // the sample clip is written here, not in ~/.cache
+        document_ = new ProjectDocument(board::Catalog::builtIn(), this);
+        view_ = new DemoView(document_);
+        view_->resize(1200, 700);
+    }
+    void cleanupTestCase() { delete view_; }
+
+    void choicesDefaultToTheSamples() {
+        QCOMPARE(view_->modelChoice(), QStringLiteral("sample"));
+        QCOMPARE(view_->sourceChoice(), QStringLiteral("sample"));
+        QCOMPARE(view_->targetChoice(), QStringLiteral("host"));
+    }
+
+    void sampleClipOnTheHostEqualsTheInterpreter() {
+        QList<DemoFrame> frames;
+        run(40, frames);
+        QVERIFY2(frames.size() >= 40, qPrintable(view_->errorText()));
+        QVERIFY(view_->errorText().isEmpty());
+        const quant::TrainedModel m = quant::loadTrainedModel(demo::sampleModelDir());
+        const std::vector<int> truth = demo::sampleClipLabels();
+        const demo::SampleClipInfo clip;
+        int right = 0;
+        for (const DemoFrame& f : frames) {
+            QCOMPARE(f.picture.size(), QSize(32, 32));
+            QCOMPARE(f.picture.format(), QImage::Format_Grayscale8);
+            std::vector<std::uint8_t> px;
+            for (int y = 0; y < 32; ++y) px.insert(px.end(), f.picture.constScanLine(y), f.picture.constScanLine(y) + 32);
+            const auto p = demo::predict(m.int8, quant::runReferenceOutput(m.int8, demo::quantizeInput(m.int8, px)));
+            QCOMPARE(f.label, p.label);
+            QCOMPARE(f.labelName, QString::fromStdString(m.classes[std::size_t(p.label)]));
+            QVERIFY(f.confidence > 0 && f.confidence <= 1);
+            QCOMPARE(f.top.size(), 3);
+            QCOMPARE(f.top.front().second, f.confidence);
+            QCOMPARE(f.unit, QString());  // the host counts nothing
+            right += f.label == truth[std::size_t(f.index / clip.framesPerImage)];
+        }
+        // The model scores 88.4% on the whole test set; these are 4+ images.
+        QVERIFY2(right >= frames.size() * 7 / 10, qPrintable(QStringLiteral("%1 of %2 right").arg(right).arg(frames.size())));
+        QVERIFY(!view_->labelText().isEmpty());
+        // A video plays at its own rate (10 fps), not as fast as the host runs.
+        QVERIFY2(frames.back().framesPerSecond < 13, qPrintable(QString::number(frames.back().framesPerSecond)));
+    }
+
+    void aMissingVideoIsAMessageAndTheNextStartWorks() {
+        view_->chooseSource(cache_.filePath(QStringLiteral("no-such-clip.mp4")));
+        QSignalSpy finished(view_->runner(), &DemoRunner::finished);
+        view_->start();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(view_->errorText().contains(QStringLiteral("no-such-clip.mp4")), qPrintable(view_->errorText()));
+        view_->chooseSource(QStringLiteral("sample"));
+        QList<DemoFrame> frames;
+        run(3, frames);
+        QVERIFY(frames.size() >= 3);
+        QVERIFY(view_->errorText().isEmpty());
+    }
+
+    void classroomModeShowsTheDemoAndItsKeysWork() {
+        view_->setClassroomMode(true);  // starts the demo
+        ClassroomWindow* room = view_->classroom();
+        QVERIFY(room && room->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!room->labelText().isEmpty(), 60000);
+        const QString before = view_->targetChoice();
+        QTest::keyClick(room, Qt::Key_T);  // the next target: a virtual board
+        QVERIFY(view_->targetChoice() != before);
+        QTest::keyClick(room, Qt::Key_T);
+        QTest::keyClick(room, Qt::Key_T);
+        view_->chooseTarget(QStringLiteral("host"));
+        QTest::keyClick(room, Qt::Key_Space);  // stop
+        QTRY_VERIFY_WITH_TIMEOUT(!view_->runner()->isRunning(), 60000);
+        QTest::keyClick(room, Qt::Key_Escape);
+        QVERIFY(!room->isVisible());
+    }
+};
+
+QTEST_MAIN(TestDemoView)
+#include "test_demo_view.moc"

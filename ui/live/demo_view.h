@@ -1,0 +1,76 @@
+#pragma once
+// The Demo step (docs/demo.md): a trained model live on a camera or a video
+// file, running where the user chooses (this computer's build of the
+// generated C, or the firmware on a virtual board), with the label, its
+// confidence, the frame rate, the microcontroller's latency and the picture
+// the microcontroller sees. Classroom mode shows the same full screen.
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace mcunet::ui {
+
+class ClassroomWindow;
+class DemoRunner;
+class ProjectDocument;
+struct DemoFrame;
+
+class DemoView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DemoView(ProjectDocument* document, QWidget* parent = nullptr);
+    ~DemoView() override;
+
+    DemoRunner* runner() const { return runner_; }
+    // The choices as the runner gets them ("sample", a folder, "camera:0", a file, a target id).
+    QString modelChoice() const;
+    QString sourceChoice() const;
+    QString targetChoice() const;
+    // Selects (adding when new) a model folder or a video file; tests and drops use these.
+    void chooseModel(const QString& folder);
+    void chooseSource(const QString& file);
+    void chooseTarget(const QString& target);
+    QString labelText() const;
+    QString errorText() const;
+    ClassroomWindow* classroom() const { return classroom_; }
+
+public slots:
+    void start();
+    void stop();
+    void toggle();
+    void setClassroomMode(bool on);
+
+signals:
+    void frameShown(const mcunet::ui::DemoFrame& frame);
+    void runningChanged(bool running);
+
+private:
+    QWidget* buildControls();
+    QWidget* buildDisplay();
+    void fillModels();
+    void fillSources();
+    void fillTargets();
+    void onModelPicked(int index);
+    void onSourcePicked(int index);
+    void onFrame(const DemoFrame& f);
+    void onStarted(const QString& source, const QString& target, const QString& model, const QStringList& classes);
+    void onFinished(const QString& error);
+    void restartIfRunning();
+    void cycle(QComboBox* box);
+    void showError(const QString& text);
+
+    ProjectDocument* document_;
+    DemoRunner* runner_;
+    QComboBox *model_, *source_, *target_;
+    QPushButton *run_, *classroomButton_;
+    QLabel *frameView_, *pictureView_, *pictureCaption_, *label_, *top_, *stats_, *status_, *error_;
+    QProgressBar* confidence_;
+    ClassroomWindow* classroom_ = nullptr;  // a top-level window of ours, deleted with this view
+    bool restart_ = false;
+    int lastModelIndex_ = 0, lastSourceIndex_ = 0;
+};
+
+}  // namespace mcunet::ui
