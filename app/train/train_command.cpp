@@ -218,7 +218,7 @@ void fitToData(Plan& p, const data::Datasets& d, Output& out) {
     const board::Board b = *p.board;
     const search::Limits limits{p.sramLimit, p.flashLimit, 0};
     p.target.subnetAccepted = [b, limits](const arch::Architecture& a) { return search::feasibleCosts(a, b, limits).has_value(); };
-    out.event({{"event", "message"}, {"text", "supernet: random subnets drawn among those within " + std::to_string(limits.sramBytes / 1024) +
+    out.event({{"event", "message"}, {"text", "random subnets drawn among those within " + std::to_string(limits.sramBytes / 1024) +
                                                   " kB SRAM and " + std::to_string(limits.flashBytes / 1024) + " kB Flash on " + b.id}});
 }
 
