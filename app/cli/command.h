@@ -51,6 +51,7 @@ Runner defineEval(CLI::App& app);
 Runner defineDevices(CLI::App& app);
 // demo_command.cpp: a model live on camera or video frames.
 Runner defineDemo(CLI::App& app);
+Runner defineCapture(CLI::App& app);
 
 // --- shared by the commands (command_options.cpp) ---
 

@@ -48,6 +48,7 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"deploy", "codegen, build and flash (and profile) in one step", defineDeploy},
         {"devices", "list the boards connected over USB", defineDevices},
         {"demo", "run a trained model live on a camera or a video file (host or virtual board)", defineDemo},
+        {"capture", "add camera or video frames of one class to an image folder (to train your own classes)", defineCapture},
     };
 }
 

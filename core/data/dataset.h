@@ -85,6 +85,17 @@ ImageSet resized(const ImageSet& set, int resolution, int channels);
 // shrinking, INTER_LINEAR growing), gray by OpenCV's RGB -> gray weights.
 std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int height, int resolution, int channels);
 
+// Adds one picture to an image folder (the layout loadImageFolder reads):
+// `dir`/`className`/capture-NNNNN.png with the first free number, so an
+// existing file is never replaced. The picture is `frame` (RGB rows of
+// width x 3 bytes), its centre square resized to at most `maxSide` pixels
+// (never enlarged), saved as RGB PNG. The class name must be 1 to 64
+// letters, digits, spaces, '-', '_' or '.', not starting with '.' (it
+// becomes a folder name). Returns the file's path; throws mcunet::Error
+// naming the folder or the class.
+std::string addToImageFolder(const std::string& dir, const std::string& className, const std::uint8_t* frame, int width,
+                             int height, int maxSide = 256);
+
 // Seeded, stratified split: from each class, round(fraction * count) images go
 // to validation (at least 1 and at most count - 1 when the class has >= 2
 // images and fraction > 0). Both lists ascending. Same seed -> same split.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -497,6 +498,62 @@ std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int h
         std::memcpy(out.data() + static_cast<std::size_t>(y) * resolution * channels, square.ptr(y),
                     static_cast<std::size_t>(resolution) * channels);
     return out;
+}
+
+}  // namespace mcunet::data
+
+namespace mcunet::data {
+
+namespace {
+
+void checkClassName(const std::string& name) {
+    bool ok = !name.empty() && name.size() <= 64 && name.front() != '.';
+    for (const char c : name)
+        ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' || c == '_' || c == '.');
+    if (!ok)
+        throw Error("class \"" + safe_text::forTerminal(name.substr(0, 64)) +
+                    "\": a class name is 1 to 64 letters, digits, spaces, '-', '_' or '.', not starting with '.'");
+}
+
+}  // namespace
+
+std::string addToImageFolder(const std::string& dir, const std::string& className, const std::uint8_t* frame, int width,
+                             int height, int maxSide) {
+    checkClassName(className);
+    if (width < 1 || height < 1 || maxSide < 1) throw Error(dir + ": an empty picture for class " + className);
+    const fs::path folder = fs::path(dir) / className;
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec || !fs::is_directory(folder)) throw Error(folder.string() + ": cannot create the class folder: " + ec.message());
+    const cv::Mat rgb(height, width, CV_8UC3, const_cast<std::uint8_t*>(frame));
+    const cv::Mat square = centreSquare(rgb, std::min({maxSide, width, height}));
+    cv::Mat bgr;
+    cv::cvtColor(square, bgr, cv::COLOR_RGB2BGR);
+    std::vector<unsigned char> png;
+    if (!cv::imencode(".png", bgr, png)) throw Error(folder.string() + ": cannot encode a PNG");
+    const fs::path temp = folder / (".capture-" + std::to_string(::getpid()) + ".tmp");
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+        if (!out.flush()) {
+            fs::remove(temp, ec);
+            throw Error(folder.string() + ": cannot write a picture: " + std::strerror(errno));
+        }
+    }
+    // link() never replaces: the first number whose name is free wins.
+    for (int n = 1; n < 1000000; ++n) {
+        char name[32];
+        std::snprintf(name, sizeof name, "capture-%05d.png", n);
+        const fs::path path = folder / name;
+        if (::link(temp.c_str(), path.c_str()) == 0) {
+            fs::remove(temp, ec);
+            return path.string();
+        }
+        if (errno != EEXIST) break;
+    }
+    const std::string why = std::strerror(errno);
+    fs::remove(temp, ec);
+    throw Error(folder.string() + ": cannot add a picture: " + why);
 }
 
 }  // namespace mcunet::data

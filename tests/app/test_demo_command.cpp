@@ -115,6 +115,39 @@ private slots:
         QVERIFY2(right >= 160, qPrintable(QString::number(right)));
     }
 
+    // `mcunet capture` adds pictures to an image folder that training reads;
+    // a second capture continues the numbering and replaces no file; a class
+    // name that is not a plain folder name exits 2.
+    void captureAddsToAnImageFolder() {
+        qputenv("XDG_CACHE_HOME", tmp_.filePath("cache").toUtf8());
+        const QString data = tmp_.filePath("taught");
+        testing::CliResult r = runMcunet({"capture", "--source", "sample", "--class", "shoe", "--frames", "3", "--every", "10", "--out", data});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QByteArray first = [&] {
+            QFile f(data + "/shoe/capture-00001.png");
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        QVERIFY(first.startsWith("\x89PNG"));
+        r = runMcunet({"capture", "--source", video_, "--class", "shoe", "--frames", "2", "--out", data, "--json"});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(events(r.out, "picture").size(), 2);
+        QVERIFY(events(r.out, "picture")[1]["path"].toString().endsWith("shoe/capture-00005.png"));
+        QFile again(data + "/shoe/capture-00001.png");
+        QVERIFY(again.open(QIODevice::ReadOnly));
+        QCOMPARE(again.readAll(), first);
+        r = runMcunet({"capture", "--source", "sample", "--class", "bag", "--frames", "1", "--out", data});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const data::ImageSet set = data::loadImageFolder(data.toStdString(), 32, 1);
+        QCOMPARE(set.size(), 6);
+        QCOMPARE(set.classes, (std::vector<std::string>{"bag", "shoe"}));
+        for (const QString bad : {"../x", ".hidden", ""}) {
+            r = runMcunet({"capture", "--source", "sample", "--class", bad, "--frames", "1", "--out", data});
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains("class"), r.err.constData());
+        }
+        QVERIFY(!QFileInfo::exists(tmp_.filePath("x")));
+    }
+
     void badInputExitsTwoNamingIt_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("named");
