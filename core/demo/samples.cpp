@@ -8,7 +8,7 @@
 #include "common/error.h"
 #include "common/user_dirs.h"
 #include "data/dataset.h"
-#include "video/video_writer.h"
+#include "data/video_writer.h"
 
 namespace mcunet::demo {
 

@@ -14,7 +14,7 @@
 #include "demo/classify.h"
 #include "demo/target.h"
 #include "quant/model_dir.h"
-#include "video/frame_source.h"
+#include "data/frame_source.h"
 
 namespace mcunet::demo {
 

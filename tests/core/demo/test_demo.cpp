@@ -27,7 +27,7 @@
 #include "quant/interpreter.h"
 #include "quant/model.h"
 #include "space/search_space.h"
-#include "video/frame_source.h"
+#include "data/frame_source.h"
 
 using namespace mcunet;
 namespace fs = std::filesystem;

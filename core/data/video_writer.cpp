@@ -1,4 +1,4 @@
-#include "video/video_writer.h"
+#include "data/video_writer.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>

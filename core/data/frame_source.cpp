@@ -1,4 +1,4 @@
-#include "video/frame_source.h"
+#include "data/frame_source.h"
 
 #include <chrono>
 #include <cstdio>
