@@ -68,8 +68,13 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
         "-serial", "tcp:127.0.0.1:" + std::to_string(port) + ",server=on,wait=on" + (options.tcpNoDelay ? ",nodelay=on" : ""),
         "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", fs::absolute(elf).string()};
     const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw Error("virtual board: fork failed");
+    // QEMU's group is registered in the same step: a signal that ends us now
+    // kills it before its folder is removed.
+    pid_ = cleanup::forkRegistered(groupToken_);
+    if (pid_ < 0) {
+        release();
+        throw Error("virtual board: fork failed");
+    }
     if (pid_ == 0) {
         cleanup::resetSignalMaskInChild();
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // QEMU dies with us, whatever kills us
@@ -93,8 +98,9 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     for (;;) {
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
+            forgetProcess();
             const std::string why = log();
+            release();  // no folder or registration outlives a board that never started
             throw Error("virtual board: QEMU exited at start" +
                         std::string(WIFEXITED(status) ? " with code " + std::to_string(WEXITSTATUS(status)) : "") +
                         (why.empty() ? "" : ": " + why));
@@ -105,18 +111,21 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
         } catch (const LinkError&) {
         }
         if (std::chrono::steady_clock::now() > deadline) {
-            stop();
+            release();
             throw Error("virtual board: QEMU did not open its UART within " + std::to_string(options.startTimeoutMs) + " ms");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
 
-VirtualBoard::~VirtualBoard() {
+VirtualBoard::~VirtualBoard() { release(); }
+
+void VirtualBoard::release() {
     stop();
     std::error_code ignored;
     if (!tempDir_.empty()) fs::remove_all(tempDir_, ignored);
     if (cleanupToken_) cleanup::remove(cleanupToken_);
+    cleanupToken_ = 0;
 }
 
 bool VirtualBoard::running() const {
@@ -132,14 +141,21 @@ void VirtualBoard::stop() {
     int status = 0;
     for (int i = 0; i < 50; ++i) {  // QEMU ends on SIGTERM in well under 0.1 s
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
+            forgetProcess();
             return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     kill(pid_, SIGKILL);
     waitpid(pid_, &status, 0);
+    forgetProcess();
+}
+
+// QEMU is reaped: its pid may be reused, so the signal cleanup forgets it.
+void VirtualBoard::forgetProcess() {
     pid_ = -1;
+    if (groupToken_) cleanup::remove(groupToken_);
+    groupToken_ = 0;
 }
 
 std::string VirtualBoard::log() const {

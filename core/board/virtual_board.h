@@ -38,10 +38,13 @@ public:
     std::string log() const;    // what QEMU printed
 
 private:
+    void release();        // stop QEMU, remove its folder, drop the registrations
+    void forgetProcess();  // after QEMU is reaped
     pid_t pid_ = -1;
     std::string logPath_;
     std::string tempDir_;
     int cleanupToken_ = 0;
+    int groupToken_ = 0;
     std::unique_ptr<Transport> transport_;
 };
 

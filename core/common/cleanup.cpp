@@ -50,8 +50,15 @@ sigset_t handledSignals() {
         if (!running) break;
         ::usleep(10000);
     }
-    std::error_code ignored;
-    for (const auto& [token, dir] : r.directories) std::filesystem::remove_all(dir, ignored);
+    // A child not yet reaped may still create a file while the folder is
+    // emptied (rmdir then fails): try again a few times.
+    for (const auto& [token, dir] : r.directories)
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            std::error_code error;
+            std::filesystem::remove_all(dir, error);
+            if (!error && !std::filesystem::exists(dir, error)) break;
+            ::usleep(20000);
+        }
     ::_exit(128 + signal);
 }
 
@@ -77,6 +84,18 @@ int addNewDirectory(const std::function<std::string()>& make, std::string& dir) 
     dir = make();
     r.directories[r.next] = dir;
     return r.next++;
+}
+
+pid_t forkRegistered(int& token) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);  // cleanUpAndExit waits for the registration
+    const pid_t pid = ::fork();
+    if (pid != 0) token = 0;
+    if (pid <= 0) return pid;  // the child never touches the registry
+    ::setpgid(pid, pid);       // the child does too: whichever runs first makes the group
+    r.groups[r.next] = pid;
+    token = r.next++;
+    return pid;
 }
 
 void remove(int token) {

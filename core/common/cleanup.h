@@ -19,6 +19,13 @@ int addDirectory(const std::string& dir);
 // unregistered. Returns the token; `dir` receives the folder.
 int addNewDirectory(const std::function<std::string()>& make, std::string& dir);
 void remove(int token);
+// fork() whose child leads a new process group registered for the signal
+// cleanup in the same step a signal cannot split: a signal that ends the
+// program between fork and registration would leave the child running (and
+// writing into a folder the cleanup is removing). Returns fork's result; in
+// the parent `token` receives the registration. The child must only make
+// async-signal-safe calls and exec.
+pid_t forkRegistered(int& token);
 
 // A temporary folder removed when the scope ends, and by the signal cleanup
 // if a signal ends the program first.

@@ -110,11 +110,13 @@ struct Fds {
 };
 pid_t spawnKept(Prepared& p, const Fds& fds, const std::string& workingDir, int& token) {
     const pid_t parent = getpid();
-    const pid_t pid = fork();
+    // Own process group (a timeout kills its children too), registered for
+    // the signal cleanup in the same step as the fork.
+    const pid_t pid = cleanup::forkRegistered(token);
     if (pid < 0) return -1;
     if (pid == 0) {
         cleanup::resetSignalMaskInChild();
-        setpgid(0, 0);  // own process group: a timeout kills its children too
+        setpgid(0, 0);
         const int devnull = open("/dev/null", O_RDWR);
         dup2(fds.in >= 0 ? fds.in : devnull, STDIN_FILENO);
         dup2(fds.out >= 0 ? fds.out : devnull, STDOUT_FILENO);
@@ -125,8 +127,6 @@ pid_t spawnKept(Prepared& p, const Fds& fds, const std::string& workingDir, int&
         environ = p.env.data();
         keepGroupAndExec(p.args.data(), parent);
     }
-    setpgid(pid, pid);
-    token = cleanup::addProcessGroup(pid);  // killed with us if a signal ends this program
     return pid;
 }
 
