@@ -113,8 +113,10 @@ json costJson(const CostReport& r) {
                           {"op", graph::opKindName(op.kind)},
                           {"input_shape", json::array({in.h, in.w, in.c})},
                           {"output_shape", json::array({out.h, out.w, out.c})},
-                          {"kernel", op.kernel},
+                          {"kernel", op.kernel},  // height; kernel_w and stride_w: the width's
                           {"stride", op.stride},
+                          {"kernel_w", op.kernelW},
+                          {"stride_w", op.strideW},
                           {"macs", l.macs},
                           {"params", l.params},
                           {"flash_bytes", l.flashBytes},

@@ -75,7 +75,7 @@ std::optional<FastLayer> depthwise(const LayerSite& s, const std::vector<std::in
     const graph::Op& op = g.op(s.op);
     const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
     const int k = op.kernel, st = op.stride;
-    if ((k != 3 && k != 5 && k != 7) || (st != 1 && st != 2) || !s.haveScratch || os.c != is.c) return std::nullopt;
+    if (!op.isSquare() || (k != 3 && k != 5 && k != 7) || (st != 1 && st != 2) || !s.haveScratch || os.c != is.c) return std::nullopt;
     const quant::OpQuant& q = s.model->ops[std::size_t(s.op)];
     const auto tin = s.model->tensors[std::size_t(op.inputs[0])], tout = s.model->tensors[std::size_t(op.output)];
     auto channels = prepareChannels(q, w, os.c, k * k, -tin.zeroPoint, tout.zeroPoint);
@@ -96,6 +96,7 @@ std::optional<FastLayer> conv2d(const LayerSite& s, const std::vector<std::int8_
     const graph::Op& op = g.op(s.op);
     const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
     const int k = op.kernel;
+    if (!op.isSquare()) return std::nullopt;  // the general kernel takes any window
     // A single-channel input (grayscale stem): every output channel a
     // depthwise filter over the input itself, no im2col, no scratch.
     const bool plane = is.c == 1 && (k == 3 || k == 5 || k == 7) && (op.stride == 1 || op.stride == 2);

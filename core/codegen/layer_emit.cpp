@@ -49,11 +49,11 @@ Layer layerOf(const LayerSite& s) {
             s.symbol};
 }
 
-// Weights in the layout every kernel takes: depthwise [k][k][C] becomes [C][k][k].
+// Weights in the layout every kernel takes: depthwise [kh][kw][C] becomes [C][kh][kw].
 std::vector<std::int8_t> kernelWeights(const Layer& l) {
     std::vector<std::int8_t> w = l.q.weights;
     if (l.op.kind == OpKind::DepthwiseConv2D) {
-        const std::size_t taps = std::size_t(l.op.kernel) * l.op.kernel;
+        const std::size_t taps = std::size_t(l.op.kernel) * l.op.kernelW;
         for (std::size_t t = 0; t < taps; ++t)
             for (int c = 0; c < l.os.c; ++c) w[std::size_t(c) * taps + t] = l.q.weights[t * std::size_t(l.os.c) + std::size_t(c)];
     }
@@ -83,8 +83,8 @@ std::string shapeDecls(const Layer& l, bool window) {
     d << "static const mcu_shape_t " << l.L << "_in = {" << l.is.h << ", " << l.is.w << ", " << l.is.c << "}, " << l.L
       << "_out = {" << l.os.h << ", " << l.os.w << ", " << l.os.c << "};\n";
     if (window)
-        d << "static const mcu_window_t " << l.L << "_win = {" << l.op.kernel << ", " << l.op.stride << ", "
-          << l.op.padTop << ", " << l.op.padLeft << "};\n";
+        d << "static const mcu_window_t " << l.L << "_win = {" << l.op.kernel << ", " << l.op.kernelW << ", "
+          << l.op.stride << ", " << l.op.strideW << ", " << l.op.padTop << ", " << l.op.padLeft << "};\n";
     return d.str();
 }
 
@@ -233,7 +233,7 @@ LayerCode referenceLayer(const LayerSite& s) {
 std::string depthwiseCall(const Layer& l, const LayerSite& s, LayerCode& code) {
     const std::string& L = l.L;
     code.decls += shapeDecls(l, false);
-    const bool special = (l.op.kernel == 3 || l.op.kernel == 5 || l.op.kernel == 7) && l.op.stride <= 2;
+    const bool special = l.op.isSquare() && (l.op.kernel == 3 || l.op.kernel == 5 || l.op.kernel == 7) && l.op.stride <= 2;
     const std::string args = std::string("(") + s.input + ", &" + L + "_in, " + L + "_w, " + L + "_b, " + L + "_m, " +
                              L + "_s, " + s.output + ", &" + L + "_out, " + std::to_string(l.op.padTop) + ", " +
                              std::to_string(l.op.padLeft) + ", &" + L + "_q, " + s.scratch8;
@@ -245,6 +245,9 @@ std::string depthwiseCall(const Layer& l, const LayerSite& s, LayerCode& code) {
         return "mcu_depthwise_s8_" + ks + args + ");";
     }
     code.variant = s.haveScratch ? "depthwise_generic" : "depthwise_direct";
+    if (!l.op.isSquare())
+        return "mcu_depthwise_s8_hw" + args + ", " + std::to_string(l.op.kernel) + ", " + std::to_string(l.op.kernelW) +
+               ", " + std::to_string(l.op.stride) + ", " + std::to_string(l.op.strideW) + ");";
     return "mcu_depthwise_s8" + args + ", " + std::to_string(l.op.kernel) + ", " + std::to_string(l.op.stride) + ");";
 }
 

@@ -56,7 +56,18 @@ double pointwise(std::int64_t pixels, std::int64_t cin, std::int64_t cout) {
            fit::kPwOut * double(pixels * cout) + fit::kPwIn * in + (3 * cout > 2 * cin ? fit::kPwInDoubled * in : 0.0);
 }
 
+// A window that is not square takes the general plane path of
+// mcu_depthwise_s8_hw (one output at a time, every tap a load, a multiply
+// and an add): not fitted to measurements yet (about 4 per tap and 20 per
+// output, from its loop).
+double depthwiseAnyWindow(const graph::Op& op, const graph::Shape& out) {
+    const double bh = double((out.h - 1) * op.stride + op.kernel), bw = double((out.w - 1) * op.strideW + op.kernelW);
+    const double outputs = double(out.elements());
+    return outputs * (4.0 * op.kernel * op.kernelW + 20.0) + fit::kDwPlane * bh * bw * out.c + fit::kDwLayer;
+}
+
 double depthwise(const graph::Op& op, const graph::Shape& out) {
+    if (!op.isSquare()) return depthwiseAnyWindow(op, out);
     const int k = op.kernel, s = op.stride;
     const double bh = double((out.h - 1) * s + k), bw = double((out.w - 1) * s + k);
     const double pairs = double(2 * (out.w / 2)) * out.h * out.c;
@@ -109,7 +120,7 @@ double stemChannel(const graph::Shape& in, const graph::Shape& out, const graph:
 }
 
 double convolution(const graph::Op& op, const graph::Shape& in, const graph::Shape& out) {
-    if (in.c == 1) return double(out.c) * stemChannel(in, out, op);
+    if (in.c == 1 && op.isSquare()) return double(out.c) * stemChannel(in, out, op);  // the fast stem kernel
     const double pixels = double(out.h) * out.w;
     const std::int64_t taps = std::int64_t(op.kernel) * op.kernelW * in.c;
     const double padded = double((taps + 3) / 4 * 4);

@@ -52,33 +52,41 @@ int Graph::addInput(std::string name, Shape shape) {
 
 int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, int kernel,
                    int stride, Activation act, int stage, int block, Padding padding) {
+    return addConv(kind, std::move(name), input, outChannels, PoolWindow{kernel, kernel, stride, stride, padding}, act, stage,
+                   block);
+}
+
+int Graph::addConv(OpKind kind, std::string name, int input, int outChannels, const PoolWindow& window, Activation act,
+                   int stage, int block) {
     const Tensor& in = checkedTensor(input, name);
-    if (kernel < 1 || stride < 1 || outChannels < 1)
+    if (window.kh < 1 || window.kw < 1 || window.sh < 1 || window.sw < 1 || outChannels < 1)
         throw Error(name + ": kernel, stride and channels must be positive");
     if (kind == OpKind::DepthwiseConv2D && outChannels % in.shape.c != 0)
         throw Error(name + ": a depthwise conv gives a multiple of its " + std::to_string(in.shape.c) +
                     " input channels (depth multiplier), not " + std::to_string(outChannels));
-    if (kind == OpKind::PointwiseConv2D && (kernel != 1 || stride != 1))
+    if (kind == OpKind::PointwiseConv2D && (window.kh != 1 || window.kw != 1 || window.sh != 1 || window.sw != 1))
         throw Error(name + ": a pointwise conv has kernel 1 and stride 1 (a strided 1x1 is a conv2d)");
     if (kind != OpKind::Conv2D && kind != OpKind::DepthwiseConv2D && kind != OpKind::PointwiseConv2D)
         throw Error(name + ": not a convolution");
-    const bool same = padding == Padding::Same;
-    if (!same && (in.shape.h < kernel || in.shape.w < kernel))
-        throw Error(name + ": a VALID " + std::to_string(kernel) + "x" + std::to_string(kernel) + " window on a " +
+    const bool same = window.padding == Padding::Same;
+    if (!same && (in.shape.h < window.kh || in.shape.w < window.kw))
+        throw Error(name + ": a VALID " + std::to_string(window.kh) + "x" + std::to_string(window.kw) + " window on a " +
                     std::to_string(in.shape.h) + "x" + std::to_string(in.shape.w) + " input leaves no output");
     Op op;
     op.kind = kind;
     op.name = name;
     op.inputs = {input};
-    op.kernel = op.kernelW = kernel;
-    op.stride = op.strideW = stride;
-    op.padTop = same ? samePaddingBefore(in.shape.h, kernel, stride) : 0;
-    op.padLeft = same ? samePaddingBefore(in.shape.w, kernel, stride) : 0;
+    op.kernel = window.kh;
+    op.kernelW = window.kw;
+    op.stride = window.sh;
+    op.strideW = window.sw;
+    op.padTop = same ? samePaddingBefore(in.shape.h, window.kh, window.sh) : 0;
+    op.padLeft = same ? samePaddingBefore(in.shape.w, window.kw, window.sw) : 0;
     op.activation = act;
     op.stage = stage;
     op.block = block;
-    auto size = [&](int n) { return same ? sameOutputSize(n, stride) : (n - kernel) / stride + 1; };
-    const Shape out{size(in.shape.h), size(in.shape.w), outChannels};
+    auto size = [&](int n, int k, int s) { return same ? sameOutputSize(n, s) : (n - k) / s + 1; };
+    const Shape out{size(in.shape.h, window.kh, window.sh), size(in.shape.w, window.kw, window.sw), outChannels};
     op.output = addTensor(std::move(name), out, opCount());
     ops_.push_back(std::move(op));
     return ops_.back().output;

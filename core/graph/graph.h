@@ -37,7 +37,8 @@ struct QuantParams {
 
 enum class Padding { Same, Valid };
 
-// A pooling window: height and width, vertical and horizontal stride.
+// A window of a pool or a convolution: height and width, vertical and
+// horizontal stride, padding.
 struct PoolWindow {
     int kh = 1, kw = 1, sh = 1, sw = 1;
     Padding padding = Padding::Valid;
@@ -56,9 +57,11 @@ struct Op {
     std::string name;
     std::vector<int> inputs;  // tensor indices (opInfo(kind).inputs of them)
     int output = -1;
-    int kernel = 1;  // window height (convolutions: square, kernelW == kernel)
-    int stride = 1;  // vertical stride (convolutions: one stride, strideW == stride)
-    int kernelW = 1, strideW = 1;  // window width and horizontal stride (pools may differ)
+    int kernel = 1;                // window height
+    int stride = 1;                // vertical stride
+    int kernelW = 1, strideW = 1;  // window width and horizontal stride (convolutions and pools may differ:
+                                   // keyword spotting's 10x4 kernels on 49x10 MFCC inputs); isSquare()
+    bool isSquare() const { return kernel == kernelW && stride == strideW; }
     // Padding before the first row and column: TF Lite SAME padding (the
     // total split with the extra at the end), 0 for VALID, PAD's own. The
     // padding after is what the output shape leaves (pools ignore it, PAD
@@ -79,6 +82,10 @@ public:
     // VALID (no padding: whole windows only; the input at least the kernel).
     int addConv(OpKind kind, std::string name, int input, int outChannels, int kernel, int stride,
                 Activation act, int stage = -1, int block = -1, Padding padding = Padding::Same);
+    // Any window: kh x kw kernel, vertical and horizontal strides, SAME or VALID
+    // (per axis as above).
+    int addConv(OpKind kind, std::string name, int input, int outChannels, const PoolWindow& window, Activation act,
+                int stage = -1, int block = -1);
     // Elementwise sum of two tensors of one shape (TF Lite ADD), with its fused activation.
     int addAdd(std::string name, int a, int b, int stage = -1, int block = -1, Activation act = Activation::None);
     int addAveragePool(std::string name, int input);  // global average pool to 1x1xC

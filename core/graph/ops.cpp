@@ -84,7 +84,7 @@ const OpInfo* allOps(int& count) {
 std::int64_t weightCount(const Graph& g, const Op& op) {
     const Shape& in = g.tensor(op.inputs[0]).shape;
     const std::int64_t cout = g.tensor(op.output).shape.c;
-    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernel;
+    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernelW;  // kh x kw taps
     switch (opInfo(op.kind).weights) {
         case WeightLayout::None: return 0;
         case WeightLayout::OHWI: return cout * k2 * in.c;

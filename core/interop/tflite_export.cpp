@@ -93,26 +93,26 @@ public:
         };
         // A convolution is SAME unless its output is VALID's (smaller whenever SAME pads).
         const tfl::Padding convPadding =
-            os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.stride)
+            os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.strideW)
                 ? tfl::Padding_SAME
                 : tfl::Padding_VALID;
         switch (op.kind) {
             case OpKind::Conv2D:
             case OpKind::PointwiseConv2D: {
-                const int w = constant(op.name + "/weights", {os.c, op.kernel, op.kernel, is.c}, tfl::TensorType_INT8,
+                const int w = constant(op.name + "/weights", {os.c, op.kernel, op.kernelW, is.c}, tfl::TensorType_INT8,
                                        q.weights.data(), q.weights.size(), q.weightScales, 0);
                 const int b = biasTensor(q.weightScales);
-                const auto options = tfl::CreateConv2DOptions(fb_, convPadding, op.stride, op.stride, act);
+                const auto options = tfl::CreateConv2DOptions(fb_, convPadding, op.strideW, op.stride, act);
                 this->op(tfl::BuiltinOperator_CONV_2D, 3, {activation(op.inputs[0]), w, b}, {activation(op.output)},
                          tfl::BuiltinOptions_Conv2DOptions, options.Union());
                 break;
             }
             case OpKind::DepthwiseConv2D: {
-                const int w = constant(op.name + "/weights", {1, op.kernel, op.kernel, os.c}, tfl::TensorType_INT8,
+                const int w = constant(op.name + "/weights", {1, op.kernel, op.kernelW, os.c}, tfl::TensorType_INT8,
                                        q.weights.data(), q.weights.size(), q.weightScales, 3);
                 const int b = biasTensor(q.weightScales);
                 const auto options =
-                    tfl::CreateDepthwiseConv2DOptions(fb_, convPadding, op.stride, op.stride, os.c / is.c, act);
+                    tfl::CreateDepthwiseConv2DOptions(fb_, convPadding, op.strideW, op.stride, os.c / is.c, act);
                 this->op(tfl::BuiltinOperator_DEPTHWISE_CONV_2D, 3, {activation(op.inputs[0]), w, b},
                          {activation(op.output)}, tfl::BuiltinOptions_DepthwiseConv2DOptions, options.Union());
                 break;

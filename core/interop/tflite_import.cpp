@@ -77,8 +77,7 @@ private:
             case graph::OpKind::Conv2D:
             case graph::OpKind::DepthwiseConv2D:
             case graph::OpKind::PointwiseConv2D:
-                return g.addConv(l.kind, name, in[0], l.outChannels, l.kernel, l.stride, l.activation, -1, -1,
-                                 l.padding);
+                return g.addConv(l.kind, name, in[0], l.outChannels, l.window, l.activation);
             case graph::OpKind::Add: return g.addAdd(name, in[0], in[1], -1, -1, l.activation);
             case graph::OpKind::AveragePool: return g.addAveragePool(name, in[0]);
             case graph::OpKind::FullyConnected: return g.addFullyConnected(name, in[0], l.outChannels);

@@ -49,31 +49,28 @@ int samePaddingTotal(int in, int kernel, int stride) {
     return std::max((graph::sameOutputSize(in, stride) - 1) * stride + kernel - in, 0);
 }
 
-// Strides, dilation and padding of a conv-like op, against what the layer
-// graph holds: one stride for both axes, no dilation, SAME or VALID padding.
-void checkWindow(const Options& o, int kernel, graph::Shape in, Reasons& why) {
+// Strides, dilation and padding of a convolution, against what the layer
+// graph holds: any kernel and strides, no dilation, SAME or VALID padding.
+void checkWindow(const Options& o, int kh, int kw, graph::Shape in, Reasons& why) {
     const bool strideInRange = o.strideH >= 1 && o.strideW >= 1 && o.strideH <= kMaxDimension && o.strideW <= kMaxDimension;
     if (!strideInRange)
         why.add("stride " + std::to_string(o.strideH) + "x" + std::to_string(o.strideW) +
                 " (must be positive and at most a dimension's limit)");
-    else if (o.strideH != o.strideW)
-        why.add("strides " + std::to_string(o.strideH) + "x" + std::to_string(o.strideW) +
-                " differ (the layer graph takes one stride for both axes)");
     if (o.dilationH != 1 || o.dilationW != 1)
         why.add("dilation " + std::to_string(o.dilationH) + "x" + std::to_string(o.dilationW) +
                 " (the layer graph has no dilated convolution)");
     if (o.padding != static_cast<int>(Padding::Same) && o.padding != static_cast<int>(Padding::Valid))
         why.add("padding code " + std::to_string(o.padding) + " is neither SAME nor VALID");
-    else if (o.padding == static_cast<int>(Padding::Valid) && (in.h < kernel || in.w < kernel))
-        why.add("VALID padding of a " + std::to_string(kernel) + "x" + std::to_string(kernel) + " window on " +
-                hwcText(in) + " leaves no output");
+    else if (o.padding == static_cast<int>(Padding::Valid) && (in.h < kh || in.w < kw))
+        why.add("VALID padding of a " + std::to_string(kh) + "x" + std::to_string(kw) + " window on " + hwcText(in) +
+                " leaves no output");
 }
 
 // The graph's padding for a conv's SAME or VALID (checkWindow passed): a
 // VALID that pads nothing under SAME either is SAME.
-graph::Padding convPadding(const Options& o, int kernel, graph::Shape in) {
+graph::Padding convPadding(const Options& o, int kh, int kw, graph::Shape in) {
     const bool validPads = o.padding == static_cast<int>(Padding::Valid) &&
-                           (samePaddingTotal(in.h, kernel, o.strideH) > 0 || samePaddingTotal(in.w, kernel, o.strideW) > 0);
+                           (samePaddingTotal(in.h, kh, o.strideH) > 0 || samePaddingTotal(in.w, kw, o.strideW) > 0);
     return validPads ? graph::Padding::Valid : graph::Padding::Same;
 }
 
@@ -83,11 +80,11 @@ std::string weightsText(const Weights& w) {
 
 // TF Lite depthwise weights [1][H][W][C*M] with one input channel are a
 // convolution's [M][H][W][1]: output channel m reads tap (y, x) at m.
-std::vector<std::int8_t> depthwiseAsConv(const std::vector<std::uint8_t>& dw, int k, int outChannels) {
+std::vector<std::int8_t> depthwiseAsConv(const std::vector<std::uint8_t>& dw, int taps, int outChannels) {
     std::vector<std::int8_t> out(dw.size());
     for (int m = 0; m < outChannels; ++m)
-        for (int tap = 0; tap < k * k; ++tap)
-            out[std::size_t(m) * std::size_t(k * k) + std::size_t(tap)] =
+        for (int tap = 0; tap < taps; ++tap)
+            out[std::size_t(m) * std::size_t(taps) + std::size_t(tap)] =
                 static_cast<std::int8_t>(dw[std::size_t(tap) * std::size_t(outChannels) + std::size_t(m)]);
     return out;
 }
@@ -137,7 +134,7 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     if (!x || !y || !w || !o.present) return unsupported(why);
     // Weights: conv [Cout][kh][kw][Cin], depthwise [1][kh][kw][Cin*M].
     const std::vector<int>& ws = w->tensor->shape;
-    const int k = ws[1], cin = x->hwc.c, cout = depthwise ? ws[3] : ws[0];
+    const int kh = ws[1], kw = ws[2], cin = x->hwc.c, cout = depthwise ? ws[3] : ws[0];
     const int multiplier = depthwise && cout % cin == 0 ? cout / cin : 1;
     if (depthwise && ws[0] != 1) why.add("depthwise weights of shape " + shapeText(ws) + " (expected [1,H,W,C])");
     if (depthwise && cout % cin != 0)
@@ -148,18 +145,15 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     if (!depthwise && ws[3] != cin)
         why.add("weights for " + std::to_string(ws[3]) + " input channels on a " + std::to_string(cin) +
                 "-channel input (grouped convolution)");
-    if (ws[1] != ws[2])
-        why.add("kernel " + std::to_string(ws[1]) + "x" + std::to_string(ws[2]) +
-                " is not square (the layer graph takes square kernels)");
-    checkWindow(o, k, x->hwc, why);
+    checkWindow(o, kh, kw, x->hwc, why);
     const auto bias = in.bias(2, cout);
     const auto act = graphActivation(o.activation, y->quant, true, why);
     if (!why.empty()) return unsupported(why);
-    const graph::Padding padding = convPadding(o, k, x->hwc);
-    auto size = [&](int n) {
-        return padding == graph::Padding::Same ? graph::sameOutputSize(n, o.strideH) : (n - k) / o.strideH + 1;
+    const graph::Padding padding = convPadding(o, kh, kw, x->hwc);
+    auto size = [&](int n, int k, int stride) {
+        return padding == graph::Padding::Same ? graph::sameOutputSize(n, stride) : (n - k) / stride + 1;
     };
-    const graph::Shape expected{size(x->hwc.h), size(x->hwc.w), cout};
+    const graph::Shape expected{size(x->hwc.h, kh, o.strideH), size(x->hwc.w, kw, o.strideW), cout};
     if (!(y->hwc == expected))
         why.add("output " + hwcText(y->hwc) + " in the file, the op gives " + hwcText(expected) + " (inconsistent file)");
     if (!bias || !why.empty()) return unsupported(why);
@@ -168,22 +162,21 @@ Lowered lowerConvolution(const Context& c, const Operator& op, bool depthwise) {
     // stem kernel); more channels stay a depthwise conv with its multiplier.
     const bool asConv = depthwise && multiplier != 1 && cin == 1;
     const graph::OpKind kind = depthwise && !asConv ? graph::OpKind::DepthwiseConv2D
-                               : k == 1 && o.strideH == 1 ? graph::OpKind::PointwiseConv2D
-                                                          : graph::OpKind::Conv2D;
-    std::string detail = std::string(graph::opKindName(kind)) + " " + std::to_string(k) + "x" + std::to_string(k) +
-                         " stride " + std::to_string(o.strideH) + ", " + paddingName(o.padding) + ", " + act->text +
-                         ", " + weightsText(*w);
+                               : kh == 1 && kw == 1 && o.strideH == 1 && o.strideW == 1 ? graph::OpKind::PointwiseConv2D
+                                                                                        : graph::OpKind::Conv2D;
+    const std::string strides = o.strideH == o.strideW ? std::to_string(o.strideH)
+                                                       : std::to_string(o.strideH) + "x" + std::to_string(o.strideW);
+    std::string detail = std::string(graph::opKindName(kind)) + " " + std::to_string(kh) + "x" + std::to_string(kw) +
+                         " stride " + strides + ", " + paddingName(o.padding) + ", " + act->text + ", " + weightsText(*w);
     if (asConv)
         detail += " (one input channel, depth multiplier " + std::to_string(multiplier) + ": the same as a convolution)";
     else if (multiplier != 1)
         detail += ", depth multiplier " + std::to_string(multiplier) + " (out of place)";
     Lowered l = layer(kind, {in.tensorIndex(0)}, op.outputs[0], detail);
-    l.kernel = k;
-    l.stride = o.strideH;
-    l.padding = padding;
+    l.window = graph::PoolWindow{kh, kw, o.strideH, o.strideW, padding};
     l.outChannels = cout;
     l.activation = act->activation;
-    if (asConv) l.quant.weights = depthwiseAsConv(*w->data, k, cout);
+    if (asConv) l.quant.weights = depthwiseAsConv(*w->data, kh * kw, cout);
     else l.quant.weights.assign(w->data->begin(), w->data->end());  // our layouts are TF Lite's (quant/model.h)
     l.quant.bias = *bias;
     l.quant.weightScales = w->scales;
@@ -288,7 +281,6 @@ Lowered lowerAveragePool(const Context& c, const Operator& op) {
     if (!why.empty()) return unsupported(why);
     Lowered l = layer(graph::OpKind::AveragePool, {in.tensorIndex(0)}, op.outputs[0],
                       "average_pool global (" + window + "), " + act->text);
-    l.kernel = std::max(x->hwc.h, x->hwc.w);
     return l;
 }
 

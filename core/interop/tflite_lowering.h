@@ -29,9 +29,8 @@ struct Lowered {
     std::string detail;  // supported: what it maps to and how; unsupported: why not
     // Layer:
     graph::OpKind kind = graph::OpKind::Conv2D;
-    int kernel = 1, stride = 1, outChannels = 1;
-    graph::Padding padding = graph::Padding::Same;  // convolutions
-    graph::PoolWindow window;                        // MaxPool, AveragePool2D
+    int outChannels = 1;
+    graph::PoolWindow window;  // convolutions (kernel, strides, SAME or VALID), MaxPool, AveragePool2D
     int padTop = 0, padBottom = 0, padLeft = 0, padRight = 0;  // Pad
     bool keepDims = true;                            // Mean
     graph::Activation activation = graph::Activation::None;

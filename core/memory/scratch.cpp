@@ -8,7 +8,7 @@ using graph::OpKind;
 
 Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
     const graph::Shape& in = g.tensor(op.inputs[0]).shape;
-    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernel;
+    const std::int64_t k2 = std::int64_t(op.kernel) * op.kernelW;  // kh x kw taps
     Scratch s;
     switch (engine) {
         case Engine::TFLiteMicro:
@@ -18,7 +18,7 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             // (arm_depthwise_conv_s8_opt): Cin*k*k int16.
             if (op.kind == OpKind::Conv2D) s.im2col = 2 * k2 * in.c * 2;
             if (op.kind == OpKind::PointwiseConv2D && op.stride != 1) s.im2col = 2 * in.c * 2;
-            if (op.kind == OpKind::DepthwiseConv2D && op.kernel != 3) s.im2col = k2 * in.c * 2;
+            if (op.kind == OpKind::DepthwiseConv2D && !(op.kernel == 3 && op.kernelW == 3)) s.im2col = k2 * in.c * 2;
             break;
         case Engine::TinyEngine:
             // TinyEngine's code generator (operators/*.py get_sbuf_size and
@@ -33,8 +33,8 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             if (op.kind == OpKind::PointwiseConv2D || op.kind == OpKind::FullyConnected)
                 s.im2col = std::int64_t(in.c) * 4;
             if (op.kind == OpKind::DepthwiseConv2D) {
-                const std::int64_t pad = op.kernel / 2;
-                s.im2col = 2 * (in.h + 2 * pad) * (in.w + 2 * pad);
+                const std::int64_t padH = op.kernel / 2, padW = op.kernelW / 2;
+                s.im2col = 2 * (in.h + 2 * padH) * (in.w + 2 * padW);
             }
             break;
         case Engine::Ours:
@@ -43,10 +43,10 @@ Scratch scratchFor(const graph::Graph& g, const graph::Op& op, Engine engine) {
             // one padded channel for depthwise (in place: the output goes
             // straight back into the tensor, see docs/memory-planning.md).
             switch (op.kind) {
-                case OpKind::Conv2D: s.im2col = mcu_conv2d_s8_scratch_bytes(op.kernel, in.c); break;
+                case OpKind::Conv2D: s.im2col = mcu_conv2d_s8_scratch_bytes(op.kernel, op.kernelW, in.c); break;
                 case OpKind::PointwiseConv2D: s.im2col = mcu_pointwise_s8_scratch_bytes(in.c); break;
                 case OpKind::DepthwiseConv2D:
-                    s.kernelBuffer = mcu_depthwise_s8_scratch_bytes(in.h, in.w, op.kernel);
+                    s.kernelBuffer = mcu_depthwise_s8_scratch_bytes(in.h, in.w, op.kernel, op.kernelW);
                     break;
                 case OpKind::Add:
                 case OpKind::AveragePool:

@@ -39,17 +39,20 @@ void copyInto(std::vector<float>& out, const torch::Tensor& t) {
 }  // namespace
 
 torch::Tensor sameConv(const torch::Tensor& x, const torch::Tensor& weight, int stride, int groups) {
-    const int k = static_cast<int>(weight.size(2));
+    return sameConv(x, weight, stride, stride, groups);
+}
+
+torch::Tensor sameConv(const torch::Tensor& x, const torch::Tensor& weight, int strideH, int strideW, int groups) {
     // TF Lite SAME: out = ceil(in / stride); the total padding is split with the
     // extra pixel after (graph::samePaddingBefore).
-    auto pads = [&](std::int64_t in) {
+    auto pads = [&](std::int64_t in, std::int64_t k, std::int64_t stride) {
         const std::int64_t out = (in + stride - 1) / stride;
         const std::int64_t total = std::max<std::int64_t>((out - 1) * stride + k - in, 0);
         return std::pair<std::int64_t, std::int64_t>{total / 2, total - total / 2};
     };
-    const auto [top, bottom] = pads(x.size(2));
-    const auto [left, right] = pads(x.size(3));
-    const std::array<std::int64_t, 2> strides{stride, stride}, dilation{1, 1};
+    const auto [top, bottom] = pads(x.size(2), weight.size(2), strideH);
+    const auto [left, right] = pads(x.size(3), weight.size(3), strideW);
+    const std::array<std::int64_t, 2> strides{strideH, strideW}, dilation{1, 1};
     if (top == bottom && left == right) {
         const std::array<std::int64_t, 2> padding{top, left};
         return torch::conv2d(x, weight, torch::Tensor(), at::IntArrayRef(strides), at::IntArrayRef(padding),
@@ -115,8 +118,11 @@ torch::Tensor BatchNormImpl::forward(const torch::Tensor& x, double momentum) {
                              momentum, kEps, false);
 }
 
-ConvBnImpl::ConvBnImpl(int inChannels, int outChannels, int kernel, bool depthwise) {
-    weight = register_parameter("weight", torch::empty({outChannels, depthwise ? 1 : inChannels, kernel, kernel}));
+ConvBnImpl::ConvBnImpl(int inChannels, int outChannels, int kernel, bool depthwise)
+    : ConvBnImpl(inChannels, outChannels, kernel, kernel, depthwise) {}
+
+ConvBnImpl::ConvBnImpl(int inChannels, int outChannels, int kernelH, int kernelW, bool depthwise) {
+    weight = register_parameter("weight", torch::empty({outChannels, depthwise ? 1 : inChannels, kernelH, kernelW}));
     // He initialization over fan-out, as torchvision's MobileNetV2 and Once-for-All.
     torch::nn::init::kaiming_normal_(weight, 0.0, torch::kFanOut, torch::kReLU);
     bn = register_module("bn", BatchNorm(outChannels));
@@ -132,11 +138,11 @@ namespace {
 // A convolution padded VALID (graph::Graph::addConv): whole windows only.
 bool sameSized(const graph::Graph& g, const graph::Op& op) {
     const graph::Shape is = g.tensor(op.inputs[0]).shape, os = g.tensor(op.output).shape;
-    return os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.stride);
+    return os.h == graph::sameOutputSize(is.h, op.stride) && os.w == graph::sameOutputSize(is.w, op.strideW);
 }
 
-torch::Tensor validConv(const torch::Tensor& x, const torch::Tensor& weight, int stride, int groups) {
-    const std::array<std::int64_t, 2> strides{stride, stride}, none{0, 0}, dilation{1, 1};
+torch::Tensor validConv(const torch::Tensor& x, const torch::Tensor& weight, int strideH, int strideW, int groups) {
+    const std::array<std::int64_t, 2> strides{strideH, strideW}, none{0, 0}, dilation{1, 1};
     return torch::conv2d(x, weight, torch::Tensor(), at::IntArrayRef(strides), at::IntArrayRef(none),
                          at::IntArrayRef(dilation), groups);
 }
@@ -165,7 +171,7 @@ GraphNetImpl::GraphNetImpl(const graph::Graph& g) : graph_(g) {
             case graph::OpKind::PointwiseConv2D:
             case graph::OpKind::DepthwiseConv2D:
                 convs_.emplace(op.name, register_module(moduleName(op.name),
-                                                        ConvBn(cin, cout, op.kernel, op.kind == graph::OpKind::DepthwiseConv2D)));
+                                                        ConvBn(cin, cout, op.kernel, op.kernelW, op.kind == graph::OpKind::DepthwiseConv2D)));
                 break;
             case graph::OpKind::FullyConnected: {
                 const graph::Shape in = graph_.tensor(op.inputs[0]).shape;
@@ -204,7 +210,8 @@ torch::Tensor GraphNetImpl::forward(const torch::Tensor& x) {
                 ConvBn& cb = convs_.at(op.name);
                 const int groups = op.kind == graph::OpKind::DepthwiseConv2D ? static_cast<int>(in.size(1)) : 1;
                 const bool valid = !sameSized(graph_, op);
-                y = cb->bn(valid ? validConv(in, cb->weight, op.stride, groups) : sameConv(in, cb->weight, op.stride, groups),
+                y = cb->bn(valid ? validConv(in, cb->weight, op.stride, op.strideW, groups)
+                                 : sameConv(in, cb->weight, op.stride, op.strideW, groups),
                            bnMomentum_);
                 break;
             }
@@ -255,7 +262,7 @@ quant::FloatModel GraphNetImpl::toFloatModel() {
         copyInto(fw.bias, cb->bn->bias - cb->bn->runningMean * scale);
         switch (op.kind) {
             case graph::OpKind::Conv2D: copyInto(fw.weights, w.permute({0, 2, 3, 1})); break;           // OHWI
-            case graph::OpKind::DepthwiseConv2D: copyInto(fw.weights, w.select(1, 0).permute({1, 2, 0})); break;  // [k][k][C]
+            case graph::OpKind::DepthwiseConv2D: copyInto(fw.weights, w.select(1, 0).permute({1, 2, 0})); break;  // [kh][kw][C]
             case graph::OpKind::PointwiseConv2D: copyInto(fw.weights, w.flatten(1)); break;            // [Cout][Cin]
             default: break;
         }
@@ -462,7 +469,7 @@ GraphNet fromFloatModel(const quant::FloatModel& m) {
         const quant::FloatWeights& fw = m.ops[static_cast<std::size_t>(i)];
         const std::int64_t cout = m.graph.tensor(op.output).shape.c;
         const std::int64_t cin = m.graph.tensor(op.inputs[0]).shape.c;
-        const std::int64_t k = op.kernel;
+        const std::int64_t kh = op.kernel, kw = op.kernelW;
         if (op.kind == graph::OpKind::FullyConnected) {
             net->classifier()->weight.copy_(tensorOf(fw.weights).view_as(net->classifier()->weight));
             net->classifier()->bias.copy_(tensorOf(fw.bias));
@@ -472,8 +479,8 @@ GraphNet fromFloatModel(const quant::FloatModel& m) {
         ConvBn cb = net->conv(op.name);
         torch::Tensor w = tensorOf(fw.weights);
         switch (op.kind) {
-            case graph::OpKind::Conv2D: w = w.view({cout, k, k, cin}).permute({0, 3, 1, 2}); break;
-            case graph::OpKind::DepthwiseConv2D: w = w.view({k, k, cout}).permute({2, 0, 1}).unsqueeze(1); break;
+            case graph::OpKind::Conv2D: w = w.view({cout, kh, kw, cin}).permute({0, 3, 1, 2}); break;
+            case graph::OpKind::DepthwiseConv2D: w = w.view({kh, kw, cout}).permute({2, 0, 1}).unsqueeze(1); break;
             default: w = w.view({cout, cin, 1, 1}); break;
         }
         cb->weight.copy_(w);

@@ -34,6 +34,8 @@ namespace mcunet::nas {
 
 // x: NCHW float. Pads as TF Lite SAME, then convolves (groups = channels for depthwise).
 torch::Tensor sameConv(const torch::Tensor& x, const torch::Tensor& weight, int stride, int groups);
+// Any kernel (the weight's kh x kw) and vertical / horizontal strides.
+torch::Tensor sameConv(const torch::Tensor& x, const torch::Tensor& weight, int strideH, int strideW, int groups);
 
 // Batch norm whose parameters may be used for their first `channels` only
 // (elastic width). Running statistics are updated in place when training.
@@ -48,7 +50,8 @@ TORCH_MODULE(BatchNorm);
 // One convolution (no bias) + BatchNorm (+ ReLU6 when the op has it).
 struct ConvBnImpl : torch::nn::Module {
     ConvBnImpl(int inChannels, int outChannels, int kernel, bool depthwise);
-    torch::Tensor weight;  // [out, in or 1, k, k]
+    ConvBnImpl(int inChannels, int outChannels, int kernelH, int kernelW, bool depthwise);
+    torch::Tensor weight;  // [out, in or 1, kh, kw]
     BatchNorm bn{nullptr};
 };
 TORCH_MODULE(ConvBn);

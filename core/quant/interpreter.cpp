@@ -19,23 +19,23 @@ void conv(const graph::Graph& g, const graph::Op& op, const OpQuant& q, const Te
     const graph::Shape is = g.tensor(op.inputs[0]).shape;
     const graph::Shape os = g.tensor(op.output).shape;
     const bool dw = op.kind == OpKind::DepthwiseConv2D;
-    const int k = op.kernel;
+    const int kh = op.kernel, kw = op.kernelW;
     const int multiplier = dw ? os.c / is.c : 1;  // depthwise output channel oc reads input channel oc / M
     const std::int32_t inputOffset = -in.zeroPoint;
     for (int oy = 0; oy < os.h; ++oy)
         for (int ox = 0; ox < os.w; ++ox)
             for (int oc = 0; oc < os.c; ++oc) {
                 std::int32_t acc = 0;
-                for (int ky = 0; ky < k; ++ky)
-                    for (int kx = 0; kx < k; ++kx) {
+                for (int ky = 0; ky < kh; ++ky)
+                    for (int kx = 0; kx < kw; ++kx) {
                         const int iy = oy * op.stride - op.padTop + ky;
-                        const int ix = ox * op.stride - op.padLeft + kx;
+                        const int ix = ox * op.strideW - op.padLeft + kx;
                         if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;  // padding contributes 0
                         const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
                         if (dw) {
-                            acc += (x[base + oc / multiplier] + inputOffset) * q.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                            acc += (x[base + oc / multiplier] + inputOffset) * q.weights[(std::size_t(ky) * kw + kx) * os.c + oc];
                         } else {
-                            const std::size_t w = ((std::size_t(oc) * k + ky) * k + kx) * is.c;
+                            const std::size_t w = ((std::size_t(oc) * kh + ky) * kw + kx) * is.c;
                             for (int ic = 0; ic < is.c; ++ic) acc += (x[base + ic] + inputOffset) * q.weights[w + ic];
                         }
                     }

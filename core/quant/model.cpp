@@ -82,22 +82,22 @@ std::vector<std::vector<float>> runFloat(const FloatModel& m, const std::vector<
             case OpKind::DepthwiseConv2D:
             case OpKind::PointwiseConv2D: {
                 const bool dw = op.kind == OpKind::DepthwiseConv2D;
-                const int k = op.kernel;
+                const int kh = op.kernel, kw = op.kernelW;
                 const int multiplier = dw ? os.c / is.c : 1;  // output channel oc reads input channel oc / M
                 for (int oy = 0; oy < os.h; ++oy)
                     for (int ox = 0; ox < os.w; ++ox)
                         for (int oc = 0; oc < os.c; ++oc) {
                             float acc = fw.bias[static_cast<std::size_t>(oc)];
-                            for (int ky = 0; ky < k; ++ky)
-                                for (int kx = 0; kx < k; ++kx) {
+                            for (int ky = 0; ky < kh; ++ky)
+                                for (int kx = 0; kx < kw; ++kx) {
                                     const int iy = oy * op.stride - op.padTop + ky;
-                                    const int ix = ox * op.stride - op.padLeft + kx;
+                                    const int ix = ox * op.strideW - op.padLeft + kx;
                                     if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
                                     const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
                                     if (dw) {
-                                        acc += x[base + oc / multiplier] * fw.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                                        acc += x[base + oc / multiplier] * fw.weights[(std::size_t(ky) * kw + kx) * os.c + oc];
                                     } else {
-                                        const std::size_t wbase = ((std::size_t(oc) * k + ky) * k + kx) * is.c;
+                                        const std::size_t wbase = ((std::size_t(oc) * kh + ky) * kw + kx) * is.c;
                                         for (int ic = 0; ic < is.c; ++ic) acc += x[base + ic] * fw.weights[wbase + ic];
                                     }
                                 }

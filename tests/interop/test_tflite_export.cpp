@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "common/process.h"
 #include "graph/build.h"
+#include "graph/ds_cnn.h"
 #include "graph/ops.h"
 #include "interop/tflite_export.h"
 #include "quant/interpreter.h"
@@ -84,19 +85,19 @@ double exactOutput(const quant::QuantizedModel& m, int i, std::size_t e, const s
         default: {
             const int oc = static_cast<int>(e % std::size_t(os.c));
             const int pix = static_cast<int>(e / std::size_t(os.c));
-            const int oy = pix / os.w, ox = pix % os.w, k = op.kernel;
+            const int oy = pix / os.w, ox = pix % os.w, kh = op.kernel, kw = op.kernelW;
             channel = oc;
-            for (int ky = 0; ky < k; ++ky)
-                for (int kx = 0; kx < k; ++kx) {
-                    const int iy = oy * op.stride - op.padTop + ky, ix = ox * op.stride - op.padLeft + kx;
+            for (int ky = 0; ky < kh; ++ky)
+                for (int kx = 0; kx < kw; ++kx) {
+                    const int iy = oy * op.stride - op.padTop + ky, ix = ox * op.strideW - op.padLeft + kx;
                     if (iy < 0 || iy >= is.h || ix < 0 || ix >= is.w) continue;
                     const std::size_t base = (std::size_t(iy) * is.w + ix) * is.c;
                     if (op.kind == OpKind::DepthwiseConv2D)
-                        acc += (x[base + oc] - in.zeroPoint) * q.weights[(std::size_t(ky) * k + kx) * os.c + oc];
+                        acc += (x[base + oc] - in.zeroPoint) * q.weights[(std::size_t(ky) * kw + kx) * os.c + oc];
                     else
                         for (int ic = 0; ic < is.c; ++ic)
                             acc += (x[base + ic] - in.zeroPoint) *
-                                   q.weights[((std::size_t(oc) * k + ky) * k + kx) * is.c + ic];
+                                   q.weights[((std::size_t(oc) * kh + ky) * kw + kx) * is.c + ic];
                 }
             acc += q.bias[static_cast<std::size_t>(oc)];
             return double(acc) * double(in.scale) * double(q.weightScales[static_cast<std::size_t>(channel)]) /
@@ -304,6 +305,8 @@ private slots:
         QTest::newRow("mbv2-w0.35-r144") << 1;
         QTest::newRow("proxyless-w0.3-r96") << 2;
         for (int i = 3; i < 7; ++i) QTest::newRow(qPrintable(QString("random %1").arg(i - 2))) << i;
+        QTest::newRow("ds-cnn (10x4 kernel on 49x10 MFCC)") << 7;
+        QTest::newRow("ds-cnn 5x3 on 25x8") << 8;
     }
     void armnnAgreesWithTheReference() {
         QFETCH(int, index);
@@ -311,6 +314,8 @@ private slots:
         if (index == 0) g = graph::buildGraph(arch::preset("mcunet-vww1"));
         else if (index == 1) g = graph::buildGraph(arch::preset("mbv2-w0.35-r144"));
         else if (index == 2) g = graph::buildGraph(arch::preset("proxyless-w0.3-r96"));
+        else if (index == 7) g = graph::buildDsCnn();
+        else if (index == 8) g = graph::buildDsCnn({25, 8, 5, 3, 16, 2, 4});
         else {
             std::mt19937_64 rng(static_cast<std::uint64_t>(index));
             const space::SearchSpace s = index % 2 ? space::mcunetSpace(10) : space::mobileNetV2Space(7);

@@ -402,10 +402,10 @@ private slots:
                                                           << "VALID padding of a 3x3 window on 2x8x4 leaves no output";
         QTest::newRow("conv per tensor") << conv([](ConvSpec& s) { s.perChannel = false; }) << true << "int8 weights per tensor";
         QTest::newRow("conv dilation") << conv([](ConvSpec& s) { s.dilation = 2; }) << false << "dilation 2x2";
-        QTest::newRow("conv strides differ") << conv([](ConvSpec& s) { s.strideH = 2; }) << false << "strides 2x1 differ";
+        QTest::newRow("conv strides differ") << conv([](ConvSpec& s) { s.strideH = 2; }) << true << "conv2d 3x3 stride 2x1, SAME";
         QTest::newRow("conv absurd stride") << conv([](ConvSpec& s) { s.strideH = s.strideW = 1 << 25; }) << false
                                             << "stride 33554432x33554432 (must be positive";
-        QTest::newRow("conv not square") << conv([](ConvSpec& s) { s.kw = 1; }) << false << "kernel 3x1 is not square";
+        QTest::newRow("conv not square") << conv([](ConvSpec& s) { s.kw = 1; }) << true << "conv2d 3x1 stride 1, SAME";
         QTest::newRow("conv RELU within RELU6's clamp") << conv([](ConvSpec& s) { s.activation = kRelu; }) << true
                                                         << "conv2d 3x3 stride 1, SAME, RELU, int8 weights per channel";
         QTest::newRow("conv RELU") << conv([](ConvSpec& s) { s.activation = kRelu, s.outScale = 0.2f; }) << true
@@ -515,8 +515,11 @@ private slots:
                                "depthwise multiplier 8 on one channel (person_detect's first layer)",
                                "conv 3x3 VALID",            "conv 5x5 stride 2 VALID odd input", "depthwise 3x3 stride 2 VALID",
                                "depthwise 7x7 VALID",       "conv RELU (not RELU6's clamp)", "depthwise multiplier 2",
-                               "depthwise multiplier 3 5x5 stride 2 VALID", "depthwise multiplier 4 7x7 stride 2 RELU"};
-        for (int i = 0; i < 18; ++i) QTest::newRow(names[i]) << i;
+                               "depthwise multiplier 3 5x5 stride 2 VALID", "depthwise multiplier 4 7x7 stride 2 RELU",
+                               "conv 10x4 stride 2 on 49x10x1 (DS-CNN's first layer)", "conv 3x1 stride 2x1",
+                               "conv 1x5 stride 1x2 VALID", "depthwise 3x1", "depthwise 1x5 stride 2x3 VALID",
+                               "depthwise multiplier 4 10x4 stride 2 on one channel"};
+        for (int i = 0; i < 24; ++i) QTest::newRow(names[i]) << i;
     }
 
     // The imported model computes what TF Lite computes for the file.
@@ -542,8 +545,18 @@ private slots:
             case 15: s.depthwise = true; break;
             case 16: s.depthwise = true, s.cin = 3, s.cout = 9, s.h = 11, s.kh = s.kw = 5, s.strideH = s.strideW = 2,
                      s.padding = kValid; break;
-            default: s.depthwise = true, s.cin = 2, s.cout = 8, s.kh = s.kw = 7, s.strideH = s.strideW = 2,
+            case 17: s.depthwise = true, s.cin = 2, s.cout = 8, s.kh = s.kw = 7, s.strideH = s.strideW = 2,
                      s.activation = kRelu, s.outScale = 0.2f; break;
+            // Windows that are not square (keyword spotting).
+            case 18: s.h = 49, s.w = 10, s.cin = 1, s.cout = 16, s.kh = 10, s.kw = 4, s.strideH = s.strideW = 2,
+                     s.activation = kRelu; break;
+            case 19: s.kw = 1, s.strideH = 2; break;
+            case 20: s.kh = 1, s.kw = 5, s.strideW = 2, s.padding = kValid; break;
+            case 21: s.depthwise = true, s.cout = 4, s.kw = 1; break;
+            case 22: s.depthwise = true, s.cout = 4, s.h = 11, s.kh = 1, s.kw = 5, s.strideH = 2, s.strideW = 3,
+                     s.padding = kValid; break;
+            default: s.depthwise = true, s.cin = 1, s.cout = 4, s.h = 20, s.w = 9, s.kh = 10, s.kw = 4,
+                     s.strideH = s.strideW = 2; break;
         }
         const ConvModel m = convModel(s);
         const interop::TfliteImport imported = interop::importTflite(m.bytes, "conv.tflite");

@@ -20,6 +20,7 @@
 #include "codegen/codegen.h"
 #include "common/process.h"
 #include "graph/build.h"
+#include "graph/ds_cnn.h"
 #include "interop/tflite_export.h"
 #include "interop/tflite_import.h"
 #include "memory/plan.h"
@@ -66,6 +67,23 @@ quant::QuantizedModel ownExportImported(const std::string& dir) {
     return imported;
 }
 
+// MLPerf Tiny's keyword-spotting network (DS-CNN: a 10x4 kernel on a 49x10
+// MFCC input) through our .tflite export and import: the layer graph keeps
+// every window.
+quant::QuantizedModel dsCnnExportImported(const std::string& dir) {
+    const quant::QuantizedModel original = quant::quantizeSeeded(graph::buildDsCnn(), 5);
+    const quant::QuantizedModel imported =
+        interop::requireModel(interop::importTflite(interop::exportTflite(original, "ds_cnn"), dir + "/ds_cnn.tflite"));
+    if (imported.graph.opCount() != original.graph.opCount()) throw Error("ds-cnn: the import changed the op count");
+    for (int i = 0; i < original.graph.opCount(); ++i) {
+        const graph::Op &a = original.graph.op(i), &b = imported.graph.op(i);
+        if (a.kind != b.kind || a.kernel != b.kernel || a.kernelW != b.kernelW || a.stride != b.stride ||
+            a.strideW != b.strideW || a.padTop != b.padTop || a.padLeft != b.padLeft)
+            throw Error("ds-cnn: op " + a.name + " changed through export and import");
+    }
+    return imported;
+}
+
 }  // namespace
 
 class TestTfliteImportRun : public QObject {
@@ -78,6 +96,26 @@ private:
             codegen::generate(m, memory::plan(m.graph, planner), dir);
             const std::string runner = codegen::buildHostRunner(dir);
             for (const auto& input : inputsFor(m, inputs)) {
+                writeBytes(fs::path(dir) / "in.bin", input);
+                const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
+                QVERIFY2(r.exitCode == 0, r.output.c_str());
+                QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
+            }
+        }
+    }
+
+    // The general and the reference kernels on the host equal the interpreter.
+    void checkKernels(const quant::QuantizedModel& m, const std::string& root) {
+        for (const bool referenceKernels : {false, true}) {
+            codegen::Options options;
+            options.fastKernels = false;
+            options.referenceKernels = referenceKernels;
+            const std::string dir = root + (referenceKernels ? "/reference" : "/general");
+            // The reference kernels run out of place only: TF Lite Micro's plan.
+            const memory::Planner planner = referenceKernels ? memory::Planner::TFLiteMicro : memory::Planner::Ours;
+            codegen::generate(m, memory::plan(m.graph, planner), dir, options);
+            const std::string runner = codegen::buildHostRunner(dir);
+            for (const auto& input : inputsFor(m, 2)) {
                 writeBytes(fs::path(dir) / "in.bin", input);
                 const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
                 QVERIFY2(r.exitCode == 0, r.output.c_str());
@@ -112,22 +150,18 @@ private slots:
         QVERIFY(found);
         quant::deriveRequantization(m);
         checkHost(m, tmp.path().toStdString(), 3);  // layer-specialized kernels
-        for (const bool referenceKernels : {false, true}) {  // the general and the reference kernels
-            codegen::Options options;
-            options.fastKernels = false;
-            options.referenceKernels = referenceKernels;
-            const std::string dir = tmp.path().toStdString() + (referenceKernels ? "/reference" : "/general");
-            // The reference kernels run out of place only: TF Lite Micro's plan.
-            const memory::Planner planner = referenceKernels ? memory::Planner::TFLiteMicro : memory::Planner::Ours;
-            codegen::generate(m, memory::plan(m.graph, planner), dir, options);
-            const std::string runner = codegen::buildHostRunner(dir);
-            for (const auto& input : inputsFor(m, 2)) {
-                writeBytes(fs::path(dir) / "in.bin", input);
-                const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
-                QVERIFY2(r.exitCode == 0, r.output.c_str());
-                QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
-            }
-        }
+        checkKernels(m, tmp.path().toStdString());
+    }
+
+    // Non-square kernels on the host: the generated C (general and reference
+    // kernels, every planner) equals the interpreter.
+    void dsCnnRunsOnTheHost() {
+        QTemporaryDir tmp;
+        const quant::QuantizedModel m = dsCnnExportImported(tmp.path().toStdString());
+        QCOMPARE(m.graph.op(0).kernel, 10);
+        QCOMPARE(m.graph.op(0).kernelW, 4);
+        checkHost(m, tmp.path().toStdString(), 3);
+        checkKernels(m, tmp.path().toStdString());
     }
 
     void personDetectRunsOnTheHost() {
@@ -161,6 +195,7 @@ private slots:
         const std::string root = tmp.path().toStdString();
         std::vector<std::pair<std::string, quant::QuantizedModel>> models;
         models.emplace_back("random", ownExportImported(root));
+        models.emplace_back("ds_cnn", dsCnnExportImported(root));
         if (QFile::exists(kPersonDetect)) models.emplace_back("person_detect", interop::loadTfliteModel(kPersonDetect));
         const board::Board& b = board::Catalog::builtIn().byId("virtual-m7");
         for (const auto& [name, m] : models) {

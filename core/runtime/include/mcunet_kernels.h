@@ -28,8 +28,12 @@ typedef struct {
     int32_t h, w, c;
 } mcu_shape_t;
 
+/* A convolution's window: kernel height and width, vertical and horizontal
+ * stride, padding before the first row and column (TF Lite SAME: the total
+ * split with the extra at the end; VALID: 0). Square kernels have
+ * kernel_h == kernel_w; keyword spotting's 10x4 kernels do not. */
 typedef struct {
-    int32_t kernel, stride, pad_top, pad_left;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
 } mcu_window_t;
 
 typedef struct {
@@ -50,15 +54,16 @@ typedef struct {
  *     to overwrite, as q15 (out of place: optional, 0 allowed).
  *   depthwise: one input channel with its padding, plus 4 bytes because the
  *     SIMD path reads rows a word at a time (out of place: optional). */
-static inline int32_t mcu_conv2d_s8_scratch_bytes(int32_t kernel, int32_t in_channels) {
-    return 4 * ((kernel * kernel * in_channels + 3) & ~3);
+static inline int32_t mcu_conv2d_s8_scratch_bytes(int32_t kernel_h, int32_t kernel_w, int32_t in_channels) {
+    return 4 * ((kernel_h * kernel_w * in_channels + 3) & ~3);
 }
 static inline int32_t mcu_pointwise_s8_scratch_bytes(int32_t in_channels) { return 4 * in_channels; }
-static inline int32_t mcu_depthwise_s8_scratch_bytes(int32_t in_h, int32_t in_w, int32_t kernel) {
-    return (in_h + kernel - 1) * (in_w + kernel - 1) + 4;
+static inline int32_t mcu_depthwise_s8_scratch_bytes(int32_t in_h, int32_t in_w, int32_t kernel_h, int32_t kernel_w) {
+    return (in_h + kernel_h - 1) * (in_w + kernel_w - 1) + 4;
 }
 
-/* General convolution (weights OHWI), im2col of two output pixels as q15. */
+/* General convolution (weights OHWI: [Cout][kh][kw][Cin]), any window,
+ * im2col of two output pixels as q15. */
 void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,
                    const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,
                    const mcu_window_t *window, const mcu_quant_t *q, int16_t *scratch);
@@ -68,8 +73,10 @@ void mcu_pointwise_s8(const int8_t *in, int32_t pixels, int32_t in_channels, con
                       const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                       int32_t out_channels, const mcu_quant_t *q, int16_t *scratch);
 
-/* Depthwise convolution, weights [out C][k][k]. Specialized per kernel size
- * and stride; mcu_depthwise_s8 handles any (k, stride) and dispatches.
+/* Depthwise convolution, weights [out C][kh][kw]. Specialized per square
+ * kernel size and stride; mcu_depthwise_s8 handles any square (k, stride)
+ * and dispatches; mcu_depthwise_s8_hw takes any window (kh x kw, vertical and
+ * horizontal strides) and dispatches the square ones the same way.
  * Depth multiplier M = out_shape->c / in_shape->c (TF Lite's
  * depth_multiplier; out_shape->c must be a multiple of in_shape->c): output
  * channel c * M + m filters input channel c with weights[c * M + m]. In place
@@ -85,6 +92,7 @@ void mcu_depthwise_s8_k5s2(MCU_DEPTHWISE_ARGS);
 void mcu_depthwise_s8_k7s1(MCU_DEPTHWISE_ARGS);
 void mcu_depthwise_s8_k7s2(MCU_DEPTHWISE_ARGS);
 void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride);
+void mcu_depthwise_s8_hw(MCU_DEPTHWISE_ARGS, int32_t kernel_h, int32_t kernel_w, int32_t stride_h, int32_t stride_w);
 
 void mcu_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, const mcu_add_params_t *p);
 
@@ -107,7 +115,7 @@ void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, 
 /* Plain reference kernels (out of place, no scratch): what the optimized
  * kernels are tested against. kind: 0 conv2d, 1 depthwise (any depth
  * multiplier, as mcu_depthwise_s8), 2 pointwise. Weights in the layouts
- * above (depthwise [out C][k][k]). */
+ * above (depthwise [out C][kh][kw]), any window. */
 void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights,
                      const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                      const mcu_shape_t *out_shape, const mcu_window_t *window, const mcu_quant_t *q);

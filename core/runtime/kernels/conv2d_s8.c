@@ -7,13 +7,13 @@
 
 static void im2col(const int8_t *in, const mcu_shape_t *is, const mcu_window_t *win, int32_t oy, int32_t ox,
                    int32_t offset, int16_t *col) {
-    const int32_t k = win->kernel;
+    const int32_t kh = win->kernel_h, kw = win->kernel_w;
     int32_t ky, kx, c;
     int16_t *dst = col;
-    for (ky = 0; ky < k; ++ky) {
-        const int32_t iy = oy * win->stride - win->pad_top + ky;
-        for (kx = 0; kx < k; ++kx) {
-            const int32_t ix = ox * win->stride - win->pad_left + kx;
+    for (ky = 0; ky < kh; ++ky) {
+        const int32_t iy = oy * win->stride_h - win->pad_top + ky;
+        for (kx = 0; kx < kw; ++kx) {
+            const int32_t ix = ox * win->stride_w - win->pad_left + kx;
             if (iy < 0 || iy >= is->h || ix < 0 || ix >= is->w) {
                 for (c = 0; c < is->c; ++c) *dst++ = 0;
             } else {
@@ -22,13 +22,13 @@ static void im2col(const int8_t *in, const mcu_shape_t *is, const mcu_window_t *
             }
         }
     }
-    mcu_q15_reorder(col, k * k * is->c);
+    mcu_q15_reorder(col, kh * kw * is->c);
 }
 
 void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,
                    const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,
                    const mcu_window_t *window, const mcu_quant_t *q, int16_t *scratch) {
-    const int32_t n = window->kernel * window->kernel * in_shape->c;
+    const int32_t n = window->kernel_h * window->kernel_w * in_shape->c;
     const int32_t pixels = out_shape->h * out_shape->w;
     int16_t *col0 = scratch;
     int16_t *col1 = scratch + n;

@@ -145,22 +145,22 @@ MCU_ALWAYS_INLINE void plane_channel(const int8_t *MCU_RESTRICT plane, int32_t b
 
 /* Out of place without scratch: straight from the tensor, bounds checked. */
 static void direct(const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
-                   const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os, int32_t k,
-                   int32_t s, int32_t pad_top, int32_t pad_left, const mcu_quant_t *q) {
+                   const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os, int32_t kh,
+                   int32_t kw, int32_t sh, int32_t sw, int32_t pad_top, int32_t pad_left, const mcu_quant_t *q) {
     const int32_t m = os->c / is->c;
     int32_t oy, ox, ch, ky, kx;
     for (oy = 0; oy < os->h; ++oy)
         for (ox = 0; ox < os->w; ++ox)
             for (ch = 0; ch < os->c; ++ch) {
                 int32_t acc = bias[ch];
-                for (ky = 0; ky < k; ++ky) {
-                    const int32_t iy = oy * s - pad_top + ky;
+                for (ky = 0; ky < kh; ++ky) {
+                    const int32_t iy = oy * sh - pad_top + ky;
                     if (iy < 0 || iy >= is->h) continue;
-                    for (kx = 0; kx < k; ++kx) {
-                        const int32_t ix = ox * s - pad_left + kx;
+                    for (kx = 0; kx < kw; ++kx) {
+                        const int32_t ix = ox * sw - pad_left + kx;
                         if (ix < 0 || ix >= is->w) continue;
                         acc += (in[((int64_t)iy * is->w + ix) * is->c + ch / m] + q->input_offset) *
-                               weights[(ch * k + ky) * k + kx];
+                               weights[(ch * kh + ky) * kw + kx];
                     }
                 }
                 out[((int64_t)oy * os->w + ox) * os->c + ch] =
@@ -176,7 +176,7 @@ MCU_ALWAYS_INLINE void depthwise(MCU_DEPTHWISE_ARGS, const int32_t k, const int3
     const int32_t m = out_shape->c / in_shape->c;
     int32_t ch, o, t;
     if (!scratch) {
-        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, k, s, pad_top, pad_left, q);
+        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, k, k, s, s, pad_top, pad_left, q);
         return;
     }
     for (ch = 0; ch < in_shape->c; ++ch) {
@@ -205,9 +205,14 @@ MCU_DEPTHWISE_SPECIALIZED(7, 1)
 MCU_DEPTHWISE_SPECIALIZED(7, 2)
 
 void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride) {
+    mcu_depthwise_s8_hw(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, q, scratch,
+                        kernel, kernel, stride, stride);
+}
+
+void mcu_depthwise_s8_hw(MCU_DEPTHWISE_ARGS, int32_t kernel_h, int32_t kernel_w, int32_t stride_h, int32_t stride_w) {
     /* Dispatch to the specialized code; other shapes take the direct path. */
 #define MCU_DW_CASE(K, S)                                                                                          \
-    if (kernel == K && stride == S) {                                                                              \
+    if (kernel_h == K && kernel_w == K && stride_h == S && stride_w == S) {                                        \
         mcu_depthwise_s8_k##K##s##S(in, in_shape, weights, bias, multiplier, shift, out, out_shape, pad_top, pad_left, \
                                     q, scratch);                                                                   \
         return;                                                                                                    \
@@ -220,26 +225,27 @@ void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride) {
     MCU_DW_CASE(7, 2)
 #undef MCU_DW_CASE
     if (!scratch) {
-        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, kernel, stride, pad_top, pad_left, q);
+        direct(in, in_shape, weights, bias, multiplier, shift, out, out_shape, kernel_h, kernel_w, stride_h, stride_w,
+               pad_top, pad_left, q);
         return;
     }
     {
         /* Any other shape, in place or not: the plane, one output at a time. */
-        const int32_t bh = (out_shape->h - 1) * stride + kernel, bw = (out_shape->w - 1) * stride + kernel;
-        const int32_t m = out_shape->c / in_shape->c;
+        const int32_t bh = (out_shape->h - 1) * stride_h + kernel_h, bw = (out_shape->w - 1) * stride_w + kernel_w;
+        const int32_t m = out_shape->c / in_shape->c, taps = kernel_h * kernel_w;
         int32_t ch, o, oy, ox, ky, kx, t;
         for (ch = 0; ch < in_shape->c; ++ch) {
             copy_plane(in, in_shape, ch, pad_top, pad_left, bh, bw, (int8_t)(-q->input_offset), scratch);
             for (o = ch * m; o < (ch + 1) * m; ++o) {
-                const int8_t *w = weights + o * kernel * kernel;
+                const int8_t *w = weights + o * taps;
                 int32_t wsum = 0;
-                for (t = 0; t < kernel * kernel; ++t) wsum += w[t];
+                for (t = 0; t < taps; ++t) wsum += w[t];
                 for (oy = 0; oy < out_shape->h; ++oy)
                     for (ox = 0; ox < out_shape->w; ++ox) {
-                        const int8_t *p = scratch + oy * stride * bw + ox * stride;
+                        const int8_t *p = scratch + oy * stride_h * bw + ox * stride_w;
                         int32_t acc = bias[o] + q->input_offset * wsum;
-                        for (ky = 0; ky < kernel; ++ky)
-                            for (kx = 0; kx < kernel; ++kx) acc += p[ky * bw + kx] * w[ky * kernel + kx];
+                        for (ky = 0; ky < kernel_h; ++ky)
+                            for (kx = 0; kx < kernel_w; ++kx) acc += p[ky * bw + kx] * w[ky * kernel_w + kx];
                         out[((int64_t)oy * out_shape->w + ox) * out_shape->c + o] =
                             mcu_clamp_s8(mcu_requantize_fast(acc, multiplier[o], shift[o]) + q->output_offset,
                                          q->act_min, q->act_max);

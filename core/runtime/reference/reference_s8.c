@@ -6,25 +6,25 @@
 void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
                      const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os,
                      const mcu_window_t *win, const mcu_quant_t *q) {
-    const int32_t k = win->kernel;
+    const int32_t kh = win->kernel_h, kw = win->kernel_w;
     const int32_t depth_multiplier = kind == 1 ? os->c / is->c : 1; /* depthwise output oc reads channel oc / M */
     int32_t oy, ox, oc, ky, kx, ic;
     for (oy = 0; oy < os->h; ++oy)
         for (ox = 0; ox < os->w; ++ox)
             for (oc = 0; oc < os->c; ++oc) {
                 int32_t acc = bias[oc];
-                for (ky = 0; ky < k; ++ky)
-                    for (kx = 0; kx < k; ++kx) {
-                        const int32_t iy = oy * win->stride - win->pad_top + ky;
-                        const int32_t ix = ox * win->stride - win->pad_left + kx;
+                for (ky = 0; ky < kh; ++ky)
+                    for (kx = 0; kx < kw; ++kx) {
+                        const int32_t iy = oy * win->stride_h - win->pad_top + ky;
+                        const int32_t ix = ox * win->stride_w - win->pad_left + kx;
                         const int8_t *x;
                         if (iy < 0 || iy >= is->h || ix < 0 || ix >= is->w) continue;
                         x = in + ((int64_t)iy * is->w + ix) * is->c;
                         if (kind == 1) {
-                            acc += (x[oc / depth_multiplier] + q->input_offset) * weights[(oc * k + ky) * k + kx];
+                            acc += (x[oc / depth_multiplier] + q->input_offset) * weights[(oc * kh + ky) * kw + kx];
                         } else {
                             for (ic = 0; ic < is->c; ++ic)
-                                acc += (x[ic] + q->input_offset) * weights[((oc * k + ky) * k + kx) * is->c + ic];
+                                acc += (x[ic] + q->input_offset) * weights[((oc * kh + ky) * kw + kx) * is->c + ic];
                         }
                     }
                 out[((int64_t)oy * os->w + ox) * os->c + oc] =

@@ -19,6 +19,7 @@
 #include "codegen/codegen.h"
 #include "common/process.h"
 #include "graph/build.h"
+#include "graph/ds_cnn.h"
 #include "memory/plan.h"
 #include "quant/interpreter.h"
 #include "quant/model.h"
@@ -142,6 +143,30 @@ graph::Graph depthwiseCoverageDag() {
     return g;
 }
 
+// Windows that are not square (keyword spotting's 10x4 on MFCC inputs, 3x1
+// and 1x5 kernels, strides that differ per axis): the general kernels,
+// depthwise in place and out of place, with a depth multiplier.
+graph::Graph windowsDag() {
+    using graph::OpKind;
+    using graph::PoolWindow;
+    const auto same = graph::Padding::Same, valid = graph::Padding::Valid;
+    const auto relu = graph::Activation::ReLU, relu6 = graph::Activation::ReLU6;
+    graph::Graph g;
+    int x = g.addInput("in", {23, 11, 2});
+    x = g.addConv(OpKind::Conv2D, "conv10x4", x, 8, PoolWindow{10, 4, 2, 2, same}, relu);           // 12 x 6
+    const int a = g.addConv(OpKind::Conv2D, "conv3x1", x, 8, PoolWindow{3, 1, 2, 1, same}, relu6);  // 6 x 6
+    int y = g.addConv(OpKind::DepthwiseConv2D, "dw3x1", a, 8, PoolWindow{3, 1, 1, 1, same}, relu6);  // in place
+    const int b = g.addConv(OpKind::DepthwiseConv2D, "dw1x5", x, 8, PoolWindow{1, 5, 2, 1, valid}, relu);  // 6 x 2
+    const int c = g.addConv(OpKind::DepthwiseConv2D, "dw5x3m2", x, 16, PoolWindow{5, 3, 2, 3, same}, relu6);  // 6 x 2
+    const int d = g.addConv(OpKind::Conv2D, "conv2x3", x, 4, PoolWindow{2, 3, 2, 3, valid}, relu);          // 6 x 2
+    int z = g.addConcatenation("cat", {b, c, d});
+    z = g.addAveragePool("pool2", z);
+    y = g.addAveragePool("pool1", y);
+    y = g.addConcatenation("both", {y, z});
+    g.setOutput(g.addFullyConnected("fc", y, 5));
+    return g;
+}
+
 struct Case {
     std::string name;
     graph::Graph graph;
@@ -240,6 +265,10 @@ private slots:
         for (int i = 0; i < 29; ++i)
             cases.push_back({"dag" + std::to_string(i), randomDag(rng), planners[i % 4], 5000u + i});
         cases.push_back({"dag-depthwise", depthwiseCoverageDag(), memory::Planner::Ours, 5029u});  // case 199: fast kernels
+        cases.push_back({"ds-cnn", graph::buildDsCnn(), memory::Planner::Ours, 5030u});
+        cases.push_back({"dag-windows", windowsDag(), memory::Planner::Ours, 5031u});
+        cases.push_back({"dag-windows-fast", windowsDag(), memory::Planner::TinyEngine, 5032u});
+        cases.push_back({"ds-cnn-tflm", graph::buildDsCnn({25, 8, 5, 3, 16, 2, 4}), memory::Planner::TFLiteMicro, 5033u});
 
         // The kernels are the same text in every generated project: compile
         // them once, from the first project, and link each model against them.
@@ -287,7 +316,7 @@ private slots:
         }
         for (auto& f : running) collect(f);
         qInfo("%d models, %d inputs: generated code identical to the reference interpreter", passed, compared);
-        QCOMPARE(passed, 200);
+        QCOMPARE(passed, 204);
         for (const std::string& v : codegen::allKernelVariants()) QVERIFY2(hit.count(v), ("kernel variant never hit: " + v).c_str());
     }
 

@@ -9,6 +9,7 @@
 
 #include "arch/presets.h"
 #include "graph/build.h"
+#include "graph/ds_cnn.h"
 #include "memory/plan.h"
 #include "memory/planner.h"
 #include "memory/scratch.h"
@@ -218,6 +219,9 @@ private slots:
             if (QTest::currentTestFailed()) return;
         }
         qInfo("tinyengine above tflm on %d of 500 random DAGs", tinyengineAboveTflm);
+        // Keyword spotting's network: a 10x4 kernel on a 49x10 input.
+        checkSound(graph::buildDsCnn(), "ds-cnn", tinyengineAboveTflm);
+        checkSound(graph::buildDsCnn({25, 8, 5, 3, 16, 2, 4}), "ds-cnn 5x3", tinyengineAboveTflm);
     }
 
     // widenScratch gives a 1x1 conv's scratch 1.5x its bytes only in a gap

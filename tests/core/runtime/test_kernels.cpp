@@ -150,7 +150,7 @@ private slots:
                     if (!prepareChannels(p, wts, cout, cin, ch)) continue;
                     ++fast;
                     const mcu_shape_t is{1, pixels, cin}, os{1, pixels, cout};
-                    const mcu_window_t win{1, 1, 0, 0};
+                    const mcu_window_t win{1, 1, 1, 1, 0, 0};
                     std::vector<std::int8_t> expected(std::size_t(pixels) * cout), got(expected.size());
                     mcu_ref_conv_s8(2, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                     expected.data(), &os, &win, &p.q);
@@ -192,7 +192,7 @@ private slots:
                             ++fast;
                             const mcu_shape_t is{h, w, cin}, os{oh, ow, cout};
                             const int pt = samePadBefore(h, k, s), pl = samePadBefore(w, k, s);
-                            const mcu_window_t win{k, s, pt, pl};
+                            const mcu_window_t win{k, k, s, s, pt, pl};
                             std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
                             mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                             p.shift.data(), expected.data(), &os, &win, &p.q);
@@ -234,7 +234,7 @@ private slots:
                                 if (!prepareChannels(p, wts, cout, k * k, ch)) continue;
                                 ++fast;
                                 const mcu_shape_t is{h, w, 1}, os{oh, ow, cout};
-                                const mcu_window_t win{k, s, pt, pl};
+                                const mcu_window_t win{k, k, s, s, pt, pl};
                                 std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
                                 mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                                 p.shift.data(), expected.data(), &os, &win, &p.q);
@@ -289,7 +289,7 @@ private slots:
                         if (!prepareChannels(p, wts, c, k * k, ch)) continue;
                         ++fast;
                         const mcu_shape_t is{h, w, c}, os{oh, ow, c};
-                        const mcu_window_t win{k, s, pt, pl};
+                        const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * c), got(expected.size());
                         mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                         expected.data(), &os, &win, &p.q);
@@ -359,7 +359,7 @@ private slots:
                         const auto wts = r.bytes(std::size_t(c) * k * k);
                         Requant p = requant(r, c, k * k);
                         const mcu_shape_t is{h, w, c}, os{oh, ow, c};
-                        const mcu_window_t win{k, s, pt, pl};
+                        const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * c), got(expected.size());
                         mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                         expected.data(), &os, &win, &p.q);
@@ -414,7 +414,7 @@ private slots:
                         for (std::size_t px = 0; px < std::size_t(h) * w; ++px)
                             for (int o = 0; o < cout; ++o) repeated[px * cout + o] = in[px * c + o / m];
                         const mcu_shape_t is{h, w, c}, wide{h, w, cout}, os{oh, ow, cout};
-                        const mcu_window_t win{k, s, pt, pl};
+                        const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
                         mcu_ref_conv_s8(1, repeated.data(), &wide, wts.data(), p.bias.data(), p.mult.data(),
                                         p.shift.data(), expected.data(), &os, &win, &p.q);
@@ -426,7 +426,7 @@ private slots:
                         mcu_depthwise_s8(in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                          got.data(), &os, pt, pl, &p.q, nullptr, k, s);
                         QVERIFY2(got == expected, qPrintable("direct " + what));
-                        std::vector<std::int8_t> scratch(std::size_t(mcu_depthwise_s8_scratch_bytes(h, w, k)));
+                        std::vector<std::int8_t> scratch(std::size_t(mcu_depthwise_s8_scratch_bytes(h, w, k, k)));
                         std::fill(got.begin(), got.end(), 0);
                         mcu_depthwise_s8(in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                          got.data(), &os, pt, pl, &p.q, scratch.data(), k, s);
@@ -443,7 +443,7 @@ private slots:
                     const auto wts = r.bytes(std::size_t(cout) * cin);
                     Requant p = requant(r, cout, cin);
                     const mcu_shape_t is{1, pixels, cin}, os{1, pixels, cout};
-                    const mcu_window_t win{1, 1, 0, 0};
+                    const mcu_window_t win{1, 1, 1, 1, 0, 0};
                     std::vector<std::int8_t> expected(std::size_t(pixels) * cout), got(expected.size());
                     mcu_ref_conv_s8(2, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                     expected.data(), &os, &win, &p.q);
@@ -478,7 +478,7 @@ private slots:
                             const auto wts = r.bytes(std::size_t(cout) * k * k * cin);
                             Requant p = requant(r, cout, k * k * cin);
                             const mcu_shape_t is{h, w, cin}, os{oh, ow, cout};
-                            const mcu_window_t win{k, s, samePadBefore(h, k, s), samePadBefore(w, k, s)};
+                            const mcu_window_t win{k, k, s, s, samePadBefore(h, k, s), samePadBefore(w, k, s)};
                             std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
                             mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                             p.shift.data(), expected.data(), &os, &win, &p.q);
