@@ -36,6 +36,9 @@ PACKAGES=(
   libstlink-dev stlink-tools  # libstlink: flashing STM32 boards through their ST-LINK (core/device); st-flash by hand
   umockdev libumockdev-dev  # emulated USB devices beneath libusb for the core/device tests (umockdev-wrapper)
   dfu-util                # cross-checks the tests' DfuSe simulator; flashes DFU boards by hand too
+  libkissfft-dev          # kissfft: the real FFT of the MFCC front end (core/audio)
+  libsoxr-dev             # libsoxr: resampling WAV files and microphones to 16 kHz (core/audio)
+  espeak-ng sox           # the synthesized keyword-spotting dataset (tools/make-kws-dataset.sh) and its test
 )
 
 missing=()
