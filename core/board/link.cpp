@@ -206,7 +206,8 @@ Hello LinkClient::hello() {
     h.outputBytes = get32(p.data() + 10);
     h.layers = static_cast<int>(get16(p.data() + 14));
     h.countsInstructions = p[16] == MCU_COUNTER_INSTRUCTIONS;
-    h.inputRepeatable = (p[17] & 1u) != 0;
+    h.inputRepeatable = (p[17] & MCU_FLAG_INPUT_REPEATABLE) != 0;
+    h.hostInput = (p[17] & MCU_FLAG_HOST_INPUT) != 0;
     std::size_t at = 18;
     auto str = [&]() {
         if (at >= p.size() || at + 1 + p[at] > p.size()) throw LinkError("link: malformed hello reply");
@@ -229,6 +230,11 @@ void LinkClient::writeInput(const std::vector<std::int8_t>& input) {
         const Frame ack = request(MCU_MSG_WRITE_INPUT, payload, MCU_MSG_ACK, options_.timeoutMs);
         if (ack.payload.size() != 4 || get32(ack.payload.data()) != offset + n) throw LinkError("link: bad write ack");
     }
+}
+
+void LinkClient::loadInput() {
+    const Frame ack = request(MCU_MSG_LOAD_INPUT, {}, MCU_MSG_ACK, options_.timeoutMs);
+    if (ack.payload.size() != 4) throw LinkError("link: bad load ack");
 }
 
 std::uint64_t LinkClient::run(std::uint32_t runs, int timeoutMs) {

@@ -60,6 +60,7 @@ struct Hello {
     int layers = 0;
     bool countsInstructions = false;  // else cycles
     bool inputRepeatable = true;      // false: write the input again before every run
+    bool hostInput = false;           // loadInput() reads the input from a host file (virtual boards)
     std::string board, model;
 };
 
@@ -73,6 +74,10 @@ public:
     explicit LinkClient(Transport& transport, LinkOptions options = {});
     Hello hello();
     void writeInput(const std::vector<std::int8_t>& input);
+    // The firmware reads the whole input from the host file its emulator
+    // serves (VirtualBoard::writeHostInput), not over the link: the fast
+    // route of live demos. Needs hello().hostInput.
+    void loadInput();
     // Runs the model `runs` times; returns the last run's total count.
     std::uint64_t run(std::uint32_t runs, int timeoutMs);
     std::vector<std::int8_t> readOutput(std::uint32_t bytes);

@@ -21,6 +21,7 @@
 #include "board/elf.h"
 #include "common/error.h"
 #include "common/process.h"
+#include "mcunet_link.h"
 
 namespace mcunet::board {
 
@@ -60,7 +61,8 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
     if (qemu.empty()) throw Error("virtual board: " + options.qemu + " not found (install qemu-system-arm)");
     readElf(elf);  // refuses a file that is not an ARM ELF before QEMU does, with a clearer message
     // Made and registered in one step: removed even if a signal ends us.
-    cleanupToken_ = cleanup::addNewDirectory([] { return atomic_file::makeTempDirectory("qemu"); }, tempDir_);
+    cleanupToken_ = cleanup::addNewDirectory([] { return fs::absolute(atomic_file::makeTempDirectory("qemu")).string(); },
+                                             tempDir_);
     logPath_ = tempDir_ + "/qemu.log";
     const int port = freeLoopbackPort();
     const std::vector<std::string> argv = {
@@ -80,6 +82,8 @@ VirtualBoard::VirtualBoard(const Board& board, const std::string& elf, VirtualBo
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // QEMU dies with us, whatever kills us
         if (getppid() != parent) _exit(1);
         setpgid(0, 0);
+        // Semihosting opens the firmware's host files here (writeHostInput).
+        if (chdir(tempDir_.c_str()) != 0) _exit(126);
         const int log = open(logPath_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (log >= 0) {
             dup2(log, STDOUT_FILENO);
@@ -156,6 +160,11 @@ void VirtualBoard::forgetProcess() {
     pid_ = -1;
     if (groupToken_) cleanup::remove(groupToken_);
     groupToken_ = 0;
+}
+
+void VirtualBoard::writeHostInput(const std::vector<std::int8_t>& input) {
+    const std::string path = tempDir_ + "/" + MCU_HOST_INPUT_FILE;
+    atomic_file::writeText(path, std::string(reinterpret_cast<const char*>(input.data()), input.size()));
 }
 
 std::string VirtualBoard::log() const {

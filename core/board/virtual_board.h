@@ -5,6 +5,7 @@
 // dies (the kernel sends it SIGKILL), so no QEMU outlives the studio or a test.
 #include <memory>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 #include "board/board.h"
@@ -36,6 +37,10 @@ public:
     pid_t pid() const { return pid_; }
     void stop();                // idempotent
     std::string log() const;    // what QEMU printed
+    // Writes the file the firmware's LoadInput reads through semihosting
+    // (QEMU runs in this board's private folder): the input of the next
+    // LinkClient::loadInput().
+    void writeHostInput(const std::vector<std::int8_t>& input);
 
 private:
     void release();        // stop QEMU, remove its folder, drop the registrations

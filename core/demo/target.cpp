@@ -62,7 +62,9 @@ private:
 };
 
 // The real firmware on a virtual board (QEMU) over its UART link: input,
-// run (the board counts the instructions), output.
+// run (the board counts the instructions), output. The input goes through a
+// host file the firmware reads by semihosting when it can (the UART carries
+// about 14 KB/s: 0.45 s for an 80 x 80 picture), else over the link.
 class VirtualBoardTarget final : public Target {
 public:
     VirtualBoardTarget(const TargetRequest& r, const board::Board& b) : model_(*r.model), board_(b) {
@@ -72,6 +74,7 @@ public:
         link_ = std::make_unique<board::LinkClient>(qemu_->transport());
         const board::Hello hello = link_->hello();
         countsInstructions_ = hello.countsInstructions;
+        hostInput_ = hello.hostInput;
         if (hello.outputBytes != outputBytes(model_))
             throw Error(b.id + ": the firmware answers with " + std::to_string(hello.outputBytes) + " output bytes, the model has " +
                         std::to_string(outputBytes(model_)));
@@ -81,7 +84,12 @@ public:
         checkInput(model_, input);
         Inference result;
         const auto t0 = Clock::now();
-        link_->writeInput(input);
+        if (hostInput_) {
+            qemu_->writeHostInput(input);
+            link_->loadInput();
+        } else {
+            link_->writeInput(input);
+        }
         result.deviceCount = link_->run(1, kRunTimeoutMs);
         result.output = link_->readOutput(static_cast<std::uint32_t>(outputBytes(model_)));
         result.seconds = secondsSince(t0);
@@ -96,6 +104,7 @@ private:
     std::unique_ptr<board::VirtualBoard> qemu_;
     std::unique_ptr<board::LinkClient> link_;
     bool countsInstructions_ = true;
+    bool hostInput_ = false;
 };
 
 }  // namespace

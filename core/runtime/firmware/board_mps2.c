@@ -88,6 +88,35 @@ const char *board_timing(void) {
 
 const char *board_name(void) { return MCUNET_BOARD_NAME; }
 
+/* One semihosting call (ARM's semihosting specification: operation in r0,
+ * parameter block in r1, result in r0; bkpt 0xab on M-profile). */
+static int32_t semihost(uint32_t op, volatile uint32_t *block) {
+    register uint32_t r0 __asm("r0") = op;
+    register volatile uint32_t *r1 __asm("r1") = block;
+    __asm volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
+    return (int32_t)r0;
+}
+
+int32_t board_read_host_input(uint8_t *buf, uint32_t n) {
+    static const char name[] = MCU_HOST_INPUT_FILE;
+    volatile uint32_t block[3];
+    int32_t handle, left;
+    if (n == 0) return 0; /* asks only whether there is a host */
+    block[0] = (uint32_t)name;
+    block[1] = 1u; /* "rb" */
+    block[2] = sizeof name - 1u;
+    handle = semihost(0x01u, block); /* SYS_OPEN */
+    if (handle < 0) return -1;
+    block[0] = (uint32_t)handle;
+    block[1] = (uint32_t)buf;
+    block[2] = n;
+    left = semihost(0x06u, block); /* SYS_READ: returns the bytes not read */
+    block[0] = (uint32_t)handle;
+    (void)semihost(0x02u, block); /* SYS_CLOSE */
+    if (left < 0 || (uint32_t)left > n) return -1;
+    return (int32_t)(n - (uint32_t)left);
+}
+
 void board_exit(int code) {
     /* Semihosting SYS_EXIT_EXTENDED: QEMU exits with `code`. */
     volatile uint32_t block[2];

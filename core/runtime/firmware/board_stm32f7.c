@@ -323,6 +323,12 @@ const char *board_name(void) { return MCUNET_BOARD_NAME; }
 
 /* A real board cannot exit: the last bytes go out, then it waits for a
  * reset (the fault, if any, was printed as e-[...]). */
+int32_t board_read_host_input(uint8_t *buf, uint32_t n) {
+    (void)buf;
+    (void)n;
+    return -1; /* no host: a semihosting call would stop the core without a debugger */
+}
+
 void board_exit(int code) {
     (void)code;
     while (!(UART_ISR & USART_ISR_TC)) {

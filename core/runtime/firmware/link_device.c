@@ -86,7 +86,8 @@ static void handle(uint8_t type, uint8_t id, const uint8_t *payload, uint32_t n)
             put32(out + 10, MODEL_OUTPUT_BYTES);
             put16(out + 14, MODEL_LAYER_COUNT);
             out[16] = board_counter_kind();
-            out[17] = APP_INPUT_REPEATABLE ? 1u : 0u; /* flags: bit 0 = the input survives a run */
+            out[17] = (uint8_t)((APP_INPUT_REPEATABLE ? MCU_FLAG_INPUT_REPEATABLE : 0u) |
+                                (board_read_host_input(0, 0) >= 0 ? MCU_FLAG_HOST_INPUT : 0u));
             len = 18;
             len += put_string(out + len, board_name());
             len += put_string(out + len, MODEL_NAME);
@@ -108,6 +109,21 @@ static void handle(uint8_t type, uint8_t id, const uint8_t *payload, uint32_t n)
             memcpy(app_input + offset, payload + 4, count);
             app_input_written = offset + count;
             put32(out, offset + count);
+            send_reply(MCU_MSG_ACK, id, 4);
+            break;
+        }
+        case MCU_MSG_LOAD_INPUT: {
+            const int32_t got = n == 0 ? board_read_host_input((uint8_t *)app_input, MODEL_INPUT_BYTES) : -2;
+            if (got == -2) {
+                send_error(id, MCU_ERR_BAD_PAYLOAD, "load input: takes no payload");
+                break;
+            }
+            if (got != (int32_t)MODEL_INPUT_BYTES) {
+                send_error(id, MCU_ERR_NO_HOST, "load input: no host file " MCU_HOST_INPUT_FILE " of the input's size");
+                break;
+            }
+            app_input_written = MODEL_INPUT_BYTES;
+            put32(out, MODEL_INPUT_BYTES);
             send_reply(MCU_MSG_ACK, id, 4);
             break;
         }

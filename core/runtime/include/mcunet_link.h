@@ -25,6 +25,7 @@ enum mcu_link_type {
     MCU_MSG_RUN = 0x03,          /* u32 runs -> RUN_DONE u32 runs, u64 total count of the last run */
     MCU_MSG_READ_OUTPUT = 0x04,  /* u32 offset, u16 length -> OUTPUT_DATA u32 offset, bytes */
     MCU_MSG_READ_PROFILE = 0x05, /* u16 first layer, u16 count -> PROFILE_DATA u16 first, u16 count, u64 counts */
+    MCU_MSG_LOAD_INPUT = 0x06,   /* (none) -> ACK u32 end: the input read from the host file (virtual boards) */
     MCU_MSG_HELLO_REPLY = 0x81,
     MCU_MSG_ACK = 0x82,
     MCU_MSG_RUN_DONE = 0x83,
@@ -37,8 +38,16 @@ enum mcu_link_error {
     MCU_ERR_UNKNOWN_TYPE = 1,
     MCU_ERR_BAD_PAYLOAD = 2,
     MCU_ERR_OUT_OF_RANGE = 3,
-    MCU_ERR_NO_INPUT = 4
+    MCU_ERR_NO_INPUT = 4,
+    MCU_ERR_NO_HOST = 5 /* LOAD_INPUT on a board without a host, or the host file missing or short */
 };
+
+/* The host file LOAD_INPUT reads (semihosting, in the emulator's folder). */
+#define MCU_HOST_INPUT_FILE "mcunet-input.bin"
+
+/* HELLO_REPLY flags (byte 17). */
+#define MCU_FLAG_INPUT_REPEATABLE 0x01u /* the input survives a run */
+#define MCU_FLAG_HOST_INPUT 0x02u       /* LOAD_INPUT reads the input from a host file */
 
 /* Counter kinds in HELLO_REPLY. */
 #define MCU_COUNTER_CYCLES 0u

@@ -198,6 +198,8 @@ private slots:
         QCOMPARE(h.layers, MODEL_LAYER_COUNT);
         QCOMPARE(QString::fromStdString(h.model), QString("fake-model"));
         QCOMPARE(QString::fromStdString(h.board), QString("fake-board"));
+        QVERIFY(!h.hostInput);  // a real board: no semihosting host
+        QVERIFY_THROWS_EXCEPTION(board::LinkError, link.loadInput());
         std::mt19937 rng(3);
         const auto input = randomInput(rng);
         link.writeInput(input);

@@ -137,6 +137,39 @@ private slots:
         QCOMPARE(link2.readProfile(h.layers), firstCounts);
     }
 
+    // The demos' fast route: the input written to a host file and read by
+    // the firmware through semihosting equals the link's route, output for
+    // output; a missing or short file is a link error that says so, and the
+    // board goes on answering.
+    void inputFromAHostFile() {
+        const board::Board& b = boardById("virtual-m4");
+        const graph::Graph g = smallNetwork(6);
+        QTemporaryDir tmp;
+        const Deployed d = deploy(g, b, tmp.path().toStdString());
+        board::VirtualBoard vb(b, d.build.elf);
+        board::LinkClient link(vb.transport());
+        const board::Hello h = link.hello();
+        QVERIFY(h.hostInput);
+        for (const auto& x : quant::randomInputs(g, 3, 78)) {
+            const auto input = quant::quantizeTensor(x, d.model.tensors[static_cast<std::size_t>(g.input())]);
+            vb.writeHostInput(input);
+            link.loadInput();
+            const std::uint64_t count = link.run(1, 60000);
+            QCOMPARE(link.readOutput(h.outputBytes), quant::runReferenceOutput(d.model, input));
+            link.writeInput(input);
+            QCOMPARE(link.run(1, 60000), count);
+        }
+        std::vector<std::int8_t> shortInput(h.inputBytes - 1, 3);
+        vb.writeHostInput(shortInput);
+        try {
+            link.loadInput();
+            QFAIL("a short host file was loaded");
+        } catch (const board::LinkError& e) {
+            QVERIFY2(QString(e.what()).contains("no host file"), e.what());
+        }
+        QCOMPARE(link.hello().layers, g.opCount());  // still answering
+    }
+
     void tooBigFailsAtBuildSayingByHowMuch() {
         QTemporaryDir tmp;
         board::Board small = boardById("virtual-m7");

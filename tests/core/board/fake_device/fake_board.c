@@ -54,6 +54,11 @@ uint32_t board_time_us(void) { return clock_ticks; }
 const char *board_name(void) { return "fake-board"; }
 const char *board_timing(void) { return "cycles: fake board, 1000 us per run"; }
 void board_exit(int code) { (void)code; }
+int32_t board_read_host_input(uint8_t *buf, uint32_t n) {  /* a real board: no host */
+    (void)buf;
+    (void)n;
+    return -1;
+}
 
 uint32_t fake_board_take_output(uint8_t *buffer, uint32_t capacity) {
     uint32_t n = out_len < capacity ? out_len : capacity;
