@@ -167,6 +167,15 @@ void VirtualBoard::writeHostInput(const std::vector<std::int8_t>& input) {
     atomic_file::writeText(path, std::string(reinterpret_cast<const char*>(input.data()), input.size()));
 }
 
+void VirtualBoard::sendInput(LinkClient& link, const std::vector<std::int8_t>& input, bool hostInput) {
+    if (!hostInput) {
+        link.writeInput(input);
+        return;
+    }
+    writeHostInput(input);
+    link.loadInput();
+}
+
 std::string VirtualBoard::log() const {
     std::ifstream in(logPath_);
     std::stringstream s;

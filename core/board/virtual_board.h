@@ -41,6 +41,9 @@ public:
     // (QEMU runs in this board's private folder): the input of the next
     // LinkClient::loadInput().
     void writeHostInput(const std::vector<std::int8_t>& input);
+    // The input of the next run by the fastest route the firmware offers
+    // (`hostInput`: its HELLO said so): the host file, else the link.
+    void sendInput(LinkClient& link, const std::vector<std::int8_t>& input, bool hostInput);
 
 private:
     void release();        // stop QEMU, remove its folder, drop the registrations

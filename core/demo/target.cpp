@@ -84,12 +84,7 @@ public:
         checkInput(model_, input);
         Inference result;
         const auto t0 = Clock::now();
-        if (hostInput_) {
-            qemu_->writeHostInput(input);
-            link_->loadInput();
-        } else {
-            link_->writeInput(input);
-        }
+        qemu_->sendInput(*link_, input, hostInput_);
         result.deviceCount = link_->run(1, kRunTimeoutMs);
         result.output = link_->readOutput(static_cast<std::uint32_t>(outputBytes(model_)));
         result.seconds = secondsSince(t0);
