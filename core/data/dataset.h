@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mcunet::data {
@@ -67,6 +68,20 @@ ImageSet loadFashionMnist(Part part);
 // $XDG_CACHE_HOME/mcunet/datasets/ when the folder cannot be written) and the
 // cache is used while the list of files (path, size, mtime) is unchanged.
 ImageSet loadImageFolder(const std::string& dir, int resolution, int channels, LoadReport* report = nullptr);
+
+// An audio folder (docs/audio.md): one subfolder per class (Speech Commands'
+// layout; tools/make-kws-dataset.sh makes one), .wav files anywhere inside.
+// Each clip, resampled to 16 kHz, is centred in `seconds` (cut, or padded
+// with silence) and becomes its MFCC v1 features as an 8-bit picture of
+// frames x coefficients x 1 (49 x 10 for one second; audioPicture). WAV
+// files that cannot be read are skipped and listed in report->skipped.
+ImageSet loadAudioFolder(const std::string& dir, LoadReport* report = nullptr, double seconds = 1.0);
+// One clip (mono samples at 16 kHz) as above: value = clamp(round(2 c) + 128,
+// 0, 255) for each MFCC c, i.e. c = (value - 128) / 2, half a unit per step
+// over [-64, 63.5]. Throws mcunet::Error when `seconds` is not within 0.1..10.
+std::vector<std::uint8_t> audioPicture(const std::vector<float>& samples16k, double seconds = 1.0);
+// Frames x coefficients of that picture.
+std::pair<int, int> audioPictureShape(double seconds = 1.0);
 
 // Where loadImageFolder keeps the cache for `dir`, beside the data and in the
 // user's cache folder (empty when neither $XDG_CACHE_HOME nor $HOME is set).

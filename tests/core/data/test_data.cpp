@@ -11,6 +11,7 @@
 
 #include <zlib.h>
 
+#include "audio/wav.h"
 #include "common/error.h"
 #include "data/dataset.h"
 
@@ -801,6 +802,54 @@ private slots:
         spec.validationFraction = fraction;
         const QString message = errorOf([&] { data::open(spec); });
         QVERIFY2(message.contains(mentions), qPrintable(message));
+    }
+
+    // An audio folder: WAV clips of any rate and length become 49 x 10 MFCC
+    // pictures (resampled to 16 kHz, centred in one second); a file that is
+    // not a WAV is skipped and named; text files are ignored.
+    void audioFolderBecomesMfccPictures() {
+        QTemporaryDir tmp;
+        const fs::path root(tmp.path().toStdString());
+        auto toneClip = [](double hz, double seconds, int rate) {
+            audio::Clip c;
+            c.sampleRate = rate;
+            c.samples.resize(std::size_t(seconds * rate));
+            for (std::size_t i = 0; i < c.samples.size(); ++i)
+                c.samples[i] = float(0.3 * std::sin(2 * 3.141592653589793 * hz * double(i) / rate));
+            return c;
+        };
+        fs::create_directories(root / "high" / "more");
+        fs::create_directories(root / "low");
+        audio::writeWav((root / "low" / "a.wav").string(), toneClip(300, 1.0, 16000));
+        audio::writeWav((root / "low" / "b.WAV").string(), toneClip(300, 0.4, 44100));  // short, 44.1 kHz
+        audio::writeWav((root / "high" / "a.wav").string(), toneClip(2500, 1.0, 16000));
+        audio::writeWav((root / "high" / "more" / "c.wav").string(), toneClip(2500, 2.5, 8000));  // long, 8 kHz
+        std::ofstream(root / "high" / "broken.wav") << "not audio";
+        std::ofstream(root / "high" / "notes.txt") << "ignored";
+        data::LoadReport report;
+        const data::ImageSet set = data::loadAudioFolder(root.string(), &report);
+        QCOMPARE(set.height, 49);
+        QCOMPARE(set.width, 10);
+        QCOMPARE(set.channels, 1);
+        QCOMPARE(set.classes, (std::vector<std::string>{"high", "low"}));
+        QCOMPARE(set.labels, (std::vector<int>{0, 0, 1, 1}));
+        QCOMPARE(report.decoded, 4);
+        QCOMPARE(report.skipped.size(), std::size_t(1));
+        QVERIFY2(report.skipped[0].find("broken.wav: not a WAV file") != std::string::npos, report.skipped[0].c_str());
+        // The tones differ; the same tone at another rate and length is close
+        // in the middle frames (where both have sound).
+        auto middle = [&](int i, int k) { return int(set.image(i)[24 * 10 + k]); };
+        int differ = 0, close = 0;
+        for (int k = 0; k < 10; ++k) {
+            differ += std::abs(middle(0, k) - middle(2, k)) > 4;
+            close += std::abs(middle(2, k) - middle(3, k)) <= 4;
+        }
+        QVERIFY2(differ >= 3, qPrintable(QString::number(differ)));
+        QVERIFY2(close >= 8, qPrintable(QString::number(close)));
+        // Digital silence: c0 = sqrt(2/40) * 40 * ln(1e-6) = -123.6 clamps to 0.
+        QCOMPARE(int(data::audioPicture(std::vector<float>(16000, 0.0f))[0]), 0);
+        QVERIFY_THROWS_EXCEPTION(Error, data::audioPicture({}, 20.0));
+        QVERIFY_THROWS_EXCEPTION(Error, data::loadAudioFolder((root / "low").string()));  // no class subfolders
     }
 };
 
