@@ -16,11 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int kRate = 16000;
 
-bool wavExtension(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext == ".wav";
-}
+bool wavExtension(const fs::path& p) { return lowerExtension(p) == ".wav"; }
 
 std::size_t clipSamples(double seconds) {
     if (!(seconds >= 0.1 && seconds <= 10.0))

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/error.h"
 #include "common/safe_text.h"
@@ -46,6 +47,12 @@ std::vector<FileEntry> listClass(const fs::path& root, const std::string& name, 
 }
 
 }  // namespace
+
+std::string lowerExtension(const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
 
 Listing listFolder(const std::string& dir, bool (*accept)(const fs::path&), const char* what) {
     std::error_code ec;

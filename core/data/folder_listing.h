@@ -23,6 +23,9 @@ struct Listing {
     std::vector<FileEntry> files;  // class by class, sorted by path within a class
 };
 
+// The file's extension in lower case, with its dot (".wav", ".jpg").
+std::string lowerExtension(const std::filesystem::path& p);
+
 // Throws mcunet::Error naming `dir`: missing, not a folder, fewer than two
 // classes, a class name that cannot be a label. `what` names the files in
 // messages ("images", "WAV files").

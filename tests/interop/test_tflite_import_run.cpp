@@ -89,18 +89,26 @@ quant::QuantizedModel dsCnnExportImported(const std::string& dir) {
 class TestTfliteImportRun : public QObject {
     Q_OBJECT
 private:
+    // The generated C for `plan` (with `options`) built on the host equals
+    // the interpreter on `inputs` inputs.
+    void expectHostEqualsInterpreter(const quant::QuantizedModel& m, const memory::Plan& plan, const std::string& dir,
+                                     const codegen::Options& options, int inputs) {
+        codegen::generate(m, plan, dir, options);
+        const std::string runner = codegen::buildHostRunner(dir);
+        for (const auto& input : inputsFor(m, inputs)) {
+            writeBytes(fs::path(dir) / "in.bin", input);
+            const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
+            QVERIFY2(r.exitCode == 0, r.output.c_str());
+            QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
+        }
+    }
+
     // Host: the generated C with each planner equals the interpreter.
     void checkHost(const quant::QuantizedModel& m, const std::string& root, int inputs) {
         for (const memory::Planner planner : {memory::Planner::Ours, memory::Planner::TFLiteMicro}) {
-            const std::string dir = root + "/" + memory::plannerName(planner);
-            codegen::generate(m, memory::plan(m.graph, planner), dir);
-            const std::string runner = codegen::buildHostRunner(dir);
-            for (const auto& input : inputsFor(m, inputs)) {
-                writeBytes(fs::path(dir) / "in.bin", input);
-                const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
-                QVERIFY2(r.exitCode == 0, r.output.c_str());
-                QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
-            }
+            expectHostEqualsInterpreter(m, memory::plan(m.graph, planner), root + "/" + memory::plannerName(planner), {},
+                                        inputs);
+            if (QTest::currentTestFailed()) return;
         }
     }
 
@@ -110,17 +118,11 @@ private:
             codegen::Options options;
             options.fastKernels = false;
             options.referenceKernels = referenceKernels;
-            const std::string dir = root + (referenceKernels ? "/reference" : "/general");
             // The reference kernels run out of place only: TF Lite Micro's plan.
             const memory::Planner planner = referenceKernels ? memory::Planner::TFLiteMicro : memory::Planner::Ours;
-            codegen::generate(m, memory::plan(m.graph, planner), dir, options);
-            const std::string runner = codegen::buildHostRunner(dir);
-            for (const auto& input : inputsFor(m, 2)) {
-                writeBytes(fs::path(dir) / "in.bin", input);
-                const ProcessResult r = runProcess({runner, dir + "/in.bin", dir + "/out.bin"});
-                QVERIFY2(r.exitCode == 0, r.output.c_str());
-                QCOMPARE(readBytes(fs::path(dir) / "out.bin"), quant::runReferenceOutput(m, input));
-            }
+            expectHostEqualsInterpreter(m, memory::plan(m.graph, planner),
+                                        root + (referenceKernels ? "/reference" : "/general"), options, 2);
+            if (QTest::currentTestFailed()) return;
         }
     }
 
