@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
     std::printf("|---|---|---|---|---|---|---|\n");
     for (int a = 1; a < argc; ++a) {
         const quant::TrainedModel tm = quant::loadTrainedModel(argv[a]);
-        const data::ImageSet testR = data::resized(test, tm.architecture.resolution, tm.architecture.inputChannels);
-        const data::ImageSet trainR = data::resized(train, tm.architecture.resolution, tm.architecture.inputChannels);
+        const data::ImageSet testR = data::resized(test, tm.network.inputHeight(), tm.network.inputChannels());
+        const data::ImageSet trainR = data::resized(train, tm.network.inputHeight(), tm.network.inputChannels());
         const auto cal = eval::calibrationInputs(trainR, 200, 0x5eedULL);
         const auto now = quant::quantize(tm.floatModel, cal, quant::kImageInputQuant);
         std::printf("| %s | %.2f%% | %.2f%% | %.2f%% | %d | %s | %s |\n", argv[a],

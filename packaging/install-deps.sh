@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev      # CLI11 (header-only): command lines of mcunet and mcunet-train
   qt6-base-dev      # Qt 6 (Qt Test for the suite; Widgets for the studio)
   qt6-svg-dev       # the studio: SVG export of every chart (QSvgGenerator)
+  qt6-multimedia-dev  # the studio: the microphone of the wake-word demo (QAudioSource)
   libqcustomplot-dev  # the studio's charts (QCustomPlot header and CMake config)
   libqcustomplot2.1-qt6  # QCustomPlot built against Qt 6 (libqcustomplot-dev alone is the Qt 5 build)
   xvfb              # virtual X server: the screenshot test and the studio on machines without a display

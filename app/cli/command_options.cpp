@@ -61,8 +61,9 @@ ModelSource modelFrom(const ModelOptions& o) {
         if (o.preset || o.archFile || o.seed)
             throw Error("--model takes the architecture and weights from DIR; leave out ARCH.json, --preset and --seed");
         quant::TrainedModel t = quant::loadTrainedModel(*o.model);
-        m.architecture = t.architecture;
-        m.name = t.architecture.name;
+        m.name = t.network.name();
+        if (t.network.isArchitecture()) m.architecture = t.network.architecture();
+        else m.architecture.name = m.name;  // another family: its graph is model.graph
         m.model = std::move(t.int8);
         m.weights = "trained (" + *o.model + ")";
         return m;

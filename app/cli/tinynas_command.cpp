@@ -35,6 +35,7 @@
 #include "common/safe_text.h"
 #include "cost/cost.h"
 #include "data/dataset.h"
+#include "data/network_input.h"
 #include "deploy/pipeline.h"
 #include "eval/accuracy.h"
 #include "graph/build.h"
@@ -228,7 +229,7 @@ json deployStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
     log.event({{"event", "step"}, {"step", "deploy"}, {"text", "generate, build, flash and profile on " + f.board.id}});
     deploy::Request request;
     request.model = &m.int8;
-    request.modelName = m.architecture.name;
+    request.modelName = m.network.name();
     request.board = f.board;
     request.directory = (f.out / "deploy").string();
     request.replace = true;  // our own folder inside the run's
@@ -254,10 +255,7 @@ json deployStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
 // compared output for output with the interpreter on the host.
 json boardStep(const Flow& f, const quant::TrainedModel& m, const Log& log) {
     log.event({{"event", "step"}, {"step", "board"}, {"text", "int8 accuracy on " + f.board.id + " (" + std::to_string(f.budget.boardImages) + " test images)"}});
-    data::DataSpec spec;
-    spec.source = *f.o.data;
-    spec.resolution = m.architecture.resolution;
-    spec.channels = m.architecture.inputChannels;
+    data::DataSpec spec = data::specFor(m.network, *f.o.data);
     spec.seed = f.o.seed;
     spec.trainPerClass = 1;
     const data::Datasets d = data::open(spec);
@@ -281,7 +279,7 @@ json modelSummary(const Flow& f, const fs::path& dir, const std::string& how) {
     const quant::TrainedModel m = quant::loadTrainedModel(dir.string());
     const graph::Graph& g = m.int8.graph;
     const cost::ModelCost c = cost::estimate(g, f.board);
-    json s = {{"model", dir.string()}, {"architecture", m.architecture.name}, {"how", how}, {"macs", c.macs},
+    json s = {{"model", dir.string()}, {"architecture", m.network.name()}, {"how", how}, {"macs", c.macs},
               {"params", c.params}, {"peak_sram_bytes", memory::arenaBytes(g, memory::Planner::Ours)},
               {"flash_bytes", c.flashBytes}, {"latency_ms", c.latencyMs}};
     for (const quant::Accuracy& a : m.accuracy) s[a.engine] = {{"accuracy", a.value()}, {"images", a.images}};
@@ -477,7 +475,7 @@ json runFlow(Flow& f, const Log& log) {
     for (const quant::Accuracy& a : m.accuracy) accuracy[a.engine] = {{"accuracy", a.value()}, {"images", a.images}};
     accuracy["int8-board"] = onBoard;
     return {{"format", "mcunet-tinynas-report"}, {"version", 1}, {"identity", identity(f)}, {"space", space},
-            {"network", {{"architecture", m.architecture.name}, {"key", searched["evaluated"][searched["best"].get<std::size_t>()]["key"]},
+            {"network", {{"architecture", m.network.name()}, {"key", searched["evaluated"][searched["best"].get<std::size_t>()]["key"]},
                          {"search_validation_accuracy", searched["evaluated"][searched["best"].get<std::size_t>()]["accuracy"]},
                          {"networks_evaluated", searched["evaluated"].size()}}},
             {"accuracy", accuracy}, {"deploy", deployed}, {"searched", searchedModel}, {"baselines", baselines},

@@ -21,6 +21,8 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/process.h"
+#include "common/safe_text.h"
+#include "data/network_input.h"
 #include "eval/accuracy.h"
 #include "quant/model_dir.h"
 
@@ -108,10 +110,7 @@ int evalCommand(const EvalOptions& o) {
     }
     const int threads = o.threads;
     const std::uint64_t seed = o.seed;
-    data::DataSpec spec;
-    spec.source = source;
-    spec.resolution = m.architecture.resolution;
-    spec.channels = m.architecture.inputChannels;
+    data::DataSpec spec = data::specFor(m.network, source);
     spec.seed = seed;
     spec.trainPerClass = 1;  // only the test images are used
     data::Datasets d = data::open(spec);
@@ -119,7 +118,7 @@ int evalCommand(const EvalOptions& o) {
         throw Error(source + ": its classes differ from the model's (" + std::to_string(m.classes.size()) + " classes in " + modelDir + ")");
     const int limit = o.images;
     data::ImageSet test = limit > 0 && limit < d.test.size() ? boardSubset(d.test, limit, seed) : d.test;
-    const int classes = m.architecture.numClasses;
+    const int classes = m.network.numClasses();
     std::vector<EvalRow> rows;
     auto timed = [&](const std::string& engine, const data::ImageSet& set, auto run) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -157,7 +156,7 @@ int evalCommand(const EvalOptions& o) {
         }
         std::cout << out.dump(2) << "\n";
     } else {
-        std::printf("%s on %s\n\n", m.architecture.name.c_str(), source.c_str());
+        std::printf("%s on %s\n\n", safe_text::forTerminal(m.network.name()).c_str(), safe_text::forTerminal(source).c_str());
         printRows(rows);
         std::printf("\nint8 outputs %s across the interpreter%s%s (image by image)\n", identical ? "identical" : "DIFFER",
                     o.noHost ? "" : ", host C", b ? (", " + b->id + " (" + std::to_string(boardImages) + " images)").c_str() : "");

@@ -28,7 +28,7 @@ namespace {
 
 void addNetworkOptions(CLI::App& app, TrainOptions& o) {
     app.add_option("--arch", o.arch, "train this architecture JSON")->type_name("FILE");
-    app.add_option("--preset", o.preset, "train a built-in architecture (mcunet presets)")->type_name("NAME");
+    app.add_option("--preset", o.preset, "train a built-in architecture (mcunet presets), or a keyword-spotting network for an audio folder: ds-cnn (MLPerf Tiny's), ds-cnn-s")->type_name("NAME");
     app.add_flag("--supernet", o.supernet, "train the Once-for-All supernet of --space")->disable_flag_override();
     app.add_option("--space", o.space, "the supernet's search space: mcunet, mcunet-mix or mbv2 (default mcunet; docs/search.md)")
         ->type_name("NAME")

@@ -28,13 +28,13 @@ void printConfusion(const quant::Accuracy& a, const std::vector<std::string>& cl
 
 }  // namespace
 
-int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, const data::Datasets& d,
+int finishModel(const graph::Network& a, const nas::TrainOutcome& outcome, const data::Datasets& d,
                 const std::string& outDir, const std::string& workDir, const std::string& checkpoint,
                 int calibrationImages, const nas::TrainSettings& settings, const json& dataRecord,
                 std::chrono::steady_clock::time_point started, bool asJson) {
-    const int classes = a.numClasses;
+    const int classes = a.numClasses();
     quant::TrainedModel m;
-    m.architecture = a;
+    m.network = a;
     m.classes = d.train.classes;
     m.floatModel = outcome.model;
     // Activation ranges: min/max of every tensor over real training images
@@ -59,7 +59,7 @@ int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, c
     const quant::Accuracy& f = m.accuracy[0];
     const quant::Accuracy& q = m.accuracy[1];
     if (asJson) {
-        std::cout << json{{"event", "done"}, {"model", outDir}, {"architecture", a.name},
+        std::cout << json{{"event", "done"}, {"model", outDir}, {"architecture", a.name()},
                           {"float_accuracy", f.value()}, {"int8_accuracy", q.value()}, {"test_images", f.images},
                           {"validation_accuracy", outcome.validationAccuracy}, {"seconds", seconds},
                           {"accuracy", {quant::toJson(f), quant::toJson(q)}}}

@@ -27,6 +27,7 @@
 #include "common/number_text.h"
 #include "common/output_dir.h"
 #include "data/dataset.h"
+#include "data/network_input.h"
 #include "nas/training.h"
 #include "quant/model_dir.h"
 #include "search/evolution.h"
@@ -42,13 +43,10 @@ inline constexpr output_dir::Kind kSearchFolder{"search", "a search"};
 
 // The data the supernet was trained on, split as it was (model.json's record).
 data::DataSpec dataOf(const quant::TrainedModel& m, const std::string& modelJson) {
-    data::DataSpec spec;
     const json data = m.training.is_object() && m.training.contains("data") ? m.training["data"] : json::object();
     if (!data.is_object() || !data.contains("source"))
         throw Error(modelJson + ": training.data.source: missing (train the supernet again with this version)");
-    spec.source = json_read::string(data, "source", "training.data");
-    spec.resolution = m.architecture.resolution;
-    spec.channels = m.architecture.inputChannels;
+    data::DataSpec spec = data::specFor(m.network, json_read::string(data, "source", "training.data"));
     spec.trainPerClass = static_cast<int>(json_read::has(data, "train_per_class")
                                               ? json_read::integerIn(data, "train_per_class", "training.data", 0, INT32_MAX)
                                               : 0);

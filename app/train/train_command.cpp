@@ -29,6 +29,7 @@
 #include "common/output_dir.h"
 #include "common/safe_text.h"
 #include "cost/cost.h"
+#include "data/network_input.h"
 #include "eval/accuracy.h"
 #include "graph/build.h"
 #include "memory/plan.h"
@@ -98,7 +99,16 @@ space::SearchSpace searchSpaceOf(const cli::TrainOptions& o) {
     return space::spaceNamed(o.spaceOrDefault());
 }
 
-arch::Architecture architectureOf(const cli::TrainOptions& o) {
+// The network to train: an MBConv architecture, or a keyword-spotting
+// network (--preset ds-cnn...), whose input is fixed by the MFCC features.
+graph::Network networkOf(const cli::TrainOptions& o) {
+    if (o.preset) {
+        if (std::optional<graph::Network> kws = graph::keywordPreset(*o.preset)) {
+            if (o.resolution || o.width || o.channels)
+                throw Error("--preset " + *o.preset + ": its input is one second of MFCC features (49 x 10); leave out --resolution, --width and --channels");
+            return *kws;
+        }
+    }
     arch::Architecture a;
     if (o.arch) a = arch::loadArchitecture(*o.arch);
     else if (o.preset) a = arch::preset(*o.preset);
@@ -128,13 +138,13 @@ nas::TrainSettings settingsOf(const cli::TrainOptions& o) {
 }
 
 // Refuses a network that cannot run on the board before anything trains.
-void checkFits(const Plan& p, const arch::Architecture& a) {
+void checkFits(const Plan& p, const graph::Network& a) {
     if (!p.board) return;
-    const graph::Graph g = graph::buildGraph(a);
+    const graph::Graph g = a.build();
     const std::int64_t sram = memory::arenaBytes(g, memory::Planner::Ours);
     const std::int64_t flash = cost::totalFlashBytes(g, *p.board);
     if (sram > p.sramLimit || flash > p.flashLimit)
-        throw Error(a.name + " does not fit " + p.board->id + ": peak SRAM " + std::to_string(sram) + " B (limit " +
+        throw Error(a.name() + " does not fit " + p.board->id + ": peak SRAM " + std::to_string(sram) + " B (limit " +
                     std::to_string(p.sramLimit) + "), Flash " + std::to_string(flash) + " B (limit " +
                     std::to_string(p.flashLimit) + "); choose a smaller network, resolution or width");
 }
@@ -159,7 +169,7 @@ Plan planFrom(const cli::TrainOptions& o) {
     cli::checkTrainOptions(o);
     Plan p;
     p.out = *o.out;
-    arch::Architecture a = architectureOf(o);
+    const graph::Network network = networkOf(o);
     p.settings = settingsOf(o);
     p.resume = o.resume;
     p.json = o.json;
@@ -169,19 +179,23 @@ Plan planFrom(const cli::TrainOptions& o) {
         p.sramLimit = static_cast<std::int64_t>(o.sramKb.value_or(double(p.board->sramBytes) / 1024.0) * 1024.0);
         p.flashLimit = static_cast<std::int64_t>(o.flashKb.value_or(double(p.board->flashBytes) / 1024.0) * 1024.0);
     }
-    p.dataSpec.source = *o.data;
-    p.dataSpec.resolution = a.resolution;
-    p.dataSpec.channels = a.inputChannels;
+    p.dataSpec = data::specFor(network, *o.data);
     p.dataSpec.validationFraction = o.validation;
     p.dataSpec.seed = p.settings.seed;
     p.dataSpec.trainPerClass = o.trainPerClass;
     p.dataSpec.testPerClass = o.testPerClass;
+    if (p.dataSpec.features == data::Features::Mfcc) {
+        // MFCC pictures: the clips are already placed at random in time; a
+        // zero-padded crop would put "very quiet" at the edges of every
+        // coefficient and a flip reverse time (docs/audio.md).
+        p.settings.augmentation = {};
+    }
     if (o.supernet) {
         p.target.supernet = searchSpaceOf(o);
-        p.target.supernet->inputChannels = a.inputChannels;
+        p.target.supernet->inputChannels = network.inputChannels();
     }
-    p.target.architecture = a;
-    if (o.subnet) p.target.architecture = arch::loadArchitecture(*o.subnet);
+    p.target.network = network;
+    if (o.subnet) p.target.network = arch::loadArchitecture(*o.subnet);
     if (const auto& init = o.init)
     {
         p.target.initFrom = fs::is_directory(*init) ? (fs::path(*init) / "checkpoint.pt").string() : *init;
@@ -196,19 +210,17 @@ Plan planFrom(const cli::TrainOptions& o) {
     return p;
 }
 
-// Makes the architecture match the data (classes) and checks it.
+// Makes the network match the data (classes) and checks it.
 void fitToData(Plan& p, const data::Datasets& d, Output& out) {
     const int classes = static_cast<int>(d.train.classes.size());
-    auto fix = [&](arch::Architecture& a) {
-        if (a.numClasses != classes) {
-            out.event({{"event", "message"}, {"text", a.name + ": classifier set to the data's " + std::to_string(classes) + " classes"}});
-            a.numClasses = classes;
-        }
-        arch::validate(a);
-    };
-    fix(p.target.architecture);
+    graph::Network& n = p.target.network;
+    if (n.numClasses() != classes) {
+        out.event({{"event", "message"}, {"text", n.name() + ": classifier set to the data's " + std::to_string(classes) + " classes"}});
+        n.setNumClasses(classes);
+    }
+    n.validate();
     if (!p.target.supernet) {
-        checkFits(p, p.target.architecture);
+        checkFits(p, n);
         return;
     }
     p.target.supernet->numClasses = classes;
@@ -222,8 +234,14 @@ void fitToData(Plan& p, const data::Datasets& d, Output& out) {
                                                   " kB SRAM and " + std::to_string(limits.flashBytes / 1024) + " kB Flash on " + b.id}});
 }
 
+std::string shapeText(const Plan& p) {
+    const graph::Network& n = p.target.network;
+    return std::to_string(n.inputHeight()) + "x" + std::to_string(n.inputWidth()) + "x" + std::to_string(n.inputChannels()) +
+           (n.inputKind() == graph::InputKind::Mfcc ? " MFCC features (1 s clips)" : "");
+}
+
 json dataRecord(const Plan& p, const data::Datasets& d) {
-    return {{"source", p.dataSpec.source}, {"train_images", d.train.size()}, {"validation_images", d.validation.size()},
+    return {{"source", p.dataSpec.source}, {"features", graph::inputKindName(p.target.network.inputKind())}, {"train_images", d.train.size()}, {"validation_images", d.validation.size()},
             {"test_images", d.test.size()}, {"resolution", p.dataSpec.resolution}, {"channels", p.dataSpec.channels},
             {"train_per_class", p.dataSpec.trainPerClass}, {"test_per_class", p.dataSpec.testPerClass},
             {"validation_fraction", p.dataSpec.validationFraction}, {"seed", p.dataSpec.seed},
@@ -247,8 +265,7 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
     Plan p = planFrom(options);
     const bool rank0 = !collective || collective->rank() == 0;
     Output out(p.json, !rank0);
-    out.event({{"event", "message"}, {"text", "loading " + p.dataSpec.source + " at " + std::to_string(p.dataSpec.resolution) + "x" +
-                                                std::to_string(p.dataSpec.resolution) + "x" + std::to_string(p.dataSpec.channels)}});
+    out.event({{"event", "message"}, {"text", "loading " + p.dataSpec.source + " as " + shapeText(p)}});
     const data::Datasets d = data::open(p.dataSpec);
     for (const std::string& s : d.report.skipped) out.event({{"event", "message"}, {"text", "skipped " + s}});
     fitToData(p, d, out);
@@ -277,7 +294,7 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
         out.event(e);
     };
     hooks.onMessage = [&](const std::string& m) { out.event({{"event", "message"}, {"text", m}}); };
-    out.event({{"event", "start"}, {"architecture", p.target.architecture.name}, {"supernet", p.target.supernet.has_value()},
+    out.event({{"event", "start"}, {"architecture", p.target.network.name()}, {"supernet", p.target.supernet.has_value()},
                {"data", dataRecord(p, d)}, {"epochs", p.settings.epochs}, {"batch", p.settings.batch},
                {"threads", p.settings.threads}, {"ranks", collective ? collective->size() : 1},
                {"device", nas::trainingDeviceName()}});
@@ -304,7 +321,7 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
         return 130;
     }
     if (!rank0) return 0;
-    return finishModel(p.target.architecture, outcome, d, p.out, p.workDir, p.checkpoint, p.calibrationImages,
+    return finishModel(p.target.network, outcome, d, p.out, p.workDir, p.checkpoint, p.calibrationImages,
                        p.settings, dataRecord(p, d), started, p.json);
 }
 

@@ -26,7 +26,7 @@ int searchCommand(const std::vector<std::string>& argv, nas::Collective* collect
 // After training: int8 from the trained weights (activation ranges calibrated
 // on real training images), float and int8 accuracy on the test set, and the
 // model directory written atomically.
-int finishModel(const arch::Architecture& a, const nas::TrainOutcome& outcome, const data::Datasets& d,
+int finishModel(const graph::Network& a, const nas::TrainOutcome& outcome, const data::Datasets& d,
                 const std::string& outDir, const std::string& workDir, const std::string& checkpoint,
                 int calibrationImages, const nas::TrainSettings& settings, const nlohmann::json& dataRecord,
                 std::chrono::steady_clock::time_point started, bool json);

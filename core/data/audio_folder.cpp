@@ -16,8 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr int kRate = 16000;
 
-bool wavExtension(const fs::path& p) { return lowerExtension(p) == ".wav"; }
-
 std::size_t clipSamples(double seconds) {
     if (!(seconds >= 0.1 && seconds <= 10.0))
         throw Error("audio clip length " + std::to_string(seconds) + " s (0.1 to 10 s)");
@@ -53,7 +51,7 @@ std::vector<std::uint8_t> audioPicture(const std::vector<float>& samples16k, dou
 
 ImageSet loadAudioFolder(const std::string& dir, LoadReport* report, double seconds) {
     const auto [frames, coefficients] = audioPictureShape(seconds);
-    const Listing listing = listFolder(dir, wavExtension, "WAV files");
+    const Listing listing = listFolder(dir, isWavFile, "WAV files");
     ImageSet set;
     set.height = frames;
     set.width = coefficients;

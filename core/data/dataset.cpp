@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "data/folder_listing.h"
 
 namespace mcunet::data {
 namespace {
@@ -277,7 +278,9 @@ namespace {
 
 void checkSpec(const DataSpec& spec) {
     if (spec.source.empty()) throw Error("--data: empty (expected fashion-mnist or a folder)");
-    checkShape(spec.resolution, spec.channels, spec.source);
+    if (spec.features == Features::Mfcc && spec.source == "fashion-mnist")
+        throw Error("fashion-mnist: pictures, not audio (MFCC features need a folder of WAV clips)");
+    if (spec.features == Features::Image) checkShape(spec.resolution, spec.channels, spec.source);
     if (!(spec.validationFraction >= 0.0 && spec.validationFraction < 1.0))
         throw Error(spec.source + ": validation fraction " + std::to_string(spec.validationFraction) +
                     " must be in [0, 1)");
@@ -306,11 +309,14 @@ void openFolder(const DataSpec& spec, Datasets& out) {
     const char* testName = fs::is_directory(root / "test", ec)  ? "test"
                            : fs::is_directory(root / "val", ec) ? "val"
                                                                 : nullptr;
+    auto load = [&](const std::string& dir, LoadReport* report) {
+        return spec.features == Features::Mfcc ? loadAudioFolder(dir, report)
+                                               : loadImageFolder(dir, spec.resolution, spec.channels, report);
+    };
     if (hasTrain && testName != nullptr) {
         LoadReport trainReport, testReport;
-        ImageSet train =
-            loadImageFolder((root / "train").string(), spec.resolution, spec.channels, &trainReport);
-        out.test = loadImageFolder((root / testName).string(), spec.resolution, spec.channels, &testReport);
+        ImageSet train = load((root / "train").string(), &trainReport);
+        out.test = load((root / testName).string(), &testReport);
         if (out.test.classes != train.classes)
             throw Error(spec.source + ": the classes of " + testName + "/ (" +
                         std::to_string(out.test.classes.size()) + ") differ from those of train/ (" +
@@ -320,7 +326,7 @@ void openFolder(const DataSpec& spec, Datasets& out) {
         std::tie(out.train, out.validation) = splitOff(train, spec.validationFraction, spec.seed);
         return;
     }
-    const ImageSet all = loadImageFolder(spec.source, spec.resolution, spec.channels, &out.report);
+    const ImageSet all = load(spec.source, &out.report);
     ImageSet rest;
     std::tie(rest, out.test) = splitOff(all, spec.validationFraction, spec.seed);
     std::tie(out.train, out.validation) = splitOff(rest, spec.validationFraction, spec.seed + 1);
@@ -356,14 +362,35 @@ Datasets open(const DataSpec& spec) {
         keepBalanced(out.validation, perClass, streamSeed(spec.seed, kSubsetStream, 2));
     }
     keepBalanced(out.test, spec.testPerClass, streamSeed(spec.seed, kSubsetStream, 3));
-    toShape(out.train, spec.resolution, spec.channels);
-    toShape(out.validation, spec.resolution, spec.channels);
-    toShape(out.test, spec.resolution, spec.channels);
+    if (spec.features == Features::Image) {
+        toShape(out.train, spec.resolution, spec.channels);
+        toShape(out.validation, spec.resolution, spec.channels);
+        toShape(out.test, spec.resolution, spec.channels);
+    }
     out.train.source = name + " train";
     out.validation.source = name + " validation";
     out.test.source = name + " test";
-    out.flipMakesSense = true;
+    out.flipMakesSense = spec.features == Features::Image;  // a flip would reverse time (and the coefficients)
     return out;
+}
+
+Features featuresOf(const std::string& source) {
+    if (source == "fashion-mnist") return Features::Image;
+    std::error_code ec;
+    fs::path root(source);
+    if (fs::is_directory(root / "train", ec)) root /= "train";
+    if (!fs::is_directory(root, ec)) return Features::Image;
+    // A look at the first files is enough: a dataset is one kind or the other.
+    int wav = 0, images = 0, seen = 0;
+    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && seen < 2000; it.increment(ec), ++seen) {
+        if (it.depth() > 4) it.disable_recursion_pending();
+        if (!it->is_regular_file(ec)) continue;
+        if (isWavFile(it->path())) ++wav;
+        else if (isImageFile(it->path())) ++images;
+        if (wav + images >= 20) break;
+    }
+    return wav > 0 && images == 0 ? Features::Mfcc : Features::Image;
 }
 
 std::optional<int> nativeResolution(const std::string& source) {

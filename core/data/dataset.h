@@ -142,10 +142,18 @@ void augment(const ImageSet& set, int i, const Augmentation& aug, std::uint64_t 
 // exports and tests.
 void writeImageFile(const std::string& path, int height, int width, int channels, const std::uint8_t* pixels);
 
+// What a dataset's samples become: pictures, or MFCC v1 features of one-second
+// clips as 49 x 10 x 1 pictures (audio folders, loadAudioFolder).
+enum class Features { Image, Mfcc };
+// Mfcc for a folder whose class folders (or train/'s) hold WAV files and no
+// images; Image otherwise (fashion-mnist, image folders, a folder with neither).
+Features featuresOf(const std::string& source);
+
 // "fashion-mnist" or a folder path, plus the shape the architecture needs;
 // what `mcunet train --data` takes.
 struct DataSpec {
     std::string source;  // "fashion-mnist" or a directory
+    Features features = Features::Image;  // Mfcc: an audio folder; resolution and channels are not used
     int resolution = 28;
     int channels = 1;
     double validationFraction = 0.1;
@@ -154,8 +162,8 @@ struct DataSpec {
     int testPerClass = 0;   // >0: likewise for the test set
 };
 struct Datasets {
-    ImageSet train, validation, test;  // all already at resolution x resolution x channels
-    bool flipMakesSense = true;        // fashion-mnist: true; folders: true (the caller may switch it off)
+    ImageSet train, validation, test;  // all already at resolution x resolution x channels (Mfcc: 49 x 10 x 1)
+    bool flipMakesSense = true;        // pictures: true (the caller may switch it off); MFCC features: false
     LoadReport report;
 };
 // fashion-mnist: train / validation split from the 60k train images, test =

@@ -54,6 +54,13 @@ std::string lowerExtension(const fs::path& p) {
     return ext;
 }
 
+bool isImageFile(const fs::path& p) {
+    const std::string ext = lowerExtension(p);
+    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".pgm" || ext == ".ppm";
+}
+
+bool isWavFile(const fs::path& p) { return lowerExtension(p) == ".wav"; }
+
 Listing listFolder(const std::string& dir, bool (*accept)(const fs::path&), const char* what) {
     std::error_code ec;
     const fs::file_status status = fs::status(dir, ec);

@@ -26,6 +26,11 @@ struct Listing {
 // The file's extension in lower case, with its dot (".wav", ".jpg").
 std::string lowerExtension(const std::filesystem::path& p);
 
+// The files image folders and audio folders take (by extension, any case):
+// .jpg .jpeg .png .bmp .pgm .ppm, and .wav.
+bool isImageFile(const std::filesystem::path& p);
+bool isWavFile(const std::filesystem::path& p);
+
 // Throws mcunet::Error naming `dir`: missing, not a folder, fewer than two
 // classes, a class name that cannot be a label. `what` names the files in
 // messages ("images", "WAV files").

@@ -67,13 +67,6 @@ std::string hex64(std::uint64_t v) {
     return s;
 }
 
-
-bool imageExtension(const fs::path& p) {
-    const std::string ext = lowerExtension(p);
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".pgm" ||
-           ext == ".ppm";
-}
-
 // The cache key: everything the decoded images depend on.
 std::uint64_t cacheKey(const Listing& listing, int resolution, int channels) {
     std::string b("mcunet-image-folder-cache");
@@ -350,7 +343,7 @@ std::string fallbackCachePath(const std::string& dir, int resolution, int channe
 
 ImageSet loadImageFolder(const std::string& dir, int resolution, int channels, LoadReport* report) {
     checkShape(resolution, channels, dir);
-    const Listing listing = listFolder(dir, imageExtension, "images");
+    const Listing listing = listFolder(dir, isImageFile, "images");
     const std::uint64_t imageBytes = std::uint64_t(resolution) * resolution * channels;
     if (listing.files.size() > kMaxPixelBytes / imageBytes)
         throw Error(dir + ": " + std::to_string(listing.files.size()) + " images of " +
@@ -387,7 +380,7 @@ ImageSet loadImageFolder(const std::string& dir, int resolution, int channels, L
 }
 
 std::optional<int> folderImageSide(const std::string& dir, int samples) {
-    const Listing listing = listFolder(dir, imageExtension, "images");
+    const Listing listing = listFolder(dir, isImageFile, "images");
     std::vector<int> sides;
     const std::size_t n = listing.files.size();
     const std::size_t want = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, samples)));

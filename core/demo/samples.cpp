@@ -9,6 +9,7 @@
 #include "common/user_dirs.h"
 #include "data/dataset.h"
 #include "data/video_writer.h"
+#include "demo/speech.h"
 
 namespace mcunet::demo {
 
@@ -35,14 +36,23 @@ std::vector<std::uint8_t> enlarged(const data::ImageSet& set, int i, int scale) 
 
 }  // namespace
 
-std::string ensureSampleClip() {
+std::string sampleCachePath(const std::string& file, const std::string& what, bool& exists) {
     const std::string cache = user_dirs::cacheDir();
-    if (cache.empty()) throw Error("the sample clip: neither XDG_CACHE_HOME nor HOME is set, so there is no cache folder to write it to");
-    const fs::path path = fs::path(cache) / "demo" / "fashion-mnist-clip-v1.mkv";
+    if (cache.empty()) throw Error(what + ": neither XDG_CACHE_HOME nor HOME is set, so there is no cache folder to write it to");
+    const fs::path path = fs::path(cache) / "demo" / file;
     std::error_code ec;
-    if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0) return path.string();
+    exists = fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0;
+    if (exists) return path.string();
     fs::create_directories(path.parent_path(), ec);
-    if (ec) throw Error(path.parent_path().string() + ": cannot create the folder for the sample clip: " + ec.message());
+    if (ec) throw Error(path.parent_path().string() + ": cannot create the folder for " + what + ": " + ec.message());
+    return path.string();
+}
+
+std::string ensureSampleClip() {
+    bool exists = false;
+    const fs::path path = sampleCachePath("fashion-mnist-clip-v1.mkv", "the sample clip", exists);
+    if (exists) return path.string();
+    std::error_code ec;
     const SampleClipInfo info;
     const data::ImageSet test = data::loadFashionMnist(data::Part::Test);
     const int scale = info.size / test.width;
@@ -74,7 +84,18 @@ std::vector<int> sampleClipLabels() {
     return {test.labels.begin(), test.labels.begin() + std::min(info.images, test.size())};
 }
 
-std::string resolveModel(const std::string& model) { return model == kSample ? sampleModelDir() : model; }
-std::string resolveSource(const std::string& source) { return source == kSample ? ensureSampleClip() : source; }
+std::string sampleKeywordModelDir() { return (fs::path(board::resourceDir()) / "models" / "keywords").string(); }
+
+std::string resolveModel(const std::string& model) {
+    if (model == kSample) return sampleModelDir();
+    if (model == kKeywordSample) return sampleKeywordModelDir();
+    return model;
+}
+
+std::string resolveSource(const std::string& source) {
+    if (source == kSample) return ensureSampleClip();
+    if (source == kKeywordSample) return ensureKeywordSampleRecording();
+    return source;
+}
 
 }  // namespace mcunet::demo

@@ -9,6 +9,8 @@
 namespace mcunet::demo {
 
 inline constexpr const char* kSample = "sample";
+// The wake-word sample: a keyword network and a recording it never heard.
+inline constexpr const char* kKeywordSample = "sample-kws";
 
 // resourceDir()/models/fashion-mnist: mbv2-w0.1-r32 trained on fashion-MNIST.
 std::string sampleModelDir();
@@ -27,10 +29,20 @@ struct SampleClipInfo {
 // missing (naming the package) or no cache folder can be written.
 std::string ensureSampleClip();
 
+// Where a sample made on first use is kept: cacheDir()/demo/`file`, its
+// folder created. `exists` says whether a complete one is there already.
+// Throws mcunet::Error naming `what` when there is no cache folder.
+std::string sampleCachePath(const std::string& file, const std::string& what, bool& exists);
+
 // The test-set labels shown by the clip, one per image (to check a demo).
 std::vector<int> sampleClipLabels();
 
-// A model or source argument with "sample" resolved.
+// resourceDir()/models/keywords: ds-cnn-s trained on the synthesized keyword
+// dataset (tools/make-kws-dataset.sh).
+std::string sampleKeywordModelDir();
+
+// A model or source argument with "sample" and "sample-kws" resolved (the
+// recording: demo/speech.h).
 std::string resolveModel(const std::string& model);
 std::string resolveSource(const std::string& source);
 

@@ -12,6 +12,7 @@
 
 #include "board/board.h"
 #include "demo/classify.h"
+#include "demo/keyword.h"
 #include "demo/target.h"
 #include "quant/model_dir.h"
 #include "data/frame_source.h"
@@ -103,5 +104,46 @@ private:
     double targetSeconds_ = 0;
     double start_ = -1;  // steady clock seconds of the first frame
 };
+
+// A wake-word demo (docs/demo.md, "Keyword spotting"): a keyword network
+// (its input MFCC features) on a target, over a WAV file or the samples a
+// caller pushes (the studio's microphone).
+class KeywordSession {
+public:
+    // Loads the model (it must be a keyword network), opens the source (the
+    // request's WAV file, "sample-kws" the sample recording, or `injected`
+    // when given: then the request's source only names it), then builds and
+    // starts the target.
+    KeywordSession(const SessionRequest& request, const KeywordSettings& settings, const Messages& message,
+                   std::unique_ptr<SampleSource> injected = nullptr);
+    ~KeywordSession();
+    // The next window's result; false when the source has ended.
+    bool next(KeywordResult& result);
+
+    const quant::TrainedModel& model() const { return model_; }
+    const KeywordSettings& settings() const { return settings_; }
+    std::string sourceDescription() const { return source_->description(); }
+    bool sourceIsLive() const { return source_->isLive(); }
+    std::string targetName() const { return target_->name(); }
+    const board::Board* board() const { return board_; }
+    int windows() const { return done_; }
+    double meanTargetSeconds() const { return done_ ? targetSeconds_ / done_ : 0.0; }
+
+private:
+    quant::TrainedModel model_;
+    KeywordSettings settings_;
+    std::unique_ptr<SampleSource> source_;
+    std::unique_ptr<SlidingWindow> window_;
+    std::unique_ptr<KeywordDetector> detector_;
+    std::unique_ptr<Target> target_;
+    const board::Board* board_ = nullptr;
+    int done_ = 0;
+    double targetSeconds_ = 0;
+};
+
+// True when the model directory's network takes MFCC features (a keyword
+// network: KeywordSession), false for pictures (Session).
+bool isKeywordModel(const quant::TrainedModel& m);
+bool isKeywordModel(const graph::Network& n);
 
 }  // namespace mcunet::demo

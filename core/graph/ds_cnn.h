@@ -17,6 +17,7 @@ struct DsCnnShape {
     int filters = 64;                    // channels of every layer
     int blocks = 4;                      // depthwise-separable blocks
     int classes = 12;                    // yes, no, up, down, left, right, on, off, stop, go, silence, unknown
+    bool operator==(const DsCnnShape&) const = default;
 };
 
 // Throws mcunet::Error when a field is out of range (each 1..256, blocks

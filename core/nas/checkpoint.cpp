@@ -73,9 +73,12 @@ EpochReport epochFromJson(const json& j) {
 void saveCheckpoint(const std::string& path, const CheckpointContents& c, torch::nn::Module& m,
                     torch::optim::Optimizer* optimizer) {
     json record = {{"format", "mcunet-checkpoint"}, {"version", kCheckpointVersion}, {"kind", c.kind},
-                   {"architecture", arch::toJson(c.architecture)}, {"settings", c.settings},
+                   {"settings", c.settings},
                    {"epoch", c.position.epoch}, {"step", c.position.step}, {"loss_sum", c.position.lossSum},
                    {"correct", c.position.correct}, {"seen", c.position.seen}, {"history", json::array()}};
+    // MBConv networks as before ("architecture"); other families as "network".
+    if (c.network.isArchitecture()) record["architecture"] = arch::toJson(c.network.architecture());
+    else record["network"] = graph::toJson(c.network);
     if (c.kind == "supernet") record["space"] = spaceToJson(c.space);
     for (const EpochReport& r : c.position.history) record["history"].push_back(epochToJson(r));
     torch::serialize::OutputArchive archive;
@@ -123,7 +126,8 @@ CheckpointContents loadCheckpoint(const std::string& path) {
         if (record.at("version").get<int>() != kCheckpointVersion)
             throw Error("version " + record.at("version").dump() + " is not " + std::to_string(kCheckpointVersion));
         c.kind = record.at("kind").get<std::string>();
-        c.architecture = arch::fromJson(record.at("architecture"));
+        c.network = record.contains("network") ? graph::networkFromJson(record.at("network"), "record.network")
+                                               : graph::Network(arch::fromJson(record.at("architecture")));
         if (c.kind == "supernet") c.space = spaceFromJson(record.at("space"));
         c.settings = record.at("settings");
         TrainingPosition& at = c.position;

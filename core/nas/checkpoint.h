@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "arch/architecture.h"
+#include "graph/network.h"
 #include "nas/training.h"
 #include "space/search_space.h"
 
@@ -29,7 +29,7 @@ struct TrainingPosition {
 
 struct CheckpointContents {
     std::string kind;                 // "network" or "supernet"
-    arch::Architecture architecture;  // the network, or the supernet's largest member
+    graph::Network network;  // the network, or the supernet's largest member (an architecture)
     space::SearchSpace space;         // supernet only
     nlohmann::json settings;          // what must match to resume
     TrainingPosition position;

@@ -205,15 +205,15 @@ public:
             throw Error("batch: " + std::to_string(s.batch) + " is larger than the " +
                         std::to_string(data.train.size()) + " training images");
         torch::manual_seed(s.seed);
-        cost::checkBuildable(graph::buildGraph(target.supernet ? space::largest(*target.supernet, target.architecture.resolution,
-                                                                                 target.architecture.width)
-                                                               : target.architecture),
-                             target.architecture.name);
         if (target.supernet) {
-            trainee_.supernet = Supernet(*target.supernet, target.architecture.resolution, target.architecture.width);
-            trainee_.supernet->checkMember(target.architecture);
+            const arch::Architecture& a = target.network.architecture();
+            cost::checkBuildable(graph::buildGraph(space::largest(*target.supernet, a.resolution, a.width)), a.name);
+            trainee_.supernet = Supernet(*target.supernet, a.resolution, a.width);
+            trainee_.supernet->checkMember(a);
         } else {
-            trainee_.net = GraphNet(graph::buildGraph(target.architecture));
+            const graph::Graph g = target.network.build();
+            cost::checkBuildable(g, target.network.name());
+            trainee_.net = GraphNet(g);
         }
         trainee_.module().to(trainingDevice());
         optimizer_ = makeOptimizer(trainee_.module(), s);
@@ -225,16 +225,17 @@ public:
         CheckpointContents c = loadCheckpoint(initFrom);
         if (trainee_.net && c.kind == "supernet") {
             // Fine-tune: the subnet's weights from a trained supernet.
-            Supernet sn(c.space, c.architecture.resolution, c.architecture.width);
+            const arch::Architecture& largest = c.network.architecture();
+            Supernet sn(c.space, largest.resolution, largest.width);
             c.loadModule(*sn);
             sn->to(trainingDevice());
-            GraphNet from = sn->extract(target_.architecture);
+            GraphNet from = sn->extract(target_.network.architecture());
             // The supernet's BatchNorm statistics belong to the largest subnet.
             from->recalibrateBatchNorm(calibrationBatches(data_.train, s_.bnCalibrationImages));
             copyModule(*from, *trainee_.net);
         } else {
-            if (c.architecture != target_.architecture && c.kind == "network")
-                throw Error(initFrom + ": the checkpoint is of another architecture (" + c.architecture.name + ")");
+            if (c.network != target_.network && c.kind == "network")
+                throw Error(initFrom + ": the checkpoint is of another network (" + c.network.name() + ")");
             c.loadModule(trainee_.module());
         }
         message("weights initialized from " + initFrom);
@@ -395,7 +396,7 @@ private:
     }
 
     GraphNet finalNetwork() {
-        if (trainee_.supernet) return subnet(target_.architecture);
+        if (trainee_.supernet) return subnet(target_.network.architecture());
         trainee_.net->eval();
         return trainee_.net;
     }
@@ -414,7 +415,7 @@ private:
         if (collective_ && collective_->rank() != 0) return;
         CheckpointContents c;
         c.kind = trainee_.supernet ? "supernet" : "network";
-        c.architecture = trainee_.supernet ? trainee_.supernet->largest() : target_.architecture;
+        c.network = trainee_.supernet ? graph::Network(trainee_.supernet->largest()) : target_.network;
         if (target_.supernet) c.space = *target_.supernet;
         c.settings = settingsJson();
         c.position = state_;
@@ -462,7 +463,7 @@ quant::FloatModel extractSubnet(const std::string& supernetCheckpoint, const spa
     torch::set_num_threads(std::max(1, threads));
     CheckpointContents c = loadCheckpoint(supernetCheckpoint);
     if (c.kind != "supernet") throw Error(supernetCheckpoint + ": not a supernet checkpoint");
-    Supernet sn(space, c.architecture.resolution, c.architecture.width);
+    Supernet sn(space, c.network.architecture().resolution, c.network.architecture().width);
     c.loadModule(*sn);
     sn->to(trainingDevice());
     GraphNet net = sn->extract(subnet);
@@ -489,7 +490,7 @@ SubnetAccuracy::SubnetAccuracy(const std::string& supernetCheckpoint, const data
     impl_->checkpoint = loadCheckpoint(supernetCheckpoint);
     if (impl_->checkpoint.kind != "supernet")
         throw Error(supernetCheckpoint + ": a network checkpoint, not a supernet (train one with --supernet)");
-    const arch::Architecture& a = impl_->checkpoint.architecture;
+    const arch::Architecture& a = impl_->checkpoint.network.architecture();
     impl_->supernet.emplace(impl_->checkpoint.space, a.resolution, a.width);
     impl_->checkpoint.loadModule(**impl_->supernet);
     (*impl_->supernet)->to(trainingDevice());
@@ -499,8 +500,8 @@ SubnetAccuracy::SubnetAccuracy(const std::string& supernetCheckpoint, const data
 SubnetAccuracy::~SubnetAccuracy() = default;
 
 const space::SearchSpace& SubnetAccuracy::space() const { return impl_->checkpoint.space; }
-int SubnetAccuracy::resolution() const { return impl_->checkpoint.architecture.resolution; }
-double SubnetAccuracy::width() const { return impl_->checkpoint.architecture.width; }
+int SubnetAccuracy::resolution() const { return impl_->checkpoint.network.architecture().resolution; }
+double SubnetAccuracy::width() const { return impl_->checkpoint.network.architecture().width; }
 
 double SubnetAccuracy::operator()(const arch::Architecture& subnet) {
     torch::set_num_threads(impl_->threads);

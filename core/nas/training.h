@@ -17,6 +17,7 @@
 #include "arch/architecture.h"
 #include "common/defaults.h"
 #include "data/dataset.h"
+#include "graph/network.h"
 #include "quant/model.h"
 #include "space/search_space.h"
 
@@ -45,10 +46,12 @@ struct TrainSettings {
 
 // What to train.
 struct TrainTarget {
-    // The network (plain training), or the subnet that becomes the model
-    // directory's network after supernet training (by default the largest).
-    arch::Architecture architecture;
-    // Set: train the supernet of this space at architecture's (R, W).
+    // The network (plain training: any family, e.g. an MBConv architecture or a
+    // keyword-spotting DS-CNN), or the subnet that becomes the model
+    // directory's network after supernet training (an MBConv architecture; by
+    // default the largest).
+    graph::Network network;
+    // Set: train the supernet of this space at the network's (R, W).
     std::optional<space::SearchSpace> supernet;
     // A checkpoint to start from: a network checkpoint of the same
     // architecture, or a supernet checkpoint that contains it (fine-tuning).
@@ -108,7 +111,7 @@ struct TrainOutcome {
     bool stopped = false;          // stopped by the hook before the last epoch ended
     int epochsCompleted = 0;
     std::vector<EpochReport> history;
-    quant::FloatModel model;       // BatchNorm folded, of target.architecture
+    quant::FloatModel model;       // BatchNorm folded, of target.network
     double validationAccuracy = 0; // of `model` on the validation set (float)
 };
 

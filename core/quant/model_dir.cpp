@@ -235,10 +235,11 @@ void saveTrainedModel(const TrainedModel& m, const std::string& dir,
     try {
         json doc = {{"format", "mcunet-model"},
                     {"version", kModelFormatVersion},
-                    {"name", m.architecture.name},
-                    {"architecture", arch::toJson(m.architecture)},
+                    {"name", m.network.name()},
+                    {"network", graph::toJson(m.network)},
                     {"classes", m.classes},
-                    {"input", {{"resolution", m.architecture.resolution}, {"channels", m.architecture.inputChannels},
+                    {"input", {{"height", m.network.inputHeight()}, {"width", m.network.inputWidth()},
+                               {"channels", m.network.inputChannels()}, {"kind", graph::inputKindName(m.network.inputKind())},
                                {"layout", "HWC"}, {"float", "(pixel - 128) / 128"}, {"int8", "pixel - 128"},
                                {"scale", kImageInputQuant.scale}, {"zero_point", kImageInputQuant.zeroPoint}}},
                     {"calibration", m.calibration},
@@ -264,14 +265,29 @@ void saveTrainedModel(const TrainedModel& m, const std::string& dir,
 namespace {
 
 // model.json's `input` block must describe the input the weights were
-// trained and quantized for: the architecture's resolution and channels,
-// HWC, scale 1/128 and zero point 0 (docs/model-format.md).
-void checkInputBlock(const json& input, const arch::Architecture& a) {
-    json_read::onlyKeys(input, {"resolution", "channels", "layout", "float", "int8", "scale", "zero_point"}, "input");
-    if (const std::int64_t r = json_read::integer(input, "resolution", "input"); r != a.resolution)
-        throw Error("input.resolution: " + std::to_string(r) + ", the architecture takes " + std::to_string(a.resolution));
-    if (const std::int64_t c = json_read::integer(input, "channels", "input"); c != a.inputChannels)
-        throw Error("input.channels: " + std::to_string(c) + ", the architecture takes " + std::to_string(a.inputChannels));
+// trained and quantized for: the network's height, width, channels and kind
+// (version 1: `resolution` for both sides, images only), HWC, scale 1/128 and
+// zero point 0 (docs/model-format.md).
+void checkInputBlock(const json& input, const graph::Network& n, std::int64_t version) {
+    if (version == 1)
+        json_read::onlyKeys(input, {"resolution", "channels", "layout", "float", "int8", "scale", "zero_point"}, "input");
+    else
+        json_read::onlyKeys(input, {"height", "width", "channels", "kind", "layout", "float", "int8", "scale", "zero_point"}, "input");
+    auto expect = [&](const char* key, int wanted) {
+        if (const std::int64_t v = json_read::integer(input, key, "input"); v != wanted)
+            throw Error(std::string("input.") + key + ": " + std::to_string(v) + ", the network takes " + std::to_string(wanted));
+    };
+    if (version == 1) {
+        expect("resolution", n.inputHeight());
+    } else {
+        expect("height", n.inputHeight());
+        expect("width", n.inputWidth());
+        const std::string kind = json_read::string(input, "kind", "input");
+        if (kind != graph::inputKindName(n.inputKind()))
+            throw Error("input.kind: \"" + safe_text::forTerminal(kind.substr(0, 40)) + "\", the network takes \"" +
+                        graph::inputKindName(n.inputKind()) + "\"");
+    }
+    expect("channels", n.inputChannels());
     if (const std::string layout = json_read::string(input, "layout", "input"); layout != "HWC")
         throw Error("input.layout: \"" + safe_text::forTerminal(layout.substr(0, 40)) + "\" is not HWC");
     if (const double scale = json_read::number(input, "scale", "input"); float(scale) != kImageInputQuant.scale)
@@ -280,30 +296,36 @@ void checkInputBlock(const json& input, const arch::Architecture& a) {
         throw Error("input.zero_point: " + std::to_string(z) + " is not 0");
 }
 
+// Version 1 holds an MBConv `architecture`; version 2 a `network` of any family.
+graph::Network readNetwork(const json& doc, std::int64_t version) {
+    if (version >= 2) return graph::networkFromJson(json_read::object(doc, "network", ""), "network");
+    try {
+        return graph::Network(arch::fromJson(json_read::object(doc, "architecture", "")));
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        throw Error(what.rfind("architecture", 0) == 0 ? what : "architecture." + what);
+    }
+}
+
 // Everything model.json says, checked; errors name the field ("input.scale").
 void readModelJson(const json& doc, TrainedModel& m) {
     if (!doc.is_object() || json_read::string(doc, "format", "") != "mcunet-model")
         throw Error("format: expected \"mcunet-model\"");
     const std::int64_t version = json_read::integer(doc, "version", "");
-    if (version != kModelFormatVersion)
-        throw Error("version " + std::to_string(version) + " is not supported (this build reads " +
+    if (version < 1 || version > kModelFormatVersion)
+        throw Error("version " + std::to_string(version) + " is not supported (this build reads 1 to " +
                     std::to_string(kModelFormatVersion) + ")");
-    try {
-        m.architecture = arch::fromJson(json_read::object(doc, "architecture", ""));
-    } catch (const Error& e) {
-        const std::string what = e.what();
-        throw Error(what.rfind("architecture", 0) == 0 ? what : "architecture." + what);
-    }
-    checkInputBlock(json_read::object(doc, "input", ""), m.architecture);
+    m.network = readNetwork(doc, version);
+    checkInputBlock(json_read::object(doc, "input", ""), m.network, version);
     const json& classes = json_read::array(doc, "classes", "");
     for (std::size_t i = 0; i < classes.size(); ++i) {
         if (!classes[i].is_string()) throw Error(json_read::index("classes", i) + ": expected a name (a string)");
         safe_text::check(classes[i].get<std::string>(), json_read::index("classes", i));
         m.classes.push_back(classes[i].get<std::string>());
     }
-    if (static_cast<int>(m.classes.size()) != m.architecture.numClasses)
+    if (static_cast<int>(m.classes.size()) != m.network.numClasses())
         throw Error("classes: " + std::to_string(m.classes.size()) + " names for " +
-                    std::to_string(m.architecture.numClasses) + " classes");
+                    std::to_string(m.network.numClasses()) + " classes");
     if (doc.contains("calibration")) m.calibration = doc["calibration"];
     if (doc.contains("training")) m.training = doc["training"];
     if (doc.contains("accuracy")) {
@@ -314,7 +336,10 @@ void readModelJson(const json& doc, TrainedModel& m) {
 
 }  // namespace
 
-TrainedModel loadTrainedModel(const std::string& dir) {
+namespace {
+
+// model.json of `dir`, read and checked (no weights yet).
+TrainedModel readDescription(const std::string& dir) {
     const std::string jsonPath = (fs::path(dir) / "model.json").string();
     if (!fs::is_directory(dir)) throw Error(dir + ": not a model directory (make one with `mcunet train`)");
     const json doc = json_read::parse(readCapped(jsonPath, kMaxJsonBytes), jsonPath);
@@ -324,7 +349,16 @@ TrainedModel loadTrainedModel(const std::string& dir) {
     } catch (const Error& e) {
         throw Error(jsonPath + ": " + e.what());
     }
-    const graph::Graph g = graph::buildGraph(m.architecture);
+    return m;
+}
+
+}  // namespace
+
+graph::Network loadModelNetwork(const std::string& dir) { return readDescription(dir).network; }
+
+TrainedModel loadTrainedModel(const std::string& dir) {
+    TrainedModel m = readDescription(dir);
+    const graph::Graph g = m.network.build();
     m.floatModel = readFloat((fs::path(dir) / "weights_float.bin").string(), g);
     m.int8 = readInt8((fs::path(dir) / "int8.bin").string(), g);
     const TensorQuant in = m.int8.tensors[static_cast<std::size_t>(g.input())];

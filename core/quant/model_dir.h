@@ -1,9 +1,9 @@
 #pragma once
-// The trained model directory (docs/model-format.md, version 1): what
+// The trained model directory (docs/model-format.md, version 2): what
 // `mcunet train` writes and `codegen`, `deploy`, `run`, `eval` and
 // `export-tflite` take with --model DIR.
 //
-//   model.json         format, version, architecture, classes, input, calibration,
+//   model.json         format, version, network, classes, input, calibration,
 //                      training record, accuracies (float and int8, confusion matrices)
 //   weights_float.bin  BatchNorm-folded float weights, per op, quant::FloatModel layouts
 //   int8.bin           tensor scales / zero points, per-op int8 weights, int32 bias,
@@ -15,12 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "arch/architecture.h"
+#include "graph/network.h"
 #include "quant/model.h"
 
 namespace mcunet::quant {
 
-inline constexpr int kModelFormatVersion = 1;
+inline constexpr int kModelFormatVersion = 2;  // reads 1 and 2
 
 struct Accuracy {
     std::string engine;                     // "float", "int8-reference", "int8-host-c", "int8-<board>"
@@ -30,7 +30,7 @@ struct Accuracy {
 };
 
 struct TrainedModel {
-    arch::Architecture architecture;
+    graph::Network network;  // an MBConv architecture or a keyword-spotting DS-CNN
     std::vector<std::string> classes;
     FloatModel floatModel;
     QuantizedModel int8;
@@ -47,6 +47,10 @@ void saveTrainedModel(const TrainedModel& m, const std::string& dir,
                       const std::vector<std::pair<std::string, std::string>>& extraFiles = {});
 // Reads and validates one; throws mcunet::Error naming the file and field.
 TrainedModel loadTrainedModel(const std::string& dir);
+// The network model.json describes, without reading the weights (cheap: what
+// the studio needs to choose between picture and sound sources); checked as
+// loadTrainedModel checks it.
+graph::Network loadModelNetwork(const std::string& dir);
 // True when `dir` holds a model.json of ours.
 bool isTrainedModelDirectory(const std::string& dir);
 

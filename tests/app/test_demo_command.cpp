@@ -46,9 +46,10 @@ private slots:
         space::SearchSpace s = space::mcunetSpace(10);
         s.inputChannels = 1;
         quant::TrainedModel m;
-        m.architecture = space::smallest(s, 32, 0.3);
-        m.architecture.name = "demo-test";
-        const graph::Graph g = graph::buildGraph(m.architecture);
+        arch::Architecture a = space::smallest(s, 32, 0.3);
+        a.name = "demo-test";
+        m.network = a;
+        const graph::Graph g = m.network.build();
         m.classes = data::fashionMnistClasses();
         m.floatModel = quant::initializeWeights(g, 1);
         m.int8 = quant::quantize(m.floatModel, quant::randomInputs(g, 4, 2), quant::kImageInputQuant);

@@ -444,7 +444,10 @@ private:
             {"/input/channels", 3, "input.channels"},
             {"/input/scale", 0, "input.scale"},
             {"/input/zero_point", 500, "input.zero_point"},
-            {"/input/resolution", INT64_MAX, "input.resolution"},
+            {"/input/height", INT64_MAX, "input.height"},
+            {"/input/kind", "sound", "input.kind"},
+            {"/network/family", "resnet", "network.family"},
+            {"/network/architecture/resolution", -5, "network.architecture.resolution"},
             {"/input/layout", "CHW", "input.layout"},
             {"/accuracy/0/images", INT64_MIN, "accuracy[0].images"},
             {"/accuracy/0/correct", -1, "accuracy[0].correct"},
@@ -465,12 +468,12 @@ private:
             }
         }
         json noArch = original;
-        noArch.erase("architecture");
+        noArch.erase("network");
         writeAll(path, noArch.dump(2));
         const QStringList args = {"codegen", "--model", q(model), "--board", "virtual-m7", "--out", q(dir("g-model"))};
         const Result r = run(args, 60);
-        QVERIFY(refusal(r, args, "model.json: architecture: missing").isEmpty() || refusal(r, args, "architecture").isEmpty());
-        QVERIFY2(!r.err.contains("model.json.architecture"), qPrintable(r.err));
+        QVERIFY(refusal(r, args, "model.json: network: missing").isEmpty() || refusal(r, args, "network").isEmpty());
+        QVERIFY2(!r.err.contains("model.json.network"), qPrintable(r.err));
         writeAll(path, original.dump(2));
         QVERIFY(!fs::exists(dir("g-model")) || fs::is_empty(dir("g-model")));
     }

@@ -42,7 +42,10 @@ std::string readText(const fs::path& path) {
 // design's network: weights of another shape would not even load into it.
 quant::QuantizedModel loadTrainedInt8(const std::string& dir, const arch::Architecture& design, GeneratedProject& out) {
     quant::TrainedModel trained = quant::loadTrainedModel(dir);
-    const std::vector<std::string> differences = architectureDifferences(trained.architecture, design);
+    if (!trained.network.isArchitecture())
+        throw Error(dir + ": the trained model is a " + trained.network.family() + " network (" + trained.network.name() +
+                    "), not the design's MBConv network");
+    const std::vector<std::string> differences = architectureDifferences(trained.network.architecture(), design);
     if (!differences.empty()) {
         std::string list;
         for (const std::string& d : differences) list += (list.empty() ? "" : "; ") + d;

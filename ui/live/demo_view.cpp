@@ -14,7 +14,10 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
+#include "demo/keyword.h"
 #include "demo/samples.h"
+#include "demo/session.h"
+#include "quant/model_dir.h"
 #include "demo/target.h"
 #include "document/project_document.h"
 #include "live/classroom_window.h"
@@ -25,6 +28,8 @@ namespace mcunet::ui {
 namespace {
 
 const QString kSample = QString::fromLatin1(demo::kSample);
+const QString kKeywordSample = QString::fromLatin1(demo::kKeywordSample);
+const QString kMicrophone = QString::fromLatin1(demo::kMicrophone);
 const QString kPickFolder = QStringLiteral("pick-folder");
 const QString kPickFile = QStringLiteral("pick-file");
 const QString kProjectModel = QStringLiteral("project-model");
@@ -65,8 +70,12 @@ DemoView::DemoView(ProjectDocument* document, QWidget* parent)
         status_->setText(t);
         if (classroom_) classroom_->setMessage(t);
     });
-    connect(document_, &ProjectDocument::trainedModelChanged, this, &DemoView::fillModels);
-    connect(document_, &ProjectDocument::projectReplaced, this, &DemoView::fillModels);
+    const auto refill = [this] {
+        fillModels();
+        if (modelListens() != listens_) fillSources();
+    };
+    connect(document_, &ProjectDocument::trainedModelChanged, this, refill);
+    connect(document_, &ProjectDocument::projectReplaced, this, refill);
     auto* full = new QShortcut(QKeySequence(Qt::Key_F11), this);
     connect(full, &QShortcut::activated, this, [this] { setClassroomMode(true); });
 }
@@ -85,7 +94,8 @@ QWidget* DemoView::buildControls() {
     target_ = new QComboBox;
     for (QComboBox* c : {model_, source_, target_}) c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     model_->setToolTip(tr("The trained model: the bundled fashion-MNIST sample, this project's, or a model folder"));
-    source_->setToolTip(tr("A camera, a video file, or the sample clip of fashion-MNIST test images (no camera needed)"));
+    source_->setToolTip(tr("A camera, a video file, or the sample clip of fashion-MNIST test images (no camera needed); "
+                           "for a keyword model the microphone, a WAV file or the sample recording"));
     target_->setToolTip(tr("Where the model runs: this computer (the generated C, compiled here) or the real firmware "
                            "on a virtual board in QEMU (no board needed)"));
     run_ = new QPushButton(tr("Start"));
@@ -154,6 +164,7 @@ void DemoView::fillModels() {
     const QString current = model_->count() ? modelChoice() : kSample;
     model_->clear();
     model_->addItem(tr("Sample: fashion-MNIST (bundled)"), kSample);
+    model_->addItem(tr("Sample: keywords (bundled wake-word model)"), kKeywordSample);
     const QString trained = document_->trainedModelDirectory();
     if (!trained.isEmpty() && QFileInfo(trained).isDir())
         model_->addItem(tr("This project's model (%1)").arg(QFileInfo(trained).fileName()), trained);
@@ -163,11 +174,29 @@ void DemoView::fillModels() {
     lastModelIndex_ = model_->currentIndex();
 }
 
+// A keyword model listens (microphone, WAV files, the sample recording); a
+// picture model watches (cameras, video files, the sample clip). A model
+// folder that cannot be read counts as a picture model: Start then says why.
+bool DemoView::modelListens() const {
+    try {
+        return demo::isKeywordModel(quant::loadModelNetwork(demo::resolveModel(modelChoice().toStdString())));
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 void DemoView::fillSources() {
+    listens_ = modelListens();
     source_->clear();
-    source_->addItem(tr("Sample clip (fashion-MNIST test images)"), kSample);
-    for (const QString& c : cameraSpecs()) source_->addItem(tr("Camera %1 (/dev/video%1)").arg(c.mid(7)), c);
-    source_->addItem(tr("Video file\u2026"), kPickFile);
+    if (listens_) {
+        source_->addItem(tr("Sample recording (ten keywords, a voice the model never heard)"), kKeywordSample);
+        source_->addItem(tr("Microphone"), kMicrophone);
+        source_->addItem(tr("WAV file\u2026"), kPickFile);
+    } else {
+        source_->addItem(tr("Sample clip (fashion-MNIST test images)"), kSample);
+        for (const QString& c : cameraSpecs()) source_->addItem(tr("Camera %1 (/dev/video%1)").arg(c.mid(7)), c);
+        source_->addItem(tr("Video file\u2026"), kPickFile);
+    }
     lastSourceIndex_ = 0;
 }
 
@@ -200,6 +229,11 @@ static int selectOrAdd(QComboBox* box, const QString& path) {
 
 void DemoView::chooseModel(const QString& folder) {
     lastModelIndex_ = selectOrAdd(model_, folder);
+    modelChanged();
+}
+
+void DemoView::modelChanged() {
+    if (modelListens() != listens_) fillSources();  // sound for keyword models, pictures for the others
     restartIfRunning();
 }
 
@@ -217,7 +251,7 @@ void DemoView::chooseTarget(const QString& target) {
 void DemoView::onModelPicked(int index) {
     if (model_->itemData(index).toString() != kPickFolder) {
         lastModelIndex_ = index;
-        return restartIfRunning();
+        return modelChanged();
     }
     model_->setCurrentIndex(lastModelIndex_);
     const QString dir = QFileDialog::getExistingDirectory(this, tr("A trained model folder (mcunet train's output)"));
@@ -230,8 +264,9 @@ void DemoView::onSourcePicked(int index) {
         return restartIfRunning();
     }
     source_->setCurrentIndex(lastSourceIndex_);
-    const QString file = QFileDialog::getOpenFileName(this, tr("A video file"), QString(),
-                                                      tr("Videos (*.mp4 *.mkv *.avi *.webm *.mov *.ogv);;All files (*)"));
+    const QString file = listens_ ? QFileDialog::getOpenFileName(this, tr("A WAV file"), QString(), tr("WAV files (*.wav *.WAV);;All files (*)"))
+                                  : QFileDialog::getOpenFileName(this, tr("A video file"), QString(),
+                                                                 tr("Videos (*.mp4 *.mkv *.avi *.webm *.mov *.ogv);;All files (*)"));
     if (!file.isEmpty()) chooseSource(file);
 }
 
@@ -272,10 +307,11 @@ void DemoView::onStarted(const QString& source, const QString& target, const QSt
 void DemoView::onFrame(const DemoFrame& f) {
     frameView_->setPixmap(QPixmap::fromImage(f.frame).scaled(frameView_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
     pictureView_->setPixmap(QPixmap::fromImage(f.picture).scaled(pictureView_->size(), Qt::KeepAspectRatio, Qt::FastTransformation));
-    pictureCaption_->setText(tr("What the microcontroller sees: %1 x %2 %3, int8")
-                                 .arg(f.picture.width())
-                                 .arg(f.picture.height())
-                                 .arg(f.picture.format() == QImage::Format_Grayscale8 ? tr("gray") : tr("RGB")));
+    pictureCaption_->setText(!f.pictureCaption.isEmpty() ? f.pictureCaption
+                                                         : tr("What the microcontroller sees: %1 x %2 %3, int8")
+                                                               .arg(f.picture.width())
+                                                               .arg(f.picture.height())
+                                                               .arg(f.picture.format() == QImage::Format_Grayscale8 ? tr("gray") : tr("RGB")));
     label_->setText(f.labelName);
     confidence_->setValue(int(100 * f.confidence + 0.5));
     QStringList top;

@@ -1,6 +1,6 @@
 #pragma once
 // The Demo step (docs/demo.md): a trained model live on a camera or a video
-// file, running where the user chooses (this computer's build of the
+// file (a keyword model on the microphone, a WAV file or the sample recording), running where the user chooses (this computer's build of the
 // generated C, or the firmware on a virtual board), with the label, its
 // confidence, the frame rate, the microcontroller's latency and the picture
 // the microcontroller sees. Classroom mode shows the same full screen.
@@ -54,6 +54,8 @@ private:
     void fillSources();
     void fillTargets();
     void onModelPicked(int index);
+    void modelChanged();
+    bool modelListens() const;
     void onSourcePicked(int index);
     void onFrame(const DemoFrame& f);
     void onStarted(const QString& source, const QString& target, const QString& model, const QStringList& classes);
@@ -71,6 +73,7 @@ private:
     ClassroomWindow* classroom_ = nullptr;  // a top-level window of ours, deleted with this view
     bool restart_ = false;
     int lastModelIndex_ = 0, lastSourceIndex_ = 0;
+    bool listens_ = false;  // the model is a keyword model: the sources are sound
 };
 
 }  // namespace mcunet::ui

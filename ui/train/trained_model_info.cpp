@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/architecture_json.h"
+#include "graph/network.h"
 #include "common/error.h"
 #include "common/json_read.h"
 #include "quant/model_dir.h"
@@ -22,7 +23,14 @@ TrainedModelInfo readTrainedModelInfo(const std::string& directory) {
     try {
         if (!doc.is_object() || jr::string(doc, "format", "") != "mcunet-model")
             throw Error("format: expected \"mcunet-model\"");
-        info.architecture = arch::fromJson(jr::object(doc, "architecture", ""));
+        // Version 2 names a network of any family; the studio's design steps
+        // take MBConv networks (a keyword network runs in the Demo step).
+        const graph::Network network = jr::has(doc, "network") ? graph::networkFromJson(jr::object(doc, "network", ""), "network")
+                                                               : graph::Network(arch::fromJson(jr::object(doc, "architecture", "")));
+        if (!network.isArchitecture())
+            throw Error("network: " + network.name() + " is a " + network.family() +
+                        " network (keyword spotting); the design, deploy and search steps take MBConv networks: run it in the Demo step");
+        info.architecture = network.architecture();
         for (const json& c : jr::array(doc, "classes", ""))
             info.classes.push_back(c.is_string() ? c.get<std::string>() : c.dump());
         if (jr::has(doc, "accuracy"))

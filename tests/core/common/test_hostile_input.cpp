@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "arch/architecture_json.h"
+#include "graph/network.h"
 #include "arch/presets.h"
 #include "board/board.h"
 #include "board/profiler.h"
@@ -107,19 +108,25 @@ private slots:
 
     void modelDirectory_data() {
         QTest::addColumn<QString>("file");
-        QTest::newRow("model.json") << "model.json";
-        QTest::newRow("int8.bin") << "int8.bin";
-        QTest::newRow("weights_float.bin") << "weights_float.bin";
+        QTest::addColumn<bool>("keyword");
+        for (bool keyword : {false, true}) {
+            const char* n = keyword ? " (ds-cnn)" : " (mbconv)";
+            QTest::newRow(qPrintable(QString("model.json") + n)) << "model.json" << keyword;
+            QTest::newRow(qPrintable(QString("int8.bin") + n)) << "int8.bin" << keyword;
+            QTest::newRow(qPrintable(QString("weights_float.bin") + n)) << "weights_float.bin" << keyword;
+        }
     }
     void modelDirectory() {
         QFETCH(QString, file);
+        QFETCH(bool, keyword);
         QTemporaryDir dir;
         arch::Architecture a = arch::preset("mcunet-vww1");
         a.resolution = 32;
         a.inputChannels = 1;
-        const graph::Graph g = graph::buildGraph(a);
+        a.numClasses = 2;
         quant::TrainedModel m;
-        m.architecture = a;
+        m.network = keyword ? *graph::keywordPreset("ds-cnn-s", 2) : graph::Network(a);
+        const graph::Graph g = m.network.build();
         m.classes = {"no", "yes"};
         m.floatModel = quant::initializeWeights(g, 1);
         m.int8 = quant::quantize(m.floatModel, quant::randomInputs(g, 2, 2), quant::kImageInputQuant);

@@ -850,6 +850,31 @@ private slots:
         QCOMPARE(int(data::audioPicture(std::vector<float>(16000, 0.0f))[0]), 0);
         QVERIFY_THROWS_EXCEPTION(Error, data::audioPicture({}, 20.0));
         QVERIFY_THROWS_EXCEPTION(Error, data::loadAudioFolder((root / "low").string()));  // no class subfolders
+
+        // An audio folder is recognised as one and opened as MFCC pictures
+        // (train / validation / test split, no flips); the model's shape
+        // does not resize them. A picture folder stays pictures.
+        QVERIFY(data::featuresOf(root.string()) == data::Features::Mfcc);
+        QVERIFY(data::featuresOf("fashion-mnist") == data::Features::Image);
+        for (int i = 0; i < 6; ++i) {
+            audio::writeWav((root / "low" / ("x" + std::to_string(i) + ".wav")).string(), toneClip(300, 1.0, 16000));
+            audio::writeWav((root / "high" / ("x" + std::to_string(i) + ".wav")).string(), toneClip(2500, 1.0, 16000));
+        }
+        data::DataSpec spec;
+        spec.source = root.string();
+        spec.features = data::Features::Mfcc;
+        spec.validationFraction = 0.2;
+        const data::Datasets d = data::open(spec);
+        QVERIFY(!d.flipMakesSense);
+        QCOMPARE(d.train.height, 49);
+        QCOMPARE(d.test.width, 10);
+        QCOMPARE(d.train.size() + d.validation.size() + d.test.size(), 16);  // 4 + 12 readable clips
+        spec.source = "fashion-mnist";
+        QVERIFY_THROWS_EXCEPTION(Error, data::open(spec));
+        QTemporaryDir pictures;
+        fs::create_directories(fs::path(pictures.path().toStdString()) / "a");
+        data::writeImageFile(pictures.path().toStdString() + "/a/p.png", 4, 4, 1, std::vector<std::uint8_t>(16, 9).data());
+        QVERIFY(data::featuresOf(pictures.path().toStdString()) == data::Features::Image);
     }
 };
 

@@ -275,7 +275,7 @@ private slots:
         const data::Datasets d = cornerData();
         nas::TrainTarget target;
         target.supernet = smallSpace();
-        target.architecture = space::largest(*target.supernet, 32, 0.35);
+        target.network = space::largest(*target.supernet, 32, 0.35);
         nas::TrainSettings s;
         s.epochs = 8;
         s.batch = 16;
@@ -289,13 +289,13 @@ private slots:
                  qPrintable(QString("loss %1 -> %2").arg(out.history.front().trainLoss).arg(out.history.back().trainLoss)));
         QVERIFY(out.history.back().validationAccuracySmallest > 0.5);
         QVERIFY(out.validationAccuracy > 0.5);
-        QCOMPARE(out.model.graph.opCount(), graph::buildGraph(target.architecture).opCount());
+        QCOMPARE(out.model.graph.opCount(), target.network.build().opCount());
 
         // Fine-tuning a subnet from the supernet checkpoint starts from its
         // trained weights: one step at a negligible learning rate already
         // classifies far above chance (4 classes), unlike a fresh network.
         nas::TrainTarget subnet;
-        subnet.architecture = space::smallest(*target.supernet, 32, 0.35);
+        subnet.network = space::smallest(*target.supernet, 32, 0.35);
         subnet.initFrom = dir.filePath("ckpt.pt").toStdString();
         nas::TrainSettings tiny = s;
         tiny.epochs = 1;
@@ -317,7 +317,7 @@ private slots:
         const data::Datasets d = cornerData();
         nas::TrainTarget target;
         target.supernet = smallSpace();
-        target.architecture = space::largest(*target.supernet, 32, 0.35);
+        target.network = space::largest(*target.supernet, 32, 0.35);
         int asked = 0;
         std::vector<arch::Architecture> accepted;
         target.subnetAccepted = [&](const arch::Architecture& a) {
@@ -364,13 +364,14 @@ private slots:
         QTemporaryDir dir;
         const data::Datasets d = cornerData();
         nas::TrainTarget target;
-        target.architecture = arch::preset("mcunet-vww1");
-        target.architecture.resolution = 32;
-        target.architecture.inputChannels = 1;
-        target.architecture.numClasses = 4;
+        arch::Architecture a = arch::preset("mcunet-vww1");
+        a.resolution = 32;
+        a.inputChannels = 1;
+        a.numClasses = 4;
+        target.network = a;
         if (supernet) {
             target.supernet = smallSpace();
-            target.architecture = space::largest(*target.supernet, 32, 0.35);
+            target.network = space::largest(*target.supernet, 32, 0.35);
         }
         nas::TrainSettings s;
         s.epochs = 3;

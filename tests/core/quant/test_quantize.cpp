@@ -15,6 +15,17 @@
 #include "quant/calibration.h"
 #include "quant/interpreter.h"
 #include "quant/model.h"
+#include "quant/model_dir.h"
+
+#include <QTemporaryDir>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "arch/architecture_json.h"
+#include "arch/presets.h"
+#include "common/error.h"
+#include "graph/network.h"
 
 using namespace mcunet;
 using graph::Activation;
@@ -67,6 +78,7 @@ private slots:
     void calibrationRecordsEveryChannel();
     void deadInputChannelLeavesTheInt8ModelAccurate();
     void constantInputFoldsIntoThePointwiseBias();
+    void modelDirectoryVersions();
 };
 
 void TestQuantize::calibrationRecordsEveryChannel() {
@@ -125,6 +137,72 @@ void TestQuantize::constantInputFoldsIntoThePointwiseBias() {
         for (std::size_t k = 0; k < f.size(); ++k) worst = std::max(worst, double(std::fabs(d[k] - f[k])));
     }
     QVERIFY2(worst <= 2.0 * q.tensors[3].scale, qPrintable(QString("worst %1, step %2").arg(worst).arg(double(q.tensors[3].scale))));
+}
+
+// model.json version 2 holds a network of any family (a DS-CNN here) with
+// its input's height, width and kind; version 1 files (MBConv, `resolution`)
+// still load; a keyword model whose input block says "image" is refused.
+void TestQuantize::modelDirectoryVersions() {
+    QTemporaryDir dir;
+    auto save = [&](const graph::Network& n, const std::string& name) {
+        quant::TrainedModel m;
+        m.network = n;
+        const graph::Graph g = n.build();
+        for (int c = 0; c < n.numClasses(); ++c) m.classes.push_back("c" + std::to_string(c));
+        m.floatModel = quant::initializeWeights(g, 3);
+        m.int8 = quant::quantize(m.floatModel, quant::randomInputs(g, 2, 4), quant::kImageInputQuant);
+        const std::string path = dir.filePath(QString::fromStdString(name)).toStdString();
+        quant::saveTrainedModel(m, path);
+        return path;
+    };
+    auto readJson = [](const std::string& path) {
+        std::ifstream in(path + "/model.json");
+        return nlohmann::json::parse(in);
+    };
+    auto writeJson = [](const std::string& path, const nlohmann::json& j) {
+        std::ofstream(path + "/model.json") << j.dump(2);
+    };
+    const graph::Network kws = *graph::keywordPreset("ds-cnn-s", 4);
+    const std::string k = save(kws, "kws");
+    nlohmann::json j = readJson(k);
+    QCOMPARE(j["version"].get<int>(), 2);
+    QCOMPARE(j["network"]["family"].get<std::string>(), std::string("ds-cnn"));
+    QCOMPARE(j["input"]["height"].get<int>(), 49);
+    QCOMPARE(j["input"]["width"].get<int>(), 10);
+    QCOMPARE(j["input"]["kind"].get<std::string>(), std::string("mfcc-v1"));
+    const quant::TrainedModel back = quant::loadTrainedModel(k);
+    QVERIFY(back.network == kws);
+    QCOMPARE(back.int8.graph.opCount(), kws.build().opCount());
+    QVERIFY_THROWS_EXCEPTION(Error, (void)back.network.architecture());  // not an MBConv network
+
+    j["input"]["kind"] = "image";
+    writeJson(k, j);
+    try {
+        (void)quant::loadTrainedModel(k);
+        QFAIL("no error");
+    } catch (const Error& e) {
+        QVERIFY2(std::string(e.what()).find("input.kind") != std::string::npos, e.what());
+    }
+
+    // Version 1, as the previous release wrote it.
+    arch::Architecture a = arch::preset("mcunet-vww1");
+    a.resolution = 32;
+    a.inputChannels = 1;
+    a.numClasses = 3;
+    const std::string v = save(a, "v1");
+    nlohmann::json old = readJson(v);
+    old["version"] = 1;
+    old.erase("network");
+    old["architecture"] = arch::toJson(a);
+    old["input"].erase("height");
+    old["input"].erase("width");
+    old["input"].erase("kind");
+    old["input"]["resolution"] = 32;
+    writeJson(v, old);
+    QVERIFY(quant::loadTrainedModel(v).network == graph::Network(a));
+    old["version"] = 3;
+    writeJson(v, old);
+    QVERIFY_THROWS_EXCEPTION(Error, quant::loadTrainedModel(v));
 }
 
 QTEST_APPLESS_MAIN(TestQuantize)
