@@ -401,6 +401,29 @@ private slots:
         disconnect(c);
     }
 
+    // The Demo step listening: the bundled keyword model on the sample
+    // recording (ten words by a voice it never heard), in real time, shot
+    // once a few words have been heard.
+    void keywordDemo() {
+        if (QStandardPaths::findExecutable(QStringLiteral("espeak-ng")).isEmpty()) QSKIP("espeak-ng is not installed");
+        qputenv("XDG_CACHE_HOME", models_.filePath(QStringLiteral("cache")).toUtf8());
+        window_->showStep(MainWindow::DemoStep);
+        DemoView* view = window_->demoView();
+        view->chooseModel(QStringLiteral("sample-kws"));
+        view->chooseTarget(QStringLiteral("host"));
+        QCOMPARE(view->sourceChoice(), QStringLiteral("sample-kws"));
+        int words = 0;
+        auto c = connect(view, &DemoView::frameShown, this, [&](const DemoFrame& f) { words += !f.heardWord.isEmpty(); });
+        view->start();
+        QTRY_VERIFY_WITH_TIMEOUT(words >= 3, 120000);
+        QTest::qWait(300);  // the third word's marker drawn
+        shoot("13-demo-keywords");
+        view->stop();
+        QVERIFY(view->runner()->wait(30000));
+        disconnect(c);
+        view->chooseModel(QStringLiteral("sample"));
+    }
+
     void darkTheme() {
         applyTheme(Theme::Dark);
         window_->showStep(MainWindow::DesignStep);

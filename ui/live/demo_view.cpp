@@ -306,7 +306,12 @@ void DemoView::onStarted(const QString& source, const QString& target, const QSt
 
 void DemoView::onFrame(const DemoFrame& f) {
     frameView_->setPixmap(QPixmap::fromImage(f.frame).scaled(frameView_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
-    pictureView_->setPixmap(QPixmap::fromImage(f.picture).scaled(pictureView_->size(), Qt::KeepAspectRatio, Qt::FastTransformation));
+    // A wide picture (MFCC features: 49 frames across, 10 coefficients) is
+    // stretched to a readable height; a camera picture keeps its shape.
+    const bool wide = f.picture.width() >= 3 * f.picture.height();
+    pictureView_->setPixmap(QPixmap::fromImage(f.picture).scaled(wide ? QSize(pictureView_->width(), pictureView_->height() * 2 / 3)
+                                                                       : pictureView_->size(),
+                                                                  wide ? Qt::IgnoreAspectRatio : Qt::KeepAspectRatio, Qt::FastTransformation));
     pictureCaption_->setText(!f.pictureCaption.isEmpty() ? f.pictureCaption
                                                          : tr("What the microcontroller sees: %1 x %2 %3, int8")
                                                                .arg(f.picture.width())
