@@ -110,6 +110,8 @@ std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int h
 // naming the folder or the class.
 std::string addToImageFolder(const std::string& dir, const std::string& className, const std::uint8_t* frame, int width,
                              int height, int maxSide = 256);
+// Throws mcunet::Error naming `name` unless it is such a class name.
+void checkClassName(const std::string& name);
 
 // Seeded, stratified split: from each class, round(fraction * count) images go
 // to validation (at least 1 and at most count - 1 when the class has >= 2

@@ -410,12 +410,6 @@ std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int h
     return out;
 }
 
-}  // namespace mcunet::data
-
-namespace mcunet::data {
-
-namespace {
-
 void checkClassName(const std::string& name) {
     bool ok = !name.empty() && name.size() <= 64 && name.front() != '.';
     for (const char c : name)
@@ -424,8 +418,6 @@ void checkClassName(const std::string& name) {
         throw Error("class \"" + safe_text::forTerminal(name.substr(0, 64)) +
                     "\": a class name is 1 to 64 letters, digits, spaces, '-', '_' or '.', not starting with '.'");
 }
-
-}  // namespace
 
 std::string addToImageFolder(const std::string& dir, const std::string& className, const std::uint8_t* frame, int width,
                              int height, int maxSide) {

@@ -49,6 +49,7 @@
 #include "live/classroom_window.h"
 #include "live/demo_runner.h"
 #include "live/demo_view.h"
+#include "live/teach_panel.h"
 #include "train/confusion_plot.h"
 #include "train/train_curves.h"
 #include "train/train_panel.h"
@@ -422,6 +423,31 @@ private slots:
         QVERIFY(view->runner()->wait(30000));
         disconnect(c);
         view->chooseModel(QStringLiteral("sample"));
+    }
+
+    // Teach-your-own: the sample clip previewed (no model yet) while two
+    // classes are captured into a folder of the test's.
+    void teachDemo() {
+        qputenv("XDG_CACHE_HOME", models_.filePath(QStringLiteral("cache")).toUtf8());
+        window_->showStep(MainWindow::DemoStep);
+        DemoView* view = window_->demoView();
+        view->chooseModel(QStringLiteral("sample"));
+        view->chooseSource(QStringLiteral("sample"));
+        TeachPanel* teach = view->teach();
+        teach->setFolder(models_.filePath(QStringLiteral("taught")));
+        teach->setPictures(6);
+        teach->setEvery(1);
+        QVERIFY(teach->addClass(QStringLiteral("ankle boot")));
+        QVERIFY(teach->captureSelected());
+        QTRY_VERIFY_WITH_TIMEOUT(teach->pictureCount(QStringLiteral("ankle boot")) == 6, 60000);
+        QVERIFY(teach->addClass(QStringLiteral("pullover")));
+        teach->setPictures(30);
+        QVERIFY(teach->captureSelected());
+        QTRY_VERIFY_WITH_TIMEOUT(teach->pictureCount(QStringLiteral("pullover")) >= 4, 60000);
+        QVERIFY(view->isPreviewing());
+        shoot("14-demo-teach");
+        view->stop();
+        QVERIFY(view->runner()->wait(30000));
     }
 
     void darkTheme() {

@@ -239,6 +239,11 @@ private slots:
         // Without a board there is no fit check, and no limits.
         r.board.clear();
         QVERIFY(!r.arguments(false).join(' ').contains("--sram"));
+        // A preset (teaching your own classes) when there is no architecture file.
+        r.architecture.clear();
+        r.preset = "mbv2-w0.1-r32";
+        QVERIFY(r.arguments(false).join(' ').contains("--preset mbv2-w0.1-r32"));
+        QVERIFY(!r.arguments(false).contains(QStringLiteral("--arch")));
     }
 
     void trainedArchitectureAgainstTheDesign() {

@@ -11,6 +11,7 @@
 #include "common/cleanup.h"
 #include "common/error.h"
 #include "common/format.h"
+#include "data/dataset.h"
 #include "demo/samples.h"
 #include "demo/session.h"
 #include "live/keyword_frames.h"
@@ -52,6 +53,26 @@ DemoFrame toDemoFrame(const demo::FrameResult& r, const demo::Session& s) {
     f.targetMs = 1000 * r.inference.seconds;
     return f;
 }
+
+// A file plays at its own rate (at most 60 frames per second; 30 when it
+// names none), never catching up when slower; a camera as it delivers.
+class Pacer {
+public:
+    Pacer(bool camera, double rate)
+        : camera_(camera), interval_(std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(1.0 / (rate > 0 ? std::min(rate, 60.0) : 30.0)))) {}
+    void wait(const std::atomic<bool>& cancel) {
+        if (camera_) return;
+        due_ += interval_;
+        if (due_ < Clock::now()) due_ = Clock::now();
+        while (!cancel && Clock::now() < due_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+
+private:
+    bool camera_;
+    Clock::duration interval_;
+    Clock::time_point due_ = Clock::now();
+};
 
 }  // namespace
 
@@ -109,12 +130,14 @@ bool DemoRunner::start(const DemoRequest& request) {
             r.workDir = dir.path();
             r.catalog = &catalog_;
             r.cancel = &cancel_;
-            if (demo::isKeywordModel(quant::loadModelNetwork(demo::resolveModel(r.modelDir)))) workOnSound(r, say, queue);
+            if (request.model.isEmpty()) workOnPreview(r, say);
+            else if (demo::isKeywordModel(quant::loadModelNetwork(demo::resolveModel(r.modelDir)))) workOnSound(r, say, queue);
             else workOnPictures(r, say);
         } catch (const board::Cancelled&) {
         } catch (const std::exception& e) {
             if (!cancel_) error = QString::fromStdString(e.what());
         }
+        endCapture(error.isEmpty() ? tr("the demo stopped") : error);
         running_ = false;
         emit finished(error);
     });
@@ -132,26 +155,98 @@ bool DemoRunner::wait(int timeoutMs) {
 }
 
 // Pictures: a session, then frames until stopped or the source ends.
-// Signals are queued to the GUI thread; a file plays at its rate (at most
-// 60 frames per second; 30 when it names none).
+// Signals are queued to the GUI thread; frames are captured as they pass.
 void DemoRunner::workOnPictures(const demo::SessionRequest& r, const demo::Messages& say) {
     demo::Session session(r, say);
     QStringList classes;
     for (const std::string& c : session.model().classes) classes << QString::fromStdString(c);
     emit started(QString::fromStdString(session.sourceDescription()), QString::fromStdString(session.targetName()),
                  QString::fromStdString(session.model().network.name()), classes);
-    const bool camera = session.sourceIsCamera();
-    const double rate = session.sourceFramesPerSecond();
-    const auto interval = std::chrono::duration<double>(1.0 / (rate > 0 ? std::min(rate, 60.0) : 30.0));
-    auto due = Clock::now();
+    Pacer pacer(session.sourceIsCamera(), session.sourceFramesPerSecond());
     demo::FrameResult result;
     while (!cancel_ && session.next(result, say)) {
         emit frameReady(toDemoFrame(result, session));
-        if (camera) continue;
-        due += std::chrono::duration_cast<Clock::duration>(interval);
-        if (due < Clock::now()) due = Clock::now();  // slower than the file: no catching up
-        while (!cancel_ && Clock::now() < due) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        captureFrom(result.frame);
+        pacer.wait(cancel_);
     }
+}
+
+// A preview: the source's frames with no model (teaching a model that does
+// not exist yet starts here).
+void DemoRunner::workOnPreview(const demo::SessionRequest& r, const demo::Messages& say) {
+    demo::FrameStream frames(demo::resolveSource(r.source), r.loop, r.cancel);
+    emit started(QString::fromStdString(frames.description()), QString(), QString(), {});
+    Pacer pacer(frames.isCamera(), frames.framesPerSecond());
+    const auto start = Clock::now();
+    video::Frame f;
+    int shown = 0;
+    while (!cancel_ && frames.next(f, say)) {
+        DemoFrame d;
+        d.index = f.index;
+        d.frame = toImage(f.rgb, f.width, f.height, 3);
+        d.framesPerSecond = ++shown / std::max(1e-3, std::chrono::duration<double>(Clock::now() - start).count());
+        emit frameReady(d);
+        captureFrom(f);
+        pacer.wait(cancel_);
+    }
+}
+
+void DemoRunner::capture(const CaptureRequest& request) {
+    std::optional<Capturing> replaced;
+    {
+        const std::lock_guard<std::mutex> lock(captureMutex_);
+        replaced.swap(capture_);
+        capture_ = Capturing{request, 0, 0, ++nextCaptureId_};
+    }
+    if (replaced) emit captureFinished(replaced->request.className, replaced->taken, tr("replaced by another capture"));
+}
+
+void DemoRunner::cancelCapture() { endCapture(tr("cancelled")); }
+
+bool DemoRunner::isCapturing() const {
+    const std::lock_guard<std::mutex> lock(captureMutex_);
+    return capture_.has_value();
+}
+
+void DemoRunner::endCapture(const QString& why) {
+    std::optional<Capturing> ended;
+    {
+        const std::lock_guard<std::mutex> lock(captureMutex_);
+        ended.swap(capture_);
+    }
+    if (ended) emit captureFinished(ended->request.className, ended->taken, why);
+}
+
+// On the worker thread, after each frame: one frame in `every` is written
+// until the capture has its pictures.
+void DemoRunner::captureFrom(const video::Frame& frame) {
+    CaptureRequest request;
+    int taken = 0;
+    unsigned id = 0;
+    {
+        const std::lock_guard<std::mutex> lock(captureMutex_);
+        if (!capture_ || capture_->seen++ % std::max(1, capture_->request.every) != 0) return;
+        request = capture_->request;
+        taken = capture_->taken;
+        id = capture_->id;
+    }
+    QString path, error;
+    try {
+        path = QString::fromStdString(data::addToImageFolder(request.folder.toStdString(), request.className.toStdString(),
+                                                             frame.rgb.data(), frame.width, frame.height, request.size));
+    } catch (const std::exception& e) {
+        error = QString::fromStdString(e.what());
+    }
+    bool done = !error.isEmpty();
+    {
+        const std::lock_guard<std::mutex> lock(captureMutex_);
+        if (!capture_ || capture_->id != id) return;  // cancelled or replaced meanwhile: the picture stays, uncounted
+        if (error.isEmpty()) taken = ++capture_->taken;
+        done = done || taken >= request.pictures;
+        if (done) capture_.reset();
+    }
+    if (!path.isEmpty()) emit pictureCaptured(request.className, taken, request.pictures, path);
+    if (done) emit captureFinished(request.className, taken, error);
 }
 
 // Sound: a keyword session over the microphone's queue or a file, a window

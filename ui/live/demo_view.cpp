@@ -22,6 +22,7 @@
 #include "document/project_document.h"
 #include "live/classroom_window.h"
 #include "live/demo_runner.h"
+#include "live/teach_panel.h"
 
 namespace mcunet::ui {
 
@@ -56,7 +57,7 @@ QLabel* sized(QLabel* l, int points, bool bold) {
 }  // namespace
 
 DemoView::DemoView(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), runner_(new DemoRunner(document->catalog(), this)) {
+    : QWidget(parent), document_(document), runner_(new DemoRunner(document->catalog(), this)), teach_(new TeachPanel) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildControls());
     layout->addWidget(buildDisplay(), 1);
@@ -73,9 +74,17 @@ DemoView::DemoView(ProjectDocument* document, QWidget* parent)
     const auto refill = [this] {
         fillModels();
         if (modelListens() != listens_) fillSources();
+        teach_->setListening(listens_);
     };
     connect(document_, &ProjectDocument::trainedModelChanged, this, refill);
     connect(document_, &ProjectDocument::projectReplaced, this, refill);
+    connect(document_, &ProjectDocument::projectReplaced, this, &DemoView::placeTeachFolders);
+    placeTeachFolders();
+    connect(teach_, &TeachPanel::captureRequested, this, &DemoView::capture);
+    connect(teach_, &TeachPanel::cancelCaptureRequested, runner_, &DemoRunner::cancelCapture);
+    connect(teach_, &TeachPanel::modelTrained, this, &DemoView::onTaught);
+    connect(runner_, &DemoRunner::pictureCaptured, teach_, &TeachPanel::onPictureCaptured);
+    connect(runner_, &DemoRunner::captureFinished, teach_, &TeachPanel::onCaptureFinished);
     auto* full = new QShortcut(QKeySequence(Qt::Key_F11), this);
     connect(full, &QShortcut::activated, this, [this] { setClassroomMode(true); });
 }
@@ -156,6 +165,7 @@ QWidget* DemoView::buildDisplay() {
                        static_cast<QWidget*>(status_), static_cast<QWidget*>(error_)})
         side->addWidget(x);
     side->addStretch(1);
+    side->addWidget(teach_);
     row->addLayout(side, 1);
     return w;
 }
@@ -234,6 +244,8 @@ void DemoView::chooseModel(const QString& folder) {
 
 void DemoView::modelChanged() {
     if (modelListens() != listens_) fillSources();  // sound for keyword models, pictures for the others
+    teach_->setListening(listens_);
+    preview_ = false;  // a model picked while the source is previewed runs on it
     restartIfRunning();
 }
 
@@ -271,16 +283,46 @@ void DemoView::onSourcePicked(int index) {
 }
 
 void DemoView::start() {
-    if (runner_->isRunning()) return;
+    if (!runner_->isRunning()) launch(false);
+}
+
+void DemoView::startPreview() {
+    if (!runner_->isRunning() && !listens_) launch(true);
+}
+
+// The chosen source and target, with the chosen model or (a preview) none.
+void DemoView::launch(bool preview) {
     error_->clear();
-    status_->setText(tr("Starting\u2026"));
+    status_->setText(preview ? tr("Opening the source\u2026") : tr("Starting\u2026"));
+    preview_ = preview;
     DemoRequest r;
-    r.model = modelChoice();
+    if (!preview) r.model = modelChoice();
     r.source = sourceChoice();
     r.target = targetChoice();
     runner_->start(r);
     run_->setText(tr("Stop"));
     emit runningChanged(true);
+}
+
+// Teaching: the pictures come from the running source; with nothing running
+// the source is previewed first (the capture waits for its frames).
+void DemoView::capture(const CaptureRequest& request) {
+    if (runner_->isRunning() && !restart_ && started_) return runner_->capture(request);
+    pendingCapture_ = request;
+    if (!runner_->isRunning()) startPreview();
+}
+
+// A taught model runs at once on the chosen source and target.
+void DemoView::onTaught(const QString& modelDir) {
+    chooseModel(modelDir);
+    if (!runner_->isRunning()) start();
+}
+
+// The pictures and models of teach-your-own live beside the project file
+// (in the user's data folder for an unsaved project).
+void DemoView::placeTeachFolders() {
+    teach_->setFolder(document_->workFolder(QStringLiteral("taught")));
+    teach_->setModelsFolder(document_->workFolder(QStringLiteral("models")));
 }
 
 void DemoView::stop() {
@@ -300,12 +342,31 @@ void DemoView::restartIfRunning() {
 }
 
 void DemoView::onStarted(const QString& source, const QString& target, const QString& model, const QStringList& classes) {
+    started_ = true;
+    if (pendingCapture_) {
+        runner_->capture(*pendingCapture_);
+        pendingCapture_.reset();
+    }
+    if (model.isEmpty()) {
+        status_->setText(tr("Preview of %1: no model runs yet").arg(source));
+        return;
+    }
     status_->setText(tr("%1 on %2: %3 (%4 classes)").arg(source, target, model).arg(classes.size()));
     if (classroom_) classroom_->setHeading(tr("%1 on %2").arg(model, target));
 }
 
 void DemoView::onFrame(const DemoFrame& f) {
     frameView_->setPixmap(QPixmap::fromImage(f.frame).scaled(frameView_->size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    if (f.picture.isNull()) {  // a preview: no model, nothing to classify
+        pictureView_->clear();
+        pictureCaption_->setText(tr("Preview: no model runs. Teach one below, or pick a model and press Start."));
+        label_->clear();
+        confidence_->setValue(0);
+        top_->clear();
+        stats_->setText(tr("%1 frames/s").arg(f.framesPerSecond, 0, 'f', 1));
+        emit frameShown(f);
+        return;
+    }
     // A wide picture (MFCC features: 49 frames across, 10 coefficients) is
     // stretched to a readable height; a camera picture keeps its shape.
     const bool wide = f.picture.width() >= 3 * f.picture.height();
@@ -328,12 +389,17 @@ void DemoView::onFrame(const DemoFrame& f) {
 }
 
 void DemoView::onFinished(const QString& error) {
+    started_ = false;
+    if (pendingCapture_ && !restart_) {  // the source never delivered: the capture cannot happen
+        teach_->onCaptureFinished(pendingCapture_->className, 0, error.isEmpty() ? tr("the source did not start") : error);
+        pendingCapture_.reset();
+    }
     run_->setText(tr("Start"));
     if (!error.isEmpty()) showError(error);
     else status_->setText(tr("Stopped"));
     if (restart_) {
         restart_ = false;
-        return start();
+        return preview_ ? startPreview() : start();
     }
     emit runningChanged(false);
 }

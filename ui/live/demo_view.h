@@ -4,7 +4,11 @@
 // generated C, or the firmware on a virtual board), with the label, its
 // confidence, the frame rate, the microcontroller's latency and the picture
 // the microcontroller sees. Classroom mode shows the same full screen.
+#include <optional>
+
 #include <QWidget>
+
+#include "live/demo_runner.h"
 
 class QComboBox;
 class QLabel;
@@ -14,9 +18,8 @@ class QPushButton;
 namespace mcunet::ui {
 
 class ClassroomWindow;
-class DemoRunner;
 class ProjectDocument;
-struct DemoFrame;
+class TeachPanel;
 
 class DemoView : public QWidget {
     Q_OBJECT
@@ -36,9 +39,13 @@ public:
     QString labelText() const;
     QString errorText() const;
     ClassroomWindow* classroom() const { return classroom_; }
+    TeachPanel* teach() const { return teach_; }
+    bool isPreviewing() const { return preview_; }
 
 public slots:
     void start();
+    // The source alone, no model (teaching a model that does not exist yet).
+    void startPreview();
     void stop();
     void toggle();
     void setClassroomMode(bool on);
@@ -63,6 +70,10 @@ private:
     void restartIfRunning();
     void cycle(QComboBox* box);
     void showError(const QString& text);
+    void launch(bool preview);
+    void capture(const CaptureRequest& request);
+    void onTaught(const QString& modelDir);
+    void placeTeachFolders();
 
     ProjectDocument* document_;
     DemoRunner* runner_;
@@ -71,7 +82,11 @@ private:
     QLabel *frameView_, *pictureView_, *pictureCaption_, *label_, *top_, *stats_, *status_, *error_;
     QProgressBar* confidence_;
     ClassroomWindow* classroom_ = nullptr;  // a top-level window of ours, deleted with this view
+    TeachPanel* teach_;
     bool restart_ = false;
+    bool preview_ = false;
+    bool started_ = false;  // the running demo has reported its start (its frames flow)
+    std::optional<CaptureRequest> pendingCapture_;  // asked while the demo (re)starts: given to it once it runs  // the running demo (or the one to restart) shows the source without a model
     int lastModelIndex_ = 0, lastSourceIndex_ = 0;
     bool listens_ = false;  // the model is a keyword model: the sources are sound
 };

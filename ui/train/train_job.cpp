@@ -13,8 +13,10 @@ QString number(double v) { return QString::number(v, 'g', 10); }
 }  // namespace
 
 QStringList TrainRequest::arguments(bool resume) const {
-    QStringList a{QStringLiteral("train"), QStringLiteral("--data"), data, QStringLiteral("--arch"), architecture,
-                  QStringLiteral("--out"), out};
+    QStringList a{QStringLiteral("train"), QStringLiteral("--data"), data};
+    if (architecture.isEmpty() && !preset.isEmpty()) a << QStringLiteral("--preset") << preset;
+    else a << QStringLiteral("--arch") << architecture;
+    a << QStringLiteral("--out") << out;
     if (!board.isEmpty()) {
         a << QStringLiteral("--board") << board;
         if (sramKiB) a << QStringLiteral("--sram") << number(*sramKiB);

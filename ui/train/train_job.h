@@ -30,6 +30,7 @@ struct TrainRequest {
     QString program;       // the mcunet CLI
     QString data = QString::fromLatin1(defaults::kTrainData);  // or a folder of class subfolders
     QString architecture;  // --arch FILE (architecture JSON)
+    QString preset;        // --preset NAME when there is no architecture file
     QString out;           // --out: the model directory to write
     QString board;         // --board ID (empty: no fit check)
     std::optional<double> sramKiB, flashKiB;  // the project's overrides
