@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -67,16 +68,68 @@ static std::uint16_t hexId(const json& o, const std::string& key, const std::str
     return static_cast<std::uint16_t>(std::stoul(s, nullptr, 16));
 }
 
+static std::string stringAt(const json& array, std::size_t i, const std::string& path) {
+    if (!array[i].is_string()) throw Error(jr::index(path, i) + ": expected a string");
+    return array[i].get<std::string>();
+}
+
+// The firmware block: every value is checked against the form the build
+// puts it in (a file name in firmware/, a -mfpu value, a -D name).
+static FirmwareLayer readFirmware(const json& o, const std::string& core) {
+    const std::string path = "firmware";
+    jr::onlyKeys(o, {"core", "sources", "flash_origin", "fpu", "uart_baud", "defines"}, path);
+    FirmwareLayer f;
+    f.core = jr::string(o, "core", path);
+    if (f.core != core)
+        throw Error("firmware/core: the layer is written for \"" + f.core.substr(0, 40) + "\", the board's core is " + core);
+    const json& sources = jr::array(o, "sources", path);
+    if (sources.empty() || sources.size() > 16) throw Error("firmware/sources: 1 to 16 file names");
+    static const std::regex file("[a-z0-9_]{1,60}\\.c");
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const std::string name = stringAt(sources, i, "firmware/sources");
+        if (!std::regex_match(name, file))
+            throw Error(jr::index("firmware/sources", i) + ": \"" + name.substr(0, 60) +
+                        "\" is not a file name of the firmware folder (lower-case letters, digits and '_', ending in .c)");
+        if (std::find(f.sources.begin(), f.sources.end(), name) != f.sources.end())
+            throw Error(jr::index("firmware/sources", i) + ": " + name + " is listed twice");
+        f.sources.push_back(name);
+    }
+    const std::string origin = jr::string(o, "flash_origin", path);
+    static const std::regex hex("0x[0-9a-fA-F]{1,8}");
+    if (!std::regex_match(origin, hex) || std::stoul(origin, nullptr, 16) % 4 != 0)
+        throw Error("firmware/flash_origin: \"" + origin.substr(0, 20) + "\" is not a word-aligned 32-bit hex address (0x08000000)");
+    f.flashOrigin = static_cast<std::uint32_t>(std::stoul(origin, nullptr, 16));
+    if (jr::has(o, "fpu")) {
+        f.fpu = jr::string(o, "fpu", path);
+        static const std::vector<std::string> fpus = {"fpv4-sp-d16", "fpv5-sp-d16", "fpv5-d16"};
+        if (std::find(fpus.begin(), fpus.end(), f.fpu) == fpus.end())
+            throw Error("firmware/fpu: \"" + f.fpu.substr(0, 20) + "\" is not fpv4-sp-d16, fpv5-sp-d16 or fpv5-d16");
+    }
+    f.uartBaud = jr::has(o, "uart_baud") && jr::boolean(o, "uart_baud", path);
+    if (jr::has(o, "defines")) {
+        const json& defines = jr::array(o, "defines", path);
+        static const std::regex name("MCUNET_[A-Z0-9_]{1,60}");
+        for (std::size_t i = 0; i < defines.size() && i < 17; ++i) {
+            const std::string d = stringAt(defines, i, "firmware/defines");
+            if (i == 16 || !std::regex_match(d, name))
+                throw Error(jr::index("firmware/defines", i) + ": \"" + d.substr(0, 60) +
+                            "\" is not a define of the firmware (MCUNET_ then capitals, digits and '_'; at most 16)");
+            f.defines.push_back(d);
+        }
+    }
+    return f;
+}
+
 Board boardFromJson(const json& doc) {
     jr::onlyKeys(doc, {"format", "schema_version", "id", "name", "mcu", "core", "clock_hz",
                        "sram_bytes", "flash_bytes", "runtime_flash_bytes", "virtual", "qemu",
-                       "flash_method", "cycle_counter", "usb", "latency", "notes"},
+                       "flash_method", "cycle_counter", "usb", "latency", "notes", "firmware"},
                  "");
     if (jr::has(doc, "format") && jr::string(doc, "format", "") != kFormat)
         throw Error("format: not \"" + std::string(kFormat) + "\"");
     const auto version = jr::integer(doc, "schema_version", "");
-    if (version != 1 && version != kBoardSchemaVersion)
-        throw Error("schema_version: " + std::to_string(version) + " is not supported (1 or " +
+    if (version < 1 || version > kBoardSchemaVersion)
+        throw Error("schema_version: " + std::to_string(version) + " is not supported (1 to " +
                     std::to_string(kBoardSchemaVersion) + ")");
     Board b;
     b.id = jr::string(doc, "id", "");
@@ -124,6 +177,10 @@ Board boardFromJson(const json& doc) {
         }
     }
     b.latency = readLatency(jr::object(doc, "latency", ""), version);
+    if (jr::has(doc, "firmware")) {
+        if (version < 3) throw Error("firmware: needs schema_version 3");
+        b.firmware = readFirmware(jr::object(doc, "firmware", ""), b.core);
+    }
     return b;
 }
 
@@ -157,6 +214,14 @@ json toJson(const Board& b) {
                 {"usb", usb},
                 {"latency", {{"cycles_per_instruction", b.latency.cyclesPerInstruction}, {"op_scale", b.latency.opScale}}}};
     doc["qemu"] = b.isVirtual ? json{{"machine", b.qemuMachine}, {"cpu", b.qemuCpu}} : json(nullptr);
+    if (b.firmware) {
+        char origin[16];
+        std::snprintf(origin, sizeof origin, "0x%08x", static_cast<unsigned>(b.firmware->flashOrigin));
+        json f = {{"core", b.firmware->core}, {"sources", b.firmware->sources}, {"flash_origin", origin},
+                  {"uart_baud", b.firmware->uartBaud}, {"defines", b.firmware->defines}};
+        if (!b.firmware->fpu.empty()) f["fpu"] = b.firmware->fpu;
+        doc["firmware"] = f;
+    }
     return doc;
 }
 

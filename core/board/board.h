@@ -29,6 +29,19 @@ struct LatencyTable {
     }
 };
 
+// A firmware board layer (core/runtime/firmware/board.h; docs/board-json.md,
+// "firmware"): what the firmware build adds for this board. Checked when
+// read, so file names and defines reach the build only in their safe forms.
+struct FirmwareLayer {
+    std::string core;                  // the core the layer is written for (the board's own)
+    std::vector<std::string> sources;  // firmware/*.c files beside the common ones
+    std::uint32_t flashOrigin = 0;     // where Flash starts: the linker script's origin
+    std::string fpu;                   // the -mfpu value replacing the core's default ("" keeps it)
+    bool uartBaud = false;             // a real UART: the firmware takes MCUNET_UART_BAUD
+    std::vector<std::string> defines;  // -D names: which board of a family
+    bool operator==(const FirmwareLayer&) const = default;
+};
+
 struct Board {
     std::string id;
     std::string name;
@@ -45,11 +58,13 @@ struct Board {
     std::string cycleCounter;  // "dwt" or "icount" (executed instructions, never cycles)
     std::vector<UsbId> usb;
     LatencyTable latency;
+    std::optional<FirmwareLayer> firmware;  // none: the firmware cannot be built for it (yet)
 };
 
 // 2: the latency block is cycles_per_instruction and op_scale (version 1's
-// per-MAC table is still read: docs/board-json.md says how).
-inline constexpr int kBoardSchemaVersion = 2;
+// per-MAC table is still read: docs/board-json.md says how). 3: the optional
+// firmware block (versions 1 and 2 are read as boards without one).
+inline constexpr int kBoardSchemaVersion = 3;
 
 Board boardFromJson(const nlohmann::json& document);  // validates, throws mcunet::Error
 nlohmann::json toJson(const Board& b);

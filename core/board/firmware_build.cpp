@@ -35,22 +35,15 @@ struct BoardLayer {
 
 const char* const kCommonSources[] = {"main.c", "link_device.c", "mlperf.c", "board_io.c", "startup.c"};
 
+// The board's firmware block (its JSON, checked when read) as the build uses
+// it; none when the board has no block or the block is written for another
+// core than the board's.
 std::optional<BoardLayer> layerFor(const Board& b) {
-    // QEMU mps2-an500 / an386: "Flash" is the RAM at 0x0 where -kernel loads
-    // the ELF and the core reads its vector table (DESIGN.md section 10).
-    if (b.isVirtual && b.qemuMachine.rfind("mps2-", 0) == 0) return BoardLayer{{"board_mps2.c"}, 0x00000000u, b.core, "", false};
-    // STM32F746NG: Flash on the AXIM interface at 0x08000000 (RM0385, memory map);
-    // its FPU is single precision (FPv5-SP-D16): double-precision FP
-    // instructions would fault there.
-    if (b.id == "stm32f746g-disco")
-        return BoardLayer{{"board_stm32f7.c", "counter_dwt.c", "usb_device.c", "usb_otg_fs_stm32f7.c"}, 0x08000000u, "cortex-m7", "-mfpu=fpv5-sp-d16", true};
-    // STM32F767ZI (RM0410): the F746's peripherals at the same addresses, 2 MB
-    // Flash at 0x08000000, single-precision FPU too; the Nucleo-144 board's
-    // clock source and UART differ (board_stm32f7.c).
-    if (b.id == "nucleo-f767zi")
-        return BoardLayer{{"board_stm32f7.c", "counter_dwt.c", "usb_device.c", "usb_otg_fs_stm32f7.c"}, 0x08000000u,
-                          "cortex-m7", "-mfpu=fpv5-sp-d16", true, {"-DMCUNET_STM32F7_NUCLEO144"}};
-    return std::nullopt;
+    if (!b.firmware || b.firmware->core != b.core) return std::nullopt;
+    const FirmwareLayer& f = *b.firmware;
+    BoardLayer layer{f.sources, f.flashOrigin, f.core, f.fpu.empty() ? "" : "-mfpu=" + f.fpu, f.uartBaud, {}};
+    for (const std::string& d : f.defines) layer.defines.push_back("-D" + d);
+    return layer;
 }
 
 }  // namespace
@@ -67,11 +60,11 @@ std::string boardsWithFirmwareText() {
 namespace {
 
 BoardLayer requireLayer(const Board& b) {
+    if (b.firmware && b.firmware->core != b.core)
+        throw Error(b.id + ": core: the board layer is written for " + b.firmware->core + ", the board file says " + b.core);
     const auto layer = layerFor(b);
     if (!layer)
         throw Error(b.id + ": no firmware board layer for this board yet (there is one for " + boardsWithFirmwareText() + ")");
-    if (layer->core != b.core)
-        throw Error(b.id + ": core: the board layer is written for " + layer->core + ", the board file says " + b.core);
     return *layer;
 }
 

@@ -74,6 +74,7 @@ private slots:
             QCOMPARE(back.sramBytes, b.sramBytes);
             QCOMPARE(back.latency.cyclesPerInstruction, b.latency.cyclesPerInstruction);
             QCOMPARE(back.latency.opScale, b.latency.opScale);
+            QVERIFY(back.firmware == b.firmware);
         }
     }
 
@@ -106,6 +107,19 @@ private slots:
         QTest::newRow("old table in version 2") << "/latency/cycles_per_mac" << "{}" << "cycles_per_mac: unknown field";
         QTest::newRow("id") << "/id" << "\"Bad Id\"" << "id";
         QTest::newRow("runtime") << "/runtime_flash_bytes" << "99999999" << "runtime_flash_bytes";
+        // The firmware block reaches the compiler and the linker script: only its safe forms pass.
+        QTest::newRow("layer path") << "/firmware/sources/0" << "\"../../etc/evil.c\"" << "firmware/sources[0]";
+        QTest::newRow("layer flag") << "/firmware/sources/1" << "\"-fplugin=x.c\"" << "firmware/sources[1]";
+        QTest::newRow("layer twice") << "/firmware/sources/1" << "\"board_stm32f7.c\"" << "listed twice";
+        QTest::newRow("layer not text") << "/firmware/sources/0" << "7" << "firmware/sources[0]: expected a string";
+        QTest::newRow("no layer files") << "/firmware/sources" << "[]" << "firmware/sources";
+        QTest::newRow("define") << "/firmware/defines/0" << "\"X=1 -o /tmp/y\"" << "firmware/defines[0]";
+        QTest::newRow("fpu") << "/firmware/fpu" << "\"neon -O0\"" << "firmware/fpu";
+        QTest::newRow("origin unaligned") << "/firmware/flash_origin" << "\"0x08000001\"" << "firmware/flash_origin";
+        QTest::newRow("origin text") << "/firmware/flash_origin" << "\"ORIGIN\"" << "firmware/flash_origin";
+        QTest::newRow("layer core") << "/firmware/core" << "\"cortex-m4\"" << "firmware/core";
+        QTest::newRow("layer unknown field") << "/firmware/linker_script" << "\"x.ld\"" << "linker_script: unknown field";
+        QTest::newRow("firmware in version 2") << "/schema_version" << "2" << "firmware: needs schema_version 3";
     }
     void badBoardsNameTheField() {
         QFETCH(QString, pointer);
