@@ -192,7 +192,9 @@ LayerCode referenceLayer(const LayerSite& s) {
         case OpKind::DepthwiseConv2D:
         case OpKind::PointwiseConv2D: {
             code.decls += shapeDecls(l, true);
-            const int kind = l.op.kind == OpKind::Conv2D ? 0 : l.op.kind == OpKind::DepthwiseConv2D ? 1 : 2;
+            const char* kind = l.op.kind == OpKind::Conv2D            ? "MCU_REF_CONV2D"
+                               : l.op.kind == OpKind::DepthwiseConv2D ? "MCU_REF_DEPTHWISE"
+                                                                      : "MCU_REF_POINTWISE";
             c << "mcu_ref_conv_s8(" << kind << ", " << s.input << ", &" << L << "_in, " << L << "_w, " << L << "_b, "
               << L << "_m, " << L << "_s, " << s.output << ", &" << L << "_out, &" << L << "_win, &" << L << "_q);";
             break;

@@ -18,12 +18,15 @@
 extern "C" {
 #endif
 
+/* A layer's quantization (TF Lite int8: zero points in [-128, 127]). */
 typedef struct {
-    int32_t input_offset;  /* minus the input zero point */
-    int32_t output_offset; /* the output zero point */
-    int32_t act_min, act_max;
+    int32_t input_offset;  /* minus the input zero point: -127 .. 128 */
+    int32_t output_offset; /* the output zero point: -128 .. 127 */
+    int32_t act_min, act_max; /* the fused activation's range, -128 <= act_min <= act_max <= 127
+                                 (none: -128, 127; ReLU6 folded by the quantizer) */
 } mcu_quant_t;
 
+/* A tensor's shape, HWC, batch 1: every dimension >= 1. */
 typedef struct {
     int32_t h, w, c;
 } mcu_shape_t;
@@ -36,13 +39,17 @@ typedef struct {
     int32_t kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left;
 } mcu_window_t;
 
+/* ADD parameters, as TF Lite's int8 ADD Prepare computes them
+ * (mcunet::quant::prepareAdd): both inputs rescaled to a common scale
+ * 2^left_shift finer, summed, then requantized to the output. */
 typedef struct {
-    int32_t input1_offset, input2_offset, output_offset;
-    int32_t left_shift;
-    int32_t input1_multiplier, input1_shift;
-    int32_t input2_multiplier, input2_shift;
-    int32_t output_multiplier, output_shift;
-    int32_t act_min, act_max;
+    int32_t input1_offset, input2_offset; /* minus the input zero points, -127 .. 128 */
+    int32_t output_offset;                /* the output zero point, -128 .. 127 */
+    int32_t left_shift;                   /* 20 for int8 (TF Lite's fixed value), 0 .. 30 */
+    int32_t input1_multiplier, input1_shift; /* Q31 multiplier and shift (<= 0) of s1 / (2 max(s1, s2)) */
+    int32_t input2_multiplier, input2_shift; /* the same for s2 */
+    int32_t output_multiplier, output_shift; /* of 2 max(s1, s2) / (2^left_shift s_out) */
+    int32_t act_min, act_max;                /* fused activation, within [-128, 127] */
 } mcu_add_params_t;
 
 /* Scratch bytes each kernel needs from the arena: the planner reserves
@@ -62,25 +69,94 @@ static inline int32_t mcu_depthwise_s8_scratch_bytes(int32_t in_h, int32_t in_w,
     return (in_h + kernel_h - 1) * (in_w + kernel_w - 1) + 4;
 }
 
-/* General convolution (weights OHWI: [Cout][kh][kw][Cin]), any window,
- * im2col of two output pixels as q15. */
+/**
+ * @brief int8 convolution, any window (square or not, any strides and
+ *        padding), bit-exact with TF Lite's reference_integer_ops::ConvPerChannel.
+ *
+ * @param[in]  in          input, in_shape->h x w x c (HWC)
+ * @param[in]  in_shape    input shape, every dimension >= 1
+ * @param[in]  weights     OHWI: [out_shape->c][kernel_h][kernel_w][in_shape->c], symmetric (zero point 0)
+ * @param[in]  bias        out_shape->c int32 values, quantized at s_in * s_w[o]
+ * @param[in]  multiplier  out_shape->c Q31 multipliers (mcu_requantize), one per output channel
+ * @param[in]  shift       out_shape->c shifts, -31 .. 30
+ * @param[out] out         output, out_shape->h x w x c: the SAME or VALID size of `window`
+ * @param[in]  out_shape   output shape, every dimension >= 1
+ * @param[in]  window      kernel >= 1 per side, strides >= 1, padding >= 0
+ * @param[in]  q           offsets and the activation range
+ * @param[out] scratch     mcu_conv2d_s8_scratch_bytes(kernel_h, kernel_w, in c)
+ *                         bytes, 4-byte aligned: the im2col of two output
+ *                         pixels as q15. Required.
+ *
+ * @details  out = clamp(requantize(bias + sum (x + input_offset) * w) +
+ *           output_offset, act_min, act_max); positions in the padding take
+ *           no part. Two output pixels are computed per im2col pass.
+ * @note     Out of place only: `out` must not overlap `in`. The generated
+ *           code calls layer-specialized copies of this loop (mcunet_fast.h)
+ *           where the shape allows; they give the same bytes.
+ */
 void mcu_conv2d_s8(const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,
                    const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,
                    const mcu_window_t *window, const mcu_quant_t *q, int16_t *scratch);
 
-/* 1x1 convolution, stride 1, as an int8 GEMM (weights [Cout][Cin]). */
+/**
+ * @brief int8 1x1 convolution, stride 1, as a GEMM over the pixels;
+ *        bit-exact with mcu_conv2d_s8 on a 1x1 window.
+ *
+ * @param[in]  in            input, `pixels` x `in_channels`
+ * @param[in]  pixels        H * W, >= 1
+ * @param[in]  in_channels   >= 1
+ * @param[in]  weights       [out_channels][in_channels], symmetric
+ * @param[in]  bias, multiplier, shift  out_channels each, as mcu_conv2d_s8
+ * @param[out] out           output, `pixels` x `out_channels`
+ * @param[in]  out_channels  >= 1
+ * @param[in]  q             offsets and the activation range
+ * @param[out] scratch       mcu_pointwise_s8_scratch_bytes(in_channels), 4-byte
+ *                           aligned: holds the two input pixels an in-place
+ *                           call is about to overwrite. Required in place;
+ *                           NULL allowed out of place.
+ *
+ * @note     In place (`out == in`, the same start address) is allowed with the
+ *           scratch: pixels go in increasing order when the output is no
+ *           wider than the input and in decreasing order when it is wider,
+ *           so no output lands on input not yet read; the buffer must hold
+ *           the larger of the two (the planner sizes it:
+ *           docs/memory-planning.md). Any other overlap is not allowed.
+ */
 void mcu_pointwise_s8(const int8_t *in, int32_t pixels, int32_t in_channels, const int8_t *weights,
                       const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                       int32_t out_channels, const mcu_quant_t *q, int16_t *scratch);
 
-/* Depthwise convolution, weights [out C][kh][kw]. Specialized per square
- * kernel size and stride; mcu_depthwise_s8 handles any square (k, stride)
- * and dispatches; mcu_depthwise_s8_hw takes any window (kh x kw, vertical and
- * horizontal strides) and dispatches the square ones the same way.
- * Depth multiplier M = out_shape->c / in_shape->c (TF Lite's
- * depth_multiplier; out_shape->c must be a multiple of in_shape->c): output
- * channel c * M + m filters input channel c with weights[c * M + m]. In place
- * (out == in) only with M = 1; otherwise out must not overlap in. */
+/**
+ * @brief int8 depthwise convolution, bit-exact with TF Lite's
+ *        reference_integer_ops::DepthwiseConvPerChannel. Every entry takes
+ *        MCU_DEPTHWISE_ARGS:
+ *
+ * @param[in]  in         input, in_shape->h x w x c (HWC)
+ * @param[in]  in_shape   input shape, every dimension >= 1
+ * @param[in]  weights    [out_shape->c][kh][kw], symmetric
+ * @param[in]  bias, multiplier, shift  out_shape->c each, as mcu_conv2d_s8
+ * @param[out] out        output, out_shape->h x w x c (the SAME or VALID size)
+ * @param[in]  out_shape  output shape; out_shape->c a multiple of in_shape->c
+ * @param[in]  pad_top, pad_left  padding before the first row / column, >= 0
+ * @param[in]  q          offsets and the activation range
+ * @param[out] scratch    mcu_depthwise_s8_scratch_bytes(in h, in w, kh, kw)
+ *                        bytes: one padded input channel (+4: the SIMD path
+ *                        reads rows a word at a time). Required in place;
+ *                        NULL allowed out of place.
+ *
+ * @details  Depth multiplier M = out_shape->c / in_shape->c (TF Lite's
+ *           depth_multiplier): output channel c * M + m filters input
+ *           channel c with weights[c * M + m]. Channels are done one at a
+ *           time through `scratch`, which is what lets the output overwrite
+ *           the input (MCUNet's in-place depthwise).
+ *           mcu_depthwise_s8_kKsS: square kernel K, stride S (the generated
+ *           code's specialized entries); mcu_depthwise_s8: any square
+ *           (kernel, stride), dispatching to those; mcu_depthwise_s8_hw: any
+ *           window (kernel_h x kernel_w, stride_h, stride_w), dispatching the
+ *           square ones the same way.
+ * @note     In place (`out == in`) only with M = 1; otherwise `out` must not
+ *           overlap `in`.
+ */
 #define MCU_DEPTHWISE_ARGS                                                                                  \
     const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights, const int32_t *bias,              \
         const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *out_shape,         \
@@ -94,9 +170,34 @@ void mcu_depthwise_s8_k7s2(MCU_DEPTHWISE_ARGS);
 void mcu_depthwise_s8(MCU_DEPTHWISE_ARGS, int32_t kernel, int32_t stride);
 void mcu_depthwise_s8_hw(MCU_DEPTHWISE_ARGS, int32_t kernel_h, int32_t kernel_w, int32_t stride_h, int32_t stride_w);
 
+/**
+ * @brief int8 elementwise sum (TF Lite ADD, no broadcast), bit-exact with
+ *        reference_integer_ops::Add.
+ *
+ * @param[in]  a, b  `size` values each
+ * @param[out] out   `size` values
+ * @param[in]  size  >= 0
+ * @param[in]  p     see mcu_add_params_t
+ *
+ * @details  Each input: (x + offset) << left_shift, rescaled by its
+ *           multiplier; the sum rescaled by the output multiplier, plus the
+ *           output offset, clamped to [act_min, act_max].
+ * @note     `out` may equal `a` or `b` (in place: MBConv's residual add);
+ *           no other overlap.
+ */
 void mcu_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, const mcu_add_params_t *p);
 
-/* Global average pool: HW x C -> C, output quantized as the input. */
+/**
+ * @brief int8 global average pool: HW x C -> C, as TF Lite Micro's
+ *        AVERAGE_POOL_2D over the whole input.
+ *
+ * @param[in]  in        `pixels` x `channels` (HWC)
+ * @param[in]  pixels    H * W, 1 .. 2^23 (the int32 sum of `pixels` int8 values)
+ * @param[in]  channels  >= 1
+ * @param[out] out       `channels` values, quantized as the input: the sum
+ *                       divided by `pixels`, rounded half away from zero
+ * @note     `out == in` (in place) is allowed; no other overlap.
+ */
 void mcu_avgpool_s8(const int8_t *in, int32_t pixels, int32_t channels, int8_t *out);
 
 /* Fully connected: out[o] = requantize(bias[o] + sum_j (in[j] + input_offset)
@@ -112,11 +213,24 @@ void mcu_fully_connected_s8(const int8_t *in, int32_t n, const int8_t *weights, 
                             const int32_t *multiplier, const int32_t *shift, int32_t per_channel, int8_t *out,
                             int32_t out_features, const mcu_quant_t *q);
 
-/* Plain reference kernels (out of place, no scratch): what the optimized
- * kernels are tested against. kind: 0 conv2d, 1 depthwise (any depth
- * multiplier, as mcu_depthwise_s8), 2 pointwise. Weights in the layouts
- * above (depthwise [out C][kh][kw]), any window. */
-void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights,
+/* Which convolution mcu_ref_conv_s8 computes. */
+typedef enum {
+    MCU_REF_CONV2D = 0,    /* weights OHWI, as mcu_conv2d_s8 */
+    MCU_REF_DEPTHWISE = 1, /* weights [out C][kh][kw], any depth multiplier, as mcu_depthwise_s8 */
+    MCU_REF_POINTWISE = 2  /* weights [out C][in C]; the window is 1x1, stride 1 */
+} mcu_ref_conv_kind_t;
+
+/**
+ * @brief Plain reference kernels: the textbook loops, out of place, no
+ *        scratch, no SIMD. The optimized kernels are tested against them,
+ *        and generated code uses them for `--kernels reference`.
+ *
+ * mcu_ref_conv_s8 takes the arguments of mcu_conv2d_s8 (less the scratch),
+ * `kind` saying which convolution; mcu_ref_add_s8, mcu_ref_avgpool_s8 and
+ * mcu_ref_fully_connected_s8 take those of the kernels they check.
+ * @note     Out of place only: `out` must not overlap an input.
+ */
+void mcu_ref_conv_s8(mcu_ref_conv_kind_t kind, const int8_t *in, const mcu_shape_t *in_shape, const int8_t *weights,
                      const int32_t *bias, const int32_t *multiplier, const int32_t *shift, int8_t *out,
                      const mcu_shape_t *out_shape, const mcu_window_t *window, const mcu_quant_t *q);
 void mcu_ref_add_s8(const int8_t *a, const int8_t *b, int8_t *out, int32_t size, const mcu_add_params_t *p);

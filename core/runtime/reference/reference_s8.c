@@ -3,11 +3,11 @@
 #include "mcunet_fixed_point.h"
 #include "mcunet_kernels.h"
 
-void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
+void mcu_ref_conv_s8(mcu_ref_conv_kind_t kind, const int8_t *in, const mcu_shape_t *is, const int8_t *weights, const int32_t *bias,
                      const int32_t *multiplier, const int32_t *shift, int8_t *out, const mcu_shape_t *os,
                      const mcu_window_t *win, const mcu_quant_t *q) {
     const int32_t kh = win->kernel_h, kw = win->kernel_w;
-    const int32_t depth_multiplier = kind == 1 ? os->c / is->c : 1; /* depthwise output oc reads channel oc / M */
+    const int32_t depth_multiplier = kind == MCU_REF_DEPTHWISE ? os->c / is->c : 1; /* depthwise output oc reads channel oc / M */
     int32_t oy, ox, oc, ky, kx, ic;
     for (oy = 0; oy < os->h; ++oy)
         for (ox = 0; ox < os->w; ++ox)
@@ -20,7 +20,7 @@ void mcu_ref_conv_s8(int kind, const int8_t *in, const mcu_shape_t *is, const in
                         const int8_t *x;
                         if (iy < 0 || iy >= is->h || ix < 0 || ix >= is->w) continue;
                         x = in + ((int64_t)iy * is->w + ix) * is->c;
-                        if (kind == 1) {
+                        if (kind == MCU_REF_DEPTHWISE) {
                             acc += (x[oc / depth_multiplier] + q->input_offset) * weights[(oc * kh + ky) * kw + kx];
                         } else {
                             for (ic = 0; ic < is->c; ++ic)

@@ -152,7 +152,7 @@ private slots:
                     const mcu_shape_t is{1, pixels, cin}, os{1, pixels, cout};
                     const mcu_window_t win{1, 1, 1, 1, 0, 0};
                     std::vector<std::int8_t> expected(std::size_t(pixels) * cout), got(expected.size());
-                    mcu_ref_conv_s8(2, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                    mcu_ref_conv_s8(MCU_REF_POINTWISE, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                     expected.data(), &os, &win, &p.q);
                     // Two pixels at a time in the scratch the planner reserves, three in mcu_fast_pointwise3's.
                     for (int three : {0, 1}) {
@@ -194,7 +194,7 @@ private slots:
                             const int pt = samePadBefore(h, k, s), pl = samePadBefore(w, k, s);
                             const mcu_window_t win{k, k, s, s, pt, pl};
                             std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
-                            mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
+                            mcu_ref_conv_s8(MCU_REF_CONV2D, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                             p.shift.data(), expected.data(), &os, &win, &p.q);
                             const int n = k * k * cin, np = mcu_fast_conv2d_row(k, cin);
                             std::vector<std::int8_t> padded(std::size_t(cout) * np, 0);
@@ -236,7 +236,7 @@ private slots:
                                 const mcu_shape_t is{h, w, 1}, os{oh, ow, cout};
                                 const mcu_window_t win{k, k, s, s, pt, pl};
                                 std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
-                                mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
+                                mcu_ref_conv_s8(MCU_REF_CONV2D, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                                 p.shift.data(), expected.data(), &os, &win, &p.q);
                                 mcu_fast_conv2d_c1(in.data(), got.data(), h, w, oh, ow, cout, k, s, pt, pl, wts.data(),
                                                    ch.data(), -p.q.input_offset, p.q.act_min, p.q.act_max);
@@ -291,7 +291,7 @@ private slots:
                         const mcu_shape_t is{h, w, c}, os{oh, ow, c};
                         const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * c), got(expected.size());
-                        mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                        mcu_ref_conv_s8(MCU_REF_DEPTHWISE, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                         expected.data(), &os, &win, &p.q);
                         const int bh = (oh - 1) * s + k, bw = (ow - 1) * s + k;
                         std::vector<std::int8_t> plane(std::size_t(bh) * bw + 4);
@@ -361,7 +361,7 @@ private slots:
                         const mcu_shape_t is{h, w, c}, os{oh, ow, c};
                         const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * c), got(expected.size());
-                        mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                        mcu_ref_conv_s8(MCU_REF_DEPTHWISE, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                         expected.data(), &os, &win, &p.q);
                         std::vector<std::int8_t> scratch(std::size_t(h + k - 1) * (w + k - 1) + 4);
                         const QString what = shapeText(h, w, c, k, s);
@@ -416,10 +416,10 @@ private slots:
                         const mcu_shape_t is{h, w, c}, wide{h, w, cout}, os{oh, ow, cout};
                         const mcu_window_t win{k, k, s, s, pt, pl};
                         std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
-                        mcu_ref_conv_s8(1, repeated.data(), &wide, wts.data(), p.bias.data(), p.mult.data(),
+                        mcu_ref_conv_s8(MCU_REF_DEPTHWISE, repeated.data(), &wide, wts.data(), p.bias.data(), p.mult.data(),
                                         p.shift.data(), expected.data(), &os, &win, &p.q);
                         const QString what = shapeText(h, w, c, k, s) + QStringLiteral(" M=%1").arg(m);
-                        mcu_ref_conv_s8(1, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                        mcu_ref_conv_s8(MCU_REF_DEPTHWISE, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                         got.data(), &os, &win, &p.q);
                         QVERIFY2(got == expected, qPrintable("reference " + what));
                         std::fill(got.begin(), got.end(), 0);
@@ -445,7 +445,7 @@ private slots:
                     const mcu_shape_t is{1, pixels, cin}, os{1, pixels, cout};
                     const mcu_window_t win{1, 1, 1, 1, 0, 0};
                     std::vector<std::int8_t> expected(std::size_t(pixels) * cout), got(expected.size());
-                    mcu_ref_conv_s8(2, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
+                    mcu_ref_conv_s8(MCU_REF_POINTWISE, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
                                     expected.data(), &os, &win, &p.q);
                     std::vector<std::int16_t> scratch(std::size_t(2) * cin + 2);
                     const QString what = QString("%1 px %2 -> %3").arg(pixels).arg(cin).arg(cout);
@@ -480,7 +480,7 @@ private slots:
                             const mcu_shape_t is{h, w, cin}, os{oh, ow, cout};
                             const mcu_window_t win{k, k, s, s, samePadBefore(h, k, s), samePadBefore(w, k, s)};
                             std::vector<std::int8_t> expected(std::size_t(oh) * ow * cout), got(expected.size());
-                            mcu_ref_conv_s8(0, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
+                            mcu_ref_conv_s8(MCU_REF_CONV2D, in.data(), &is, wts.data(), p.bias.data(), p.mult.data(),
                                             p.shift.data(), expected.data(), &os, &win, &p.q);
                             std::vector<std::int16_t> scratch(std::size_t(2) * k * k * cin + 2);
                             mcu_conv2d_s8(in.data(), &is, wts.data(), p.bias.data(), p.mult.data(), p.shift.data(),
