@@ -12,6 +12,7 @@
 
 #include "board/board.h"
 #include "cli/command.h"
+#include "cli/device_options.h"
 #include "cli/format.h"
 #include "cli/options.h"
 #include "common/atomic_file.h"
@@ -33,6 +34,7 @@ struct DemoOptions {
     std::string target = "host";
     int frames = 0;  // 0: until the source ends
     bool loop = false, json = false;
+    DeviceOptions device;  // a real board as the target
     demo::KeywordSettings keyword;
 };
 
@@ -126,6 +128,7 @@ int demoCommand(const DemoOptions& o) {
     request.target = o.target;
     request.workDir = work.path();
     request.catalog = &board::Catalog::builtIn();
+    request.device = o.device.selector();
     if (demo::isKeywordModel(quant::loadTrainedModel(demo::resolveModel(*o.model))))
         return keywordDemo(o, request, message, say);
     demo::Session session(request, message);
@@ -164,7 +167,9 @@ Runner defineDemo(CLI::App& app) {
                    "pictures: camera:N (/dev/videoN), a video file, or sample (a clip of fashion-MNIST); "
                    "sound (keyword models): mic, a WAV file, or sample-kws (a synthesized recording)")
         ->type_name("SOURCE");
-    app.add_option("--target", o->target, "where the model runs: host (the generated C here) or a virtual board")
+    app.add_option("--target", o->target,
+                   "where the model runs: host (the generated C here), a virtual board, or a connected board (flashed first; "
+                   "--serial, --port and --link choose it)")
         ->type_name("TARGET")
         ->default_str("host");
     addNumber(app, "--frames", o->frames, 0, INT32_MAX, "stop after this many frames (keyword models: windows)", "0: until the source ends");
@@ -173,6 +178,7 @@ Runner defineDemo(CLI::App& app) {
     addNumber(app, "--smooth-ms", o->keyword.smoothMs, 0, 5000, "keyword models: posteriors averaged over this span");
     addNumber(app, "--threshold", o->keyword.threshold, 0.0, 1.0, "keyword models: a word is heard at this averaged posterior");
     addNumber(app, "--refractory-ms", o->keyword.refractoryMs, 0, 60000, "keyword models: the same word is not reported again within this");
+    addDeviceOptions(app, o->device);
     addJsonFlag(app, o->json)->description("one JSON line per frame (docs/demo.md)");
     return [o] { return demoCommand(*o); };
 }

@@ -26,6 +26,7 @@
 #include "device/board_device.h"
 #include "device/device_error.h"
 #include "cli/command.h"
+#include "cli/device_options.h"
 #include "cli/format.h"
 #include "cli/generated_project.h"
 #include "cli/options.h"
@@ -236,42 +237,6 @@ void printBuild(const board::FirmwareBuild& b, const CheckedPlan& plan, const bo
                 withCommas(j["planned_arena_bytes"].get<std::int64_t>()).c_str());
 }
 
-// Which connected board (--serial, --port, --link): the same for flash, profile, deploy.
-struct DeviceOptions {
-    std::string serial, port;
-    device::LinkChoice link = device::LinkChoice::Auto;
-};
-
-void addDeviceOptions(CLI::App& app, DeviceOptions& o) {
-    app.add_option("--serial", o.serial, "the USB serial number of the board to use when several are connected "
-                                         "(mcunet devices lists them)")->type_name("SN");
-    app.add_option("--port", o.port, "the serial port of the board's link when it cannot be found from USB "
-                                     "(a board flashed through its DFU bootloader)")->type_name("PATH");
-    // A word, checked as typed ("2" is not a link, whatever enum value it would be).
-    app.add_option_function<std::string>(
-           "--link",
-           [&o](const std::string& word) {
-               o.link = word == "usb" ? device::LinkChoice::Usb
-                        : word == "serial" ? device::LinkChoice::Serial
-                                           : device::LinkChoice::Auto;
-           },
-           "how to reach a real board's firmware: usb (its own USB link), serial (its UART through the ST-LINK or "
-           "--port), auto (usb when one is connected; default)")
-        ->check(oneOf({"auto", "usb", "serial"}))
-        ->type_name("auto|usb|serial");
-}
-
-// The board through the device layer: the virtual board at once, a real one
-// found on USB (no board, several boards, permission: messages, exit code 2).
-std::unique_ptr<device::BoardDevice> openBoard(const board::Board& b, const DeviceOptions& o) {
-    try {
-        return device::openDevice(b, {o.serial, o.port, 115200, o.link}, &board::Catalog::builtIn());
-    } catch (const device::DeviceError& e) {
-        if (e.kind() != device::DeviceErrorKind::Ambiguous) throw;
-        throw device::DeviceError(e.kind(), std::string(e.what()) + " with --serial SN");
-    }
-}
-
 // Stage messages on stderr when it is a terminal (the pipeline's progress).
 deploy::Control cliControl() {
     deploy::Control control;
@@ -447,7 +412,7 @@ int deployCommand(const DeployOptions& o) {
     if (o.mlperfTask) request.firmware = firmwareOptions(o.mlperfTask, json::object());
     request.directory = o.out.value_or("");  // none: the pipeline's temporary folder
     request.replace = o.force;
-    request.selector = {o.device.serial, o.device.port, 115200, o.device.link};
+    request.selector = o.device.selector();
     request.catalog = &board::Catalog::builtIn();
     request.profile = o.profile;
     request.runs = o.runs;

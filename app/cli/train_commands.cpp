@@ -14,6 +14,7 @@
 
 #include "board/board.h"
 #include "cli/command.h"
+#include "cli/device_options.h"
 #include "cli/options.h"
 #include "cli/search_options.h"
 #include "cli/train_options.h"
@@ -87,6 +88,7 @@ struct EvalOptions {
     int images = 0, boardImages = 200, threads = 2;
     std::uint64_t seed = defaults::kSeed;
     bool noHost = false, json = false;
+    DeviceOptions device;  // a real board given with --board
 };
 
 int evalCommand(const EvalOptions& o) {
@@ -142,7 +144,7 @@ int evalCommand(const EvalOptions& o) {
         boardImages = few.size();
         const auto fewRef = eval::runInterpreter(m.int8, few, threads);
         std::vector<std::vector<std::int8_t>> onBoard;
-        timed("int8-" + b->id, few, [&] { onBoard = eval::runOnBoard(m.int8, *b, few, workDir + "/board"); return eval::predictions(onBoard); });
+        timed("int8-" + b->id, few, [&] { onBoard = eval::runOnBoard(m.int8, *b, few, workDir + "/board", {}, o.device.selector()); return eval::predictions(onBoard); });
         boardDiff = eval::firstDifference(fewRef, onBoard);
     }
     const bool identical = hostDiff < 0 && boardDiff < 0;
@@ -198,7 +200,10 @@ Runner defineEval(CLI::App& app) {
     auto o = std::make_shared<EvalOptions>();
     app.add_option("--model", o->model, "a trained model directory (mcunet train)")->type_name("DIR");
     app.add_option("--data", o->data, "fashion-mnist, or a folder with one subfolder per class")->type_name("DIR");
-    app.add_option("--board", o->board, "also run the model on this board (virtual boards: QEMU)")->type_name("ID");
+    app.add_option("--board", o->board,
+                   "also run the model on this board: a virtual board (QEMU) or a connected one with a firmware layer "
+                   "(flashed first; --serial, --port and --link choose it)")
+        ->type_name("ID");
     o->sramOption = addNumber(app, "--sram", o->sramKb, 1.0, defaults::kMaxSramKb, "with --board: SRAM limit in kB, at most the board's",
                               "the board's");
     o->flashOption = addNumber(app, "--flash", o->flashKb, 1.0, defaults::kMaxFlashKb,
@@ -208,6 +213,7 @@ Runner defineEval(CLI::App& app) {
     addNumber(app, "--threads", o->threads, 1, 256, "threads of the float and int8 engines");
     addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "seed of the image subsets");
     app.add_flag("--no-host", o->noHost, "skip the generated C on the host")->disable_flag_override();
+    addDeviceOptions(app, o->device);
     addJsonFlag(app, o->json);
     return [o] { return evalCommand(*o); };
 }

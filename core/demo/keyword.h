@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "demo/classify.h"
-#include "demo/target.h"
+#include "deploy/target.h"
 
 namespace mcunet::demo {
 
@@ -108,7 +108,7 @@ private:
 struct KeywordResult {
     double time = 0;                    // stream time (s) at the window's end
     std::vector<std::uint8_t> picture;  // what the microcontroller sees: frames x coefficients MFCC picture
-    Inference inference;
+    deploy::Inference inference;
     Prediction prediction;              // this window alone
     KeywordDetector::Decision decision; // smoothed, and the word heard (if any)
     std::string label;                  // the smoothed winner's class name

@@ -26,7 +26,7 @@ CameraInput cameraInput(const quant::QuantizedModel& m, const std::string& model
     return {s.h, s.c};
 }
 
-double mcuLatencyMs(const board::Board* b, const Inference& inf) {
+double mcuLatencyMs(const board::Board* b, const deploy::Inference& inf) {
     if (!b || b->clockHz <= 0 || inf.unit.empty()) return -1;
     const double perCount = inf.unit == "cycles" ? 1.0 : b->latency.cyclesPerInstruction;
     return 1000.0 * double(inf.deviceCount) * perCount / double(b->clockHz);
@@ -64,7 +64,7 @@ bool FrameStream::next(video::Frame& f, const Messages& message) {
 }
 
 namespace {
-std::unique_ptr<Target> openSessionTarget(const SessionRequest& r, const quant::TrainedModel& m, const Messages& message);
+std::unique_ptr<deploy::Target> openSessionTarget(const SessionRequest& r, const quant::TrainedModel& m, const Messages& message);
 }  // namespace
 
 Session::Session(const SessionRequest& r, const Messages& message) : model_(quant::loadTrainedModel(resolveModel(r.modelDir))) {
@@ -102,16 +102,18 @@ bool isKeywordModel(const quant::TrainedModel& m) { return isKeywordModel(m.netw
 
 namespace {
 
-std::unique_ptr<Target> openSessionTarget(const SessionRequest& r, const quant::TrainedModel& m, const Messages& message) {
+std::unique_ptr<deploy::Target> openSessionTarget(const SessionRequest& r, const quant::TrainedModel& m, const Messages& message) {
     message("building the model for " + r.target);
     board::throwIfCancelled(r.cancel, "demo");
-    TargetRequest t;
+    deploy::TargetRequest t;
     t.model = &m.int8;
     t.modelName = m.network.name();
     t.target = r.target;
     t.workDir = r.workDir;
     t.catalog = r.catalog;
-    return openTarget(t);
+    t.device = r.device;
+    t.cancel = r.cancel;
+    return deploy::openTarget(t);
 }
 
 }  // namespace

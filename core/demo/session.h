@@ -13,7 +13,7 @@
 #include "board/board.h"
 #include "demo/classify.h"
 #include "demo/keyword.h"
-#include "demo/target.h"
+#include "deploy/target.h"
 #include "quant/model_dir.h"
 #include "data/frame_source.h"
 
@@ -29,7 +29,7 @@ CameraInput cameraInput(const quant::QuantizedModel& model, const std::string& m
 // The microcontroller's latency of one inference in ms: the target's count x
 // the board's cycles per count / its clock; negative when unknown (the host,
 // or a board without a clock).
-double mcuLatencyMs(const board::Board* board, const Inference& inference);
+double mcuLatencyMs(const board::Board* board, const deploy::Inference& inference);
 
 using Messages = std::function<void(const std::string&)>;
 
@@ -57,7 +57,7 @@ private:
 struct FrameResult {
     video::Frame frame;
     std::vector<std::uint8_t> picture;  // what the microcontroller sees: resolution x resolution x channels
-    Inference inference;
+    deploy::Inference inference;
     Prediction prediction;
     std::string label;                  // the class's name from model.json
     double latencyMs = -1;              // on the microcontroller (mcuLatencyMs)
@@ -68,7 +68,8 @@ struct SessionRequest {
     std::string modelDir;          // or "sample" (demo/samples.h)
     std::string source;            // "camera:N", a video file or "sample"
     bool loop = false;
-    std::string target = "host";   // "host" or a virtual board's id
+    std::string target = "host";   // "host", a virtual board's id or a real board's (deploy/target.h)
+    device::DeviceSelector device; // which connected board, over which link (real boards)
     std::string workDir;           // an empty folder of ours for the build
     const board::Catalog* catalog = nullptr;
     const std::atomic<bool>* cancel = nullptr;
@@ -98,7 +99,7 @@ private:
     quant::TrainedModel model_;
     CameraInput input_;
     std::unique_ptr<FrameStream> frames_;
-    std::unique_ptr<Target> target_;
+    std::unique_ptr<deploy::Target> target_;
     const board::Board* board_ = nullptr;
     int done_ = 0;
     double targetSeconds_ = 0;
@@ -135,7 +136,7 @@ private:
     std::unique_ptr<SampleSource> source_;
     std::unique_ptr<SlidingWindow> window_;
     std::unique_ptr<KeywordDetector> detector_;
-    std::unique_ptr<Target> target_;
+    std::unique_ptr<deploy::Target> target_;
     const board::Board* board_ = nullptr;
     int done_ = 0;
     double targetSeconds_ = 0;

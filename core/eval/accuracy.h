@@ -11,6 +11,7 @@
 
 #include "board/board.h"
 #include "data/dataset.h"
+#include "device/board_device.h"
 #include "quant/model.h"
 #include "quant/model_dir.h"
 
@@ -38,11 +39,13 @@ std::vector<std::vector<std::int8_t>> runInterpreter(const quant::QuantizedModel
 // Generates the C project into workDir, builds the host runner, runs every image.
 std::vector<std::vector<std::int8_t>> runHostC(const quant::QuantizedModel& m, const data::ImageSet& set,
                                                const std::string& workDir);
-// Generates, cross-builds for the board, boots it (virtual boards: QEMU) and
-// streams every image through the link protocol (UART): input, run, output.
+// Generates, cross-builds for the board and starts it as the live demos do
+// (deploy/target.h: a virtual board in QEMU; a real board found on USB,
+// flashed, then its USB or serial link, `device` choosing which), then runs
+// every image over the link protocol: input, run, output.
 std::vector<std::vector<std::int8_t>> runOnBoard(const quant::QuantizedModel& m, const board::Board& b,
                                                  const data::ImageSet& set, const std::string& workDir,
-                                                 const Progress& progress = {});
+                                                 const Progress& progress = {}, const device::DeviceSelector& device = {});
 
 std::vector<int> predictions(const std::vector<std::vector<std::int8_t>>& outputs);
 // Index of the first image whose outputs differ, -1 when all are equal.

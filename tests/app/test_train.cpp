@@ -258,6 +258,12 @@ private slots:
         for (const auto& x : ej["engines"].toArray()) engines << x.toObject()["engine"].toString();
         QCOMPARE(engines, (QStringList{"float", "int8-reference", "int8-host-c", "int8-virtual-m7"}));
         QCOMPARE(ej["engines"].toArray()[3].toObject()["images"].toInt(), 40);
+        // A real board goes through the device layer as the demo's targets do:
+        // looked for first, so no board here is a message before any build.
+        const Result real = runMcunet({"eval", "--model", model, "--data", "fashion-mnist", "--images", "20", "--no-host",
+                                       "--board", "stm32f746g-disco", "--board-images", "4", "--link", "usb"});
+        QCOMPARE(real.code, 2);
+        QVERIFY2(real.err.contains("no stm32f746g-disco connected"), real.err.constData());
 
         const Result d = runMcunet({"deploy", "--model", model, "--board", "virtual-m7", "--profile", "--runs", "1", "--json",
                                  "--out", dir.filePath("deployed")});

@@ -14,11 +14,12 @@
 #include <QShortcut>
 #include <QVBoxLayout>
 
+#include "board/board.h"
 #include "demo/keyword.h"
 #include "demo/samples.h"
 #include "demo/session.h"
 #include "quant/model_dir.h"
-#include "demo/target.h"
+#include "deploy/target.h"
 #include "document/project_document.h"
 #include "live/classroom_window.h"
 #include "live/demo_runner.h"
@@ -212,9 +213,13 @@ void DemoView::fillSources() {
 
 void DemoView::fillTargets() {
     target_->clear();
-    for (const std::string& t : demo::targetNames(document_->catalog())) {
+    for (const std::string& t : deploy::targetNames(document_->catalog())) {
         const QString id = QString::fromStdString(t);
-        target_->addItem(t == "host" ? tr("This computer (the generated C)") : tr("%1 (QEMU, no board needed)").arg(id), id);
+        const board::Board* b = document_->catalog().find(t);
+        target_->addItem(t == "host"                ? tr("This computer (the generated C)")
+                         : (b && b->isVirtual) ? tr("%1 (QEMU, no board needed)").arg(id)
+                                               : tr("%1 (a connected board, flashed first)").arg(id),
+                         id);
     }
 }
 
@@ -295,6 +300,7 @@ void DemoView::launch(bool preview) {
     error_->clear();
     status_->setText(preview ? tr("Opening the source\u2026") : tr("Starting\u2026"));
     preview_ = preview;
+    started_ = false;  // until this run reports its start
     DemoRequest r;
     if (!preview) r.model = modelChoice();
     r.source = sourceChoice();
@@ -389,6 +395,9 @@ void DemoView::onFrame(const DemoFrame& f) {
 }
 
 void DemoView::onFinished(const QString& error) {
+    // A demo that ended after a newer one was started (its signal queued
+    // behind the start, e.g. a wait() on it) is old news.
+    if (runner_->isRunning()) return;
     started_ = false;
     if (pendingCapture_ && !restart_) {  // the source never delivered: the capture cannot happen
         teach_->onCaptureFinished(pendingCapture_->className, 0, error.isEmpty() ? tr("the source did not start") : error);

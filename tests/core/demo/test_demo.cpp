@@ -18,11 +18,12 @@
 #include <opencv2/videoio.hpp>
 
 #include "board/board.h"
+#include "board/flashed_state.h"
 #include "common/error.h"
 #include "common/process.h"
 #include "data/dataset.h"
 #include "demo/classify.h"
-#include "demo/target.h"
+#include "deploy/target.h"
 #include "graph/build.h"
 #include "quant/interpreter.h"
 #include "quant/model.h"
@@ -77,6 +78,7 @@ class TestDemo : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
+        qputenv("XDG_STATE_HOME", tmp_.filePath("state").toUtf8());  // a flash through the device layer is recorded here
         video_ = tmp_.filePath("fashion.mkv").toStdString();
         originals_ = writeVideo(video_, kFrames);
         QCOMPARE(int(originals_.size()), kFrames);
@@ -104,30 +106,37 @@ private slots:
     }
 
     // Host runner and virtual board: each frame's output equals the reference
-    // interpreter's; the board reports its instruction count.
+    // interpreter's; the board reports its instruction count. The virtual
+    // board also as real boards are driven: through the device layer
+    // (flashed, then every input over its UART link, no semihosting).
     void targetsEqualTheInterpreterFrameByFrame_data() {
         QTest::addColumn<QString>("target");
-        QTest::newRow("host") << "host";
-        QTest::newRow("virtual-m4") << "virtual-m4";
+        QTest::addColumn<bool>("throughDevice");
+        QTest::newRow("host") << "host" << false;
+        QTest::newRow("virtual-m4") << "virtual-m4" << false;
+        QTest::newRow("virtual-m4 through the device layer") << "virtual-m4" << true;
     }
     void targetsEqualTheInterpreterFrameByFrame() {
         QFETCH(QString, target);
+        QFETCH(bool, throughDevice);
         const quant::QuantizedModel m = grayModel();
         QTemporaryDir work;
-        demo::TargetRequest r;
+        deploy::TargetRequest r;
         r.model = &m;
         r.modelName = "demo_test";
         r.target = target.toStdString();
         r.workDir = work.path().toStdString();
         r.catalog = &board::Catalog::builtIn();
-        const auto t = demo::openTarget(r);
+        r.throughDeviceLayer = throughDevice;
+        const auto t = deploy::openTarget(r);
         QCOMPARE(QString::fromStdString(t->name()), target);
+        if (throughDevice) QCOMPARE(board::readFlashedState(target.toStdString()).model, std::string("demo_test"));
         const auto source = video::openFrameSource(video_);
         video::Frame f;
         int frames = 0;
         while (source->read(f)) {
             const auto input = demo::quantizeInput(m, data::frameToImage(f.rgb.data(), f.width, f.height, 32, 1));
-            const demo::Inference inf = t->infer(input);
+            const deploy::Inference inf = t->infer(input);
             QCOMPARE(inf.output, quant::runReferenceOutput(m, input));
             if (target == "host") QCOMPARE(inf.deviceCount, std::uint64_t(0));
             else QVERIFY(inf.unit == "instructions" && inf.deviceCount > 10000);
@@ -174,15 +183,27 @@ private slots:
         QVERIFY(message([] { video::openFrameSource("camera:63"); }).find("/dev/video63") != std::string::npos);
 
         const quant::QuantizedModel m = grayModel();
-        demo::TargetRequest r;
+        deploy::TargetRequest r;
         r.model = &m;
         r.workDir = tmp_.filePath("w").toStdString();
         r.catalog = &board::Catalog::builtIn();
         r.target = "toaster";
-        const std::string unknown = message([&] { demo::openTarget(r); });
+        const std::string unknown = message([&] { deploy::openTarget(r); });
         QVERIFY2(unknown.find("toaster") != std::string::npos && unknown.find("virtual-m7") != std::string::npos, unknown.c_str());
+        // A real board with firmware is a target: looked for before any build.
+        const auto names = deploy::targetNames(board::Catalog::builtIn());
+        QVERIFY(std::find(names.begin(), names.end(), "stm32f746g-disco") != names.end());
+        QVERIFY(std::find(names.begin(), names.end(), "stm32f412-disco") == names.end());  // no firmware layer
         r.target = "stm32f746g-disco";
-        QVERIFY(message([&] { demo::openTarget(r); }).find("not available yet") != std::string::npos);
+        QElapsedTimer looked;
+        looked.start();
+        const std::string absent = message([&] { deploy::openTarget(r); });
+        QVERIFY2(absent.find("stm32f746g-disco") != std::string::npos && absent.find("connected") != std::string::npos, absent.c_str());
+        QVERIFY(looked.elapsed() < 5000);
+        QVERIFY(!QFileInfo::exists(tmp_.filePath("w/firmware.elf")));
+        r.target = "stm32f412-disco";
+        const std::string noLayer = message([&] { deploy::openTarget(r); });
+        QVERIFY2(noLayer.find("no firmware board layer") != std::string::npos, noLayer.c_str());
     }
 
     // A helper that ends is an error with its exit and its stderr; writing to

@@ -1,4 +1,4 @@
-#include "demo/target.h"
+#include "deploy/target.h"
 
 #include <chrono>
 
@@ -9,8 +9,9 @@
 #include "common/error.h"
 #include "common/process.h"
 #include "deploy/pipeline.h"
+#include "device/board_device.h"
 
-namespace mcunet::demo {
+namespace mcunet::deploy {
 
 namespace {
 
@@ -33,6 +34,17 @@ deploy::Generated generateFor(const TargetRequest& r, const std::string& boardId
     options.modelName = r.modelName;
     options.boardId = boardId;
     return deploy::generate(*r.model, memory::Planner::Ours, r.workDir, options, {});
+}
+
+// RUN of the input already sent over `link`, then the output: one inference.
+Inference runSent(board::LinkClient& link, const quant::QuantizedModel& m, Clock::time_point t0, const std::string& unit) {
+    constexpr int kRunTimeoutMs = 30000;
+    Inference result;
+    result.deviceCount = link.run(1, kRunTimeoutMs);
+    result.output = link.readOutput(static_cast<std::uint32_t>(outputBytes(m)));
+    result.seconds = secondsSince(t0);
+    result.unit = unit;
+    return result;
 }
 
 // The generated C compiled for this computer, run as a helper process that
@@ -82,18 +94,12 @@ public:
     std::string name() const override { return board_.id; }
     Inference infer(const std::vector<std::int8_t>& input) override {
         checkInput(model_, input);
-        Inference result;
         const auto t0 = Clock::now();
         qemu_->sendInput(*link_, input, hostInput_);
-        result.deviceCount = link_->run(1, kRunTimeoutMs);
-        result.output = link_->readOutput(static_cast<std::uint32_t>(outputBytes(model_)));
-        result.seconds = secondsSince(t0);
-        result.unit = countsInstructions_ ? "instructions" : "cycles";
-        return result;
+        return runSent(*link_, model_, t0, countsInstructions_ ? "instructions" : "cycles");
     }
 
 private:
-    static constexpr int kRunTimeoutMs = 30000;
     const quant::QuantizedModel& model_;
     board::Board board_;
     std::unique_ptr<board::VirtualBoard> qemu_;
@@ -102,25 +108,70 @@ private:
     bool hostInput_ = false;
 };
 
+// The firmware on a board through the device layer (core/device): flashed,
+// then each frame over its link (a real board's USB bulk or serial link; a
+// virtual board's UART when asked to go this way). Boards count cycles, the
+// virtual ones instructions.
+class DeviceTarget final : public Target {
+public:
+    DeviceTarget(const TargetRequest& r, const board::Board& b) : model_(*r.model), board_(b) {
+        device_ = device::openDevice(b, r.device, r.catalog);  // "no board connected" before any work
+        const deploy::Generated g = generateFor(r, b.id);
+        deploy::Control control;
+        control.cancel = r.cancel;
+        const board::FirmwareBuild fw = deploy::build(r.workDir, b, {}, control);
+        deploy::flash(*device_, b, fw.elf, "", &g.plan, control);
+        link_ = device_->openLink(r.cancel);
+        client_ = std::make_unique<board::LinkClient>(*link_);
+        const board::Hello hello = client_->hello();
+        unit_ = hello.countsInstructions ? "instructions" : "cycles";
+        if (hello.outputBytes != outputBytes(model_))
+            throw Error(b.id + ": the firmware answers with " + std::to_string(hello.outputBytes) + " output bytes, the model has " +
+                        std::to_string(outputBytes(model_)));
+    }
+    ~DeviceTarget() override {
+        client_.reset();
+        link_.reset();  // the link (and a virtual board's QEMU) before the device
+    }
+    std::string name() const override { return board_.id; }
+    Inference infer(const std::vector<std::int8_t>& input) override {
+        checkInput(model_, input);
+        const auto t0 = Clock::now();
+        client_->writeInput(input);
+        return runSent(*client_, model_, t0, unit_);
+    }
+
+private:
+    const quant::QuantizedModel& model_;
+    board::Board board_;
+    std::unique_ptr<device::BoardDevice> device_;
+    std::unique_ptr<board::Transport> link_;
+    std::unique_ptr<board::LinkClient> client_;
+    std::string unit_;
+};
+
 }  // namespace
 
 std::vector<std::string> targetNames(const board::Catalog& catalog) {
     std::vector<std::string> names{"host"};
     for (const board::Board& b : catalog.boards())
         if (b.isVirtual) names.push_back(b.id);
+    for (const board::Board& b : catalog.boards())
+        if (!b.isVirtual && device::boardSupport(b).deployable()) names.push_back(b.id);
     return names;
 }
 
 std::unique_ptr<Target> openTarget(const TargetRequest& r) {
     if (!r.model) throw Error("demo: no model");
     if (r.target == "host") return std::make_unique<HostTarget>(r);
-    const board::Board* b = r.catalog ? r.catalog->find(r.target) : nullptr;
-    if (b && b->isVirtual) return std::make_unique<VirtualBoardTarget>(r, *b);
+    const board::Board* b = r.board && r.board->id == r.target ? r.board : r.catalog ? r.catalog->find(r.target) : nullptr;
+    if (b && b->isVirtual && !r.throughDeviceLayer) return std::make_unique<VirtualBoardTarget>(r, *b);
+    if (b && (b->isVirtual || device::boardSupport(*b).deployable())) return std::make_unique<DeviceTarget>(r, *b);
     std::string known;
     if (r.catalog)
         for (const std::string& n : targetNames(*r.catalog)) known += (known.empty() ? "" : ", ") + n;
-    if (b) throw Error("--target " + r.target + ": live demos on real boards are not available yet (targets: " + known + ")");
+    if (b) throw Error("--target: " + device::boardSupport(*b).whyNot + " (targets: " + known + ")");
     throw Error("--target \"" + r.target.substr(0, 40) + "\" is not a demo target (targets: " + known + ")");
 }
 
-}  // namespace mcunet::demo
+}  // namespace mcunet::deploy
