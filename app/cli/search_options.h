@@ -24,6 +24,8 @@ struct SearchOptions {
     std::optional<int> threads;  // default: every core
     int calibrationImages = defaults::kSearchCalibrationImages;
     int validationImages = 0;  // 0: the whole validation split
+    int rerank = 0;            // > 0: the best this many re-ranked by a short fine-tuning
+    int rerankSteps = defaults::kSearchRerankSteps;
     bool resume = false, force = false, json = false;
 };
 

@@ -114,6 +114,9 @@ private:
             std::printf("  generation %d/%d: %d networks evaluated, best %s, %.0f s\n", l.value("generation", 0),
                         l.value("generations", 0), l.value("evaluated", 0), pct(l.value("best_accuracy", 0.0)).c_str(),
                         l.value("seconds", 0.0));
+        else if (kind == "rerank")
+            std::printf("  re-ranked %d/%d: %s after fine-tuning, %.0f s\n", l.value("network", 0), l.value("networks", 0),
+                        pct(l.value("accuracy", 0.0)).c_str(), l.value("seconds", 0.0));
     }
 
     bool json_;
@@ -138,7 +141,7 @@ void runTrainProgram(const std::string& step, const std::vector<std::string>& ar
         try {
             const json e = json::parse(line);
             const std::string kind = e.value("event", "");
-            if (kind == "epoch" || kind == "generation" || kind == "done" || kind == "start" || kind == "step")
+            if (kind == "epoch" || kind == "generation" || kind == "rerank" || kind == "done" || kind == "start" || kind == "step")
                 log.event({{"event", "progress"}, {"step", step}, {"line", e}});
             else if (kind == "message" && e.contains("text") && e["text"].is_string())
                 log.event({{"event", "message"}, {"text", step + ": " + e["text"].get<std::string>()}});
@@ -158,6 +161,13 @@ std::vector<std::string> dataSubsetArgs(const Flow& f) {
     if (f.budget.trainPerClass > 0) a.insert(a.end(), {"--train-per-class", std::to_string(f.budget.trainPerClass)});
     if (f.budget.testPerClass > 0) a.insert(a.end(), {"--test-per-class", std::to_string(f.budget.testPerClass)});
     return a;
+}
+
+// The search's final choice among its best by a short fine-tuning (both
+// the search and the random baseline: the same evaluation budget).
+std::vector<std::string> rerankArgs(const Flow& f) {
+    if (f.budget.rerank <= 0) return {};
+    return {"--rerank", std::to_string(f.budget.rerank), "--rerank-steps", std::to_string(f.budget.rerankSteps)};
 }
 
 // --- the steps ---
@@ -221,6 +231,8 @@ void searchStep(const Flow& f, const Log& log) {
         "--generations", std::to_string(f.budget.generations), "--seed", std::to_string(f.o.seed), "--threads",
         std::to_string(f.threads), "--calibration-images", std::to_string(f.budget.calibrationImages),
         "--validation-images", std::to_string(f.budget.validationImages), "--out", dir.string(), "--json"};
+    const std::vector<std::string> rerank = rerankArgs(f);
+    args.insert(args.end(), rerank.begin(), rerank.end());
     args.push_back(resume ? "--resume" : "--force");
     runTrainProgram("search", args, log);
 }
@@ -297,15 +309,17 @@ json randomBaseline(const Flow& f, const Log& log) {
     if (!searched || !quant::isTrainedModelDirectory((f.out / "random-model").string()))
         log.event({{"event", "step"}, {"step", "random"}, {"text", "baseline: random search, " + std::to_string(budget) + " networks"}});
     if (!searched) {
-        runTrainProgram("random", {"search", "--supernet", (f.out / "supernet").string(), "--board", f.board.id, "--sram",
+        std::vector<std::string> args = {"search", "--supernet", (f.out / "supernet").string(), "--board", f.board.id, "--sram",
                                    numberText(double(f.limits.sramBytes) / 1024.0), "--flash",
                                    numberText(double(f.limits.flashBytes) / 1024.0), "--latency-ms", numberText(f.o.latencyMs),
                                    "--population", std::to_string(budget), "--generations", "0", "--seed",
                                    std::to_string(f.o.seed + 1), "--threads", std::to_string(f.threads),
                                    "--calibration-images", std::to_string(f.budget.calibrationImages),
                                    "--validation-images", std::to_string(f.budget.validationImages), "--out",
-                                   dir.string(), "--json", "--force"},
-                        log);
+                                   dir.string(), "--json", "--force"};
+        const std::vector<std::string> rerank = rerankArgs(f);
+        args.insert(args.end(), rerank.begin(), rerank.end());
+        runTrainProgram("random", args, log);
     }
     trainStep(f, "random", f.out / "random-model",
               {"train", "--arch", (dir / "best.json").string(), "--init", (f.out / "supernet").string(), "--board",
@@ -477,7 +491,7 @@ json runFlow(Flow& f, const Log& log) {
     return {{"format", "mcunet-tinynas-report"}, {"version", 1}, {"identity", identity(f)}, {"space", space},
             {"network", {{"architecture", m.network.name()}, {"key", searched["evaluated"][searched["best"].get<std::size_t>()]["key"]},
                          {"search_validation_accuracy", searched["evaluated"][searched["best"].get<std::size_t>()]["accuracy"]},
-                         {"networks_evaluated", searched["evaluated"].size()}}},
+                         {"networks_evaluated", searched["evaluated"].size()}, {"rerank", searched.value("rerank", json())}}},
             {"accuracy", accuracy}, {"deploy", deployed}, {"searched", searchedModel}, {"baselines", baselines},
             {"margins_points", margins(searchedModel, baselines)}, {"step_seconds", f.steps}};
 }

@@ -7,11 +7,13 @@
 // OUT/search-state.json for --resume. docs/search.md.
 #include "train_command.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +22,7 @@
 #include "board/board.h"
 #include "cli/options.h"
 #include "cli/search_options.h"
+#include "cli/train_options.h"
 #include "common/atomic_file.h"
 #include "common/cleanup.h"
 #include "common/error.h"
@@ -104,6 +107,62 @@ std::vector<double> measure(nas::SubnetAccuracy& accuracy, const std::vector<arc
     std::vector<double> out;
     for (float c : correct) out.push_back(double(c) / images);
     return out;
+}
+
+// The re-ranking (--rerank): each network of the pool fine-tuned for
+// `steps` steps from the supernet's weights with `mcunet train`'s recipe,
+// then scored on the whole validation split. Under mpirun each rank
+// fine-tunes every size-th network and the counts are summed. Sets `stopped`
+// when Ctrl+C ends a fine-tuning (the search is then resumable).
+std::vector<double> finetunedAccuracies(const std::vector<arch::Architecture>& pool, const data::Datasets& d,
+                                        const std::string& checkpoint, const nas::TrainSettings& recipe,
+                                        const fs::path& work, const std::atomic<bool>& stop, bool& stopped,
+                                        const Output& log, nas::Collective* collective) {
+    const int rank = collective ? collective->rank() : 0, size = collective ? collective->size() : 1;
+    const int images = d.validation.size();
+    std::vector<float> correct(pool.size() + 1, 0.0f);  // the last: networks stopped
+    fs::create_directories(work);
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        if (int(i % std::size_t(size)) != rank || correct.back() > 0) continue;
+        const auto t0 = std::chrono::steady_clock::now();
+        nas::TrainTarget target;
+        target.network = graph::Network(pool[i]);
+        target.initFrom = checkpoint;
+        nas::TrainHooks hooks;
+        hooks.stop = &stop;
+        const fs::path ckpt = work / ("network-" + std::to_string(i) + "-rank-" + std::to_string(rank) + ".pt");
+        const nas::TrainOutcome out = nas::train(target, recipe, d, ckpt.string(), false, hooks);
+        fs::remove(ckpt);
+        if (out.stopped) {
+            correct.back() = 1;
+            continue;
+        }
+        correct[i] = float(std::llround(out.validationAccuracy * images));
+        log.event({{"event", "rerank"}, {"network", i + 1}, {"networks", pool.size()}, {"key", search::keyOf(pool[i])},
+                   {"accuracy", out.validationAccuracy},
+                   {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
+    }
+    if (collective) collective->allReduceSum(correct.data(), correct.size());
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    stopped = correct.back() > 0;
+    std::vector<double> out;
+    for (std::size_t i = 0; i < pool.size(); ++i) out.push_back(double(correct[i]) / images);
+    return out;
+}
+
+// The recipe of the re-ranking: `mcunet train`'s defaults with the
+// supernet's batch and seed, one epoch of at most `steps` steps.
+nas::TrainSettings rerankRecipe(const quant::TrainedModel& supernet, const cli::SearchOptions& o, int threads) {
+    cli::TrainOptions t;
+    const json settings = supernet.training.is_object() ? supernet.training.value("settings", json::object()) : json::object();
+    if (settings.is_object() && settings.contains("batch") && settings["batch"].is_number_integer())
+        t.batch = std::clamp(settings["batch"].get<int>(), defaults::kMinTrainBatch, defaults::kMaxTrainBatch);
+    t.epochs = 1;
+    t.maxSteps = o.rerankSteps;
+    t.threads = threads;
+    t.seed = o.seed;
+    return settingsOf(t);
 }
 
 // Every rank reaches this point before any goes on (a sum of nothing).
@@ -205,9 +264,24 @@ int searchCommand(const std::vector<std::string>& argv, nas::Collective* collect
         else if (state == output_dir::State::Empty) fs::remove(fs::path(out) / output_dir::kMarkerFile, ec);
         throw;
     }
+    std::optional<search::Rerank> reranked;
+    if (o.rerank > 0 && !result.cancelled) {
+        log.event({{"event", "message"}, {"text", "re-ranking the best " + std::to_string(o.rerank) + " by " +
+                                                      std::to_string(o.rerankSteps) + " steps of fine-tuning each"}});
+        bool stopped = false;
+        const nas::TrainSettings recipe = rerankRecipe(supernetModel, o, threads);
+        reranked = search::rerank(result, o.rerank, o.rerankSteps, [&](const std::vector<arch::Architecture>& pool) {
+            return finetunedAccuracies(pool, d, checkpoint, recipe, fs::path(out) / "rerank.work", stop, stopped, log,
+                                       collective);
+        });
+        if (stopped) {
+            result.cancelled = true;  // resumable: the generations are done, the re-ranking runs again
+            reranked.reset();
+        }
+    }
     cleanup::setGracefulStop({});
     if (!rank0) return result.cancelled ? 130 : 0;
-    json doc = search::resultJson(problem, settings, result);
+    json doc = search::resultJson(problem, settings, result, reranked ? &*reranked : nullptr);
     doc["supernet"] = fs::absolute(*o.supernet).string();
     doc["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     atomic_file::writeText((fs::path(out) / "search.json").string(), doc.dump(2) + "\n");
@@ -222,7 +296,7 @@ int searchCommand(const std::vector<std::string>& argv, nas::Collective* collect
     const json bestJson = search::toJson(result.best);
     if (o.json) {
         std::cout << json{{"event", "done"}, {"out", out}, {"best", bestJson}, {"evaluated", result.evaluated.size()},
-                          {"seconds", doc["seconds"]}}
+                          {"rerank", doc["rerank"]}, {"seconds", doc["seconds"]}}
                          .dump()
                   << "\n";
     } else {
@@ -234,6 +308,10 @@ int searchCommand(const std::vector<std::string>& argv, nas::Collective* collect
                     withCommas(result.best.costs.flashBytes).c_str(), withCommas(problem.limits.flashBytes).c_str(),
                     result.best.costs.latencyMs, b.id.c_str(), out.c_str(), out.c_str(), out.c_str(),
                     o.supernet->c_str(), spec.source.c_str());
+        if (reranked)
+            std::printf("chosen among the best %zu by %.2f%% validation accuracy after %d steps of fine-tuning\n",
+                        reranked->pool.size(), 100 * reranked->accuracy[std::size_t(std::find(reranked->pool.begin(), reranked->pool.end(), reranked->chosen) - reranked->pool.begin())],
+                        reranked->steps);
     }
     return 0;
 }

@@ -120,22 +120,6 @@ graph::Network networkOf(const cli::TrainOptions& o) {
     return a;
 }
 
-nas::TrainSettings settingsOf(const cli::TrainOptions& o) {
-    nas::TrainSettings s;
-    s.epochs = o.epochs;
-    s.batch = o.batch;
-    s.threads = o.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-    s.optimizer = o.optimizer == "adamw" ? nas::OptimizerKind::AdamW : nas::OptimizerKind::Sgd;
-    s.learningRate = o.learningRateOrDefault();
-    s.weightDecay = o.weightDecayOrDefault();
-    s.labelSmoothing = o.labelSmoothing;
-    s.seed = o.seed;
-    s.augmentation.cropPadding = o.cropPadding;
-    s.augmentation.horizontalFlip = !o.noFlip;
-    s.maxStepsPerEpoch = o.maxSteps;
-    s.checkpointEverySteps = o.checkpointSteps;
-    return s;
-}
 
 // Refuses a network that cannot run on the board before anything trains.
 void checkFits(const Plan& p, const graph::Network& a) {
@@ -323,6 +307,24 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
     if (!rank0) return 0;
     return finishModel(p.target.network, outcome, d, p.out, p.workDir, p.checkpoint, p.calibrationImages,
                        p.settings, dataRecord(p, d), started, p.json);
+}
+
+// The recipe of `mcunet train`'s flags (also the search's re-ranking recipe).
+nas::TrainSettings settingsOf(const cli::TrainOptions& o) {
+    nas::TrainSettings s;
+    s.epochs = o.epochs;
+    s.batch = o.batch;
+    s.threads = o.threads.value_or(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    s.optimizer = o.optimizer == "adamw" ? nas::OptimizerKind::AdamW : nas::OptimizerKind::Sgd;
+    s.learningRate = o.learningRateOrDefault();
+    s.weightDecay = o.weightDecayOrDefault();
+    s.labelSmoothing = o.labelSmoothing;
+    s.seed = o.seed;
+    s.augmentation.cropPadding = o.cropPadding;
+    s.augmentation.horizontalFlip = !o.noFlip;
+    s.maxStepsPerEpoch = o.maxSteps;
+    s.checkpointEverySteps = o.checkpointSteps;
+    return s;
 }
 
 }  // namespace mcunet::train

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/train_options.h"
 #include "data/dataset.h"
 #include "nas/training.h"
 
@@ -22,6 +23,9 @@ int trainCommand(const std::vector<std::string>& argv, nas::Collective* collecti
 // (the results are all-reduced, so every rank follows the same search); rank 0
 // writes the files and the progress.
 int searchCommand(const std::vector<std::string>& argv, nas::Collective* collective);
+
+// The training settings `mcunet train` derives from its flags.
+nas::TrainSettings settingsOf(const cli::TrainOptions& o);
 
 // After training: int8 from the trained weights (activation ranges calibrated
 // on real training images), float and int8 accuracy on the test set, and the

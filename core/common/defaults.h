@@ -46,6 +46,7 @@ inline constexpr int kMaxProfileRuns = 1000;
 inline constexpr int kSearchPopulation = 30;
 inline constexpr int kSearchGenerations = 10;
 inline constexpr int kSearchCalibrationImages = 200;  // BatchNorm re-estimated per candidate
+inline constexpr int kSearchRerankSteps = 500;  // fine-tuning steps per re-ranked network
 
 // Training (`mcunet train`, the Train panel).
 inline constexpr const char* kTrainData = "fashion-mnist";

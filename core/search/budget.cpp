@@ -13,15 +13,16 @@ struct Row {
     int samplesPerSpace;
     int supernetEpochs, supernetMaxSteps, trainPerClass, testPerClass, batch;
     int population, generations, calibrationImages, validationImages;
+    int rerank, rerankSteps;
     int finetuneEpochs, finetuneMaxSteps;
     int boardImages;
 };
 
 constexpr Row kBudgets[] = {
-    // name        grid                      samples  supernet: ep steps train test batch  search: pop gen cal val  tune: ep steps  board
-    {"quick", "32:48:16/0.3:0.5:0.1", 200, 1, 30, 100, 20, 32, 8, 2, 64, 200, 1, 30, 20},
-    {"default", "32:96:16/0.2:0.8:0.1", 1000, 3, 0, 0, 0, 64, 30, 10, 200, 0, 7, 0, 200},
-    {"thorough", "32:128:16/0.2:1.0:0.1", 2000, 30, 0, 0, 0, 64, 50, 20, 500, 0, 10, 0, 1000},
+    // name        grid                      samples  supernet: ep steps train test batch  search: pop gen cal val  rerank: n steps  tune: ep steps  board
+    {"quick", "32:48:16/0.3:0.5:0.1", 200, 1, 30, 100, 20, 32, 8, 2, 64, 200, 2, 5, 1, 30, 20},
+    {"default", "32:96:16/0.2:0.8:0.1", 1000, 3, 0, 0, 0, 64, 30, 10, 200, 3000, 4, 500, 7, 0, 200},
+    {"thorough", "32:128:16/0.2:1.0:0.1", 2000, 30, 0, 0, 0, 64, 50, 20, 500, 0, 8, 2000, 10, 0, 1000},
 };
 
 }  // namespace
@@ -42,6 +43,8 @@ Budget budgetNamed(const std::string& name) {
         b.generations = r.generations;
         b.calibrationImages = r.calibrationImages;
         b.validationImages = r.validationImages;
+        b.rerank = r.rerank;
+        b.rerankSteps = r.rerankSteps;
         b.finetuneEpochs = r.finetuneEpochs;
         b.finetuneMaxSteps = r.finetuneMaxSteps;
         b.boardImages = r.boardImages;

@@ -23,6 +23,7 @@ struct Budget {
     // The search.
     int population = 0, generations = 0;
     int calibrationImages = 0, validationImages = 0;  // 0: the whole validation split
+    int rerank = 0, rerankSteps = 0;  // the best `rerank` chosen among by `rerankSteps` steps of fine-tuning
     // Fine-tuning the chosen network from the supernet's weights.
     int finetuneEpochs = 0;
     int finetuneMaxSteps = 0;

@@ -448,6 +448,41 @@ Result run(const Problem& problem, const Settings& settings, const Evaluator& ev
     return r.go(resume);
 }
 
+std::vector<int> rerankPool(const std::vector<Candidate>& evaluated, int k) {
+    std::vector<int> pool = paretoFront(evaluated, "macs");
+    const auto byAccuracy = [&](int a, int b) { return better(evaluated[std::size_t(a)], evaluated[std::size_t(b)]); };
+    std::sort(pool.begin(), pool.end(), byAccuracy);
+    if (int(pool.size()) > k) pool.resize(std::size_t(std::max(0, k)));
+    std::vector<int> others;
+    for (int i = 0; i < int(evaluated.size()); ++i)
+        if (std::find(pool.begin(), pool.end(), i) == pool.end()) others.push_back(i);
+    std::sort(others.begin(), others.end(), byAccuracy);
+    for (int i : others) {
+        if (int(pool.size()) >= k) break;
+        pool.push_back(i);
+    }
+    return pool;
+}
+
+Rerank rerank(Result& r, int k, int steps, const Evaluator& finetuned) {
+    if (k < 1) throw Error("rerank: at least one network");
+    Rerank out;
+    out.steps = steps;
+    out.pool = rerankPool(r.evaluated, k);
+    if (out.pool.empty()) return out;
+    std::vector<arch::Architecture> archs;
+    for (int i : out.pool) archs.push_back(r.evaluated[std::size_t(i)].architecture);
+    out.accuracy = finetuned(archs);
+    if (out.accuracy.size() != out.pool.size()) throw Error("rerank: " + std::to_string(out.accuracy.size()) +
+                                                            " accuracies for " + std::to_string(out.pool.size()) + " networks");
+    std::size_t best = 0;  // the pool is in the supernet's order: a tie keeps the earlier
+    for (std::size_t i = 1; i < out.pool.size(); ++i)
+        if (out.accuracy[i] > out.accuracy[best]) best = i;
+    out.chosen = out.pool[best];
+    r.best = r.evaluated[std::size_t(out.chosen)];
+    return out;
+}
+
 json toJson(const Limits& l) {
     return {{"sram_bytes", l.sramBytes}, {"flash_bytes", l.flashBytes}, {"latency_ms", l.latencyMs}};
 }
@@ -470,7 +505,7 @@ json toJson(const Candidate& c) {
             {"latency_ms", c.costs.latencyMs}};
 }
 
-json resultJson(const Problem& problem, const Settings& settings, const Result& r) {
+json resultJson(const Problem& problem, const Settings& settings, const Result& r, const Rerank* rerank) {
     json evaluated = json::array();
     int best = -1;
     for (std::size_t i = 0; i < r.evaluated.size(); ++i) {
@@ -479,8 +514,15 @@ json resultJson(const Problem& problem, const Settings& settings, const Result& 
     }
     json fronts = json::object();
     for (const char* axis : kAxes) fronts[axis] = r.front(axis);
+    json reranked = nullptr;
+    if (rerank && rerank->chosen >= 0) {
+        json pool = json::array();
+        for (std::size_t i = 0; i < rerank->pool.size(); ++i)
+            pool.push_back({{"index", rerank->pool[i]}, {"accuracy", rerank->accuracy[i]}});
+        reranked = {{"steps", rerank->steps}, {"pool", pool}, {"chosen", rerank->chosen}};
+    }
     return {{"format", "mcunet-search"},
-            {"version", 1},
+            {"version", 2},
             {"space", problem.space.name},
             {"resolution", problem.resolution},
             {"width", problem.width},
@@ -491,6 +533,7 @@ json resultJson(const Problem& problem, const Settings& settings, const Result& 
             {"cancelled", r.cancelled},
             {"evaluated", evaluated},
             {"best", best},
+            {"rerank", reranked},
             {"fronts", fronts}};
 }
 

@@ -126,10 +126,34 @@ inline constexpr const char* kAxes[] = {"latency_ms", "peak_sram_bytes", "flash_
 Result run(const Problem& problem, const Settings& settings, const Evaluator& evaluate, const Hooks& hooks,
            bool resume = false);
 
+// The final choice by a short fine-tuning (docs/search.md, "Re-ranking"):
+// after a few epochs of weight sharing the supernet's accuracies of the best
+// networks lie within their own measurement noise, so the choice among them
+// is made on what the flow optimizes, each network's accuracy after a short
+// fine-tuning from the supernet's weights.
+struct Rerank {
+    int steps = 0;                  // fine-tuning steps per network
+    std::vector<int> pool;          // indices into Result::evaluated, in the order measured
+    std::vector<double> accuracy;   // validation accuracy after the fine-tuning, per pool entry
+    int chosen = -1;                // index into Result::evaluated
+};
+
+// The networks re-ranked: the `k` most accurate members of the accuracy /
+// MACs front (the best network at each size, so the pool spans sizes instead
+// of `k` near-copies of the best), then, when the front is shorter, the most
+// accurate others. Indices into `evaluated`, most accurate first.
+std::vector<int> rerankPool(const std::vector<Candidate>& evaluated, int k);
+
+// Measures the pool's accuracies with `finetuned` (called once, with the
+// pool's architectures in order) and chooses the most accurate; ties go to
+// the network the supernet ranked higher. Sets r.best to the chosen one.
+Rerank rerank(Result& r, int k, int steps, const Evaluator& finetuned);
+
 // JSON forms (docs/search.md).
 nlohmann::json toJson(const Candidate& c);
 nlohmann::json toJson(const Limits& l);
 nlohmann::json toJson(const Settings& s);
-nlohmann::json resultJson(const Problem& problem, const Settings& settings, const Result& r);
+nlohmann::json resultJson(const Problem& problem, const Settings& settings, const Result& r,
+                          const Rerank* rerank = nullptr);
 
 }  // namespace mcunet::search

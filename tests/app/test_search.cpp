@@ -83,7 +83,8 @@ private slots:
         QCOMPARE(generations, 3);  // the initial population and two generations
         const QJsonObject s = readJson(out + "/search.json");
         QCOMPARE(s["format"].toString(), QString("mcunet-search"));
-        QCOMPARE(s["version"].toInt(), 1);
+        QCOMPARE(s["version"].toInt(), 2);
+        QVERIFY(s["rerank"].isNull());  // not asked for
         const QJsonArray all = s["evaluated"].toArray();
         QVERIFY(all.size() >= 6);
         for (const QJsonValue& v : all) {
@@ -137,18 +138,55 @@ private slots:
         QCOMPARE(evaluated(readJson(out + "/search.json")), evaluated(readJson(path("s1") + "/search.json")));
     }
 
-    // Under mpirun -np 2 the ranks share each generation's measurements:
-    // the same networks, accuracies and choice as one process.
+    // --rerank: the best few fine-tuned briefly, the choice the best of them.
+    void rerankChoosesAmongTheBest() {
+        const QString out = path("s-rr");
+        const Result r = runMcunet(search(out, {"--rerank", "2", "--rerank-steps", "3", "--json"}));
+        QVERIFY2(r.code == 0, r.err.constData());
+        int reranked = 0;
+        for (const QByteArray& line : r.out.split('\n')) {
+            const QJsonObject e = QJsonDocument::fromJson(line).object();
+            if (e["event"] != "rerank") continue;
+            ++reranked;
+            QCOMPARE(e["networks"].toInt(), 2);
+            QVERIFY(e["accuracy"].toDouble() >= 0 && e["accuracy"].toDouble() <= 1);
+        }
+        QCOMPARE(reranked, 2);
+        const QJsonObject s = readJson(out + "/search.json");
+        QCOMPARE(evaluated(s), evaluated(readJson(path("s1") + "/search.json")));  // the evolution itself is unchanged
+        const QJsonObject rr = s["rerank"].toObject();
+        QCOMPARE(rr["steps"].toInt(), 3);
+        const QJsonArray pool = rr["pool"].toArray();
+        QCOMPARE(pool.size(), 2);
+        QCOMPARE(rr["chosen"].toInt(), s["best"].toInt());
+        double bestFineTuned = -1;
+        int chosen = -1;
+        for (const QJsonValue& v : pool)
+            if (v["accuracy"].toDouble() > bestFineTuned) {
+                bestFineTuned = v["accuracy"].toDouble();
+                chosen = v["index"].toInt();
+            }
+        QCOMPARE(chosen, s["best"].toInt());
+        QVERIFY(!fs::exists((out + "/rerank.work").toStdString()));  // the fine-tunings' checkpoints are gone
+        QVERIFY(fs::exists((out + "/best.json").toStdString()));
+    }
+
+    // Under mpirun -np 2 the ranks share each generation's measurements and
+    // the re-ranking's fine-tunings: the same networks, accuracies and
+    // choice as one process.
     void twoRanksSearchAsOne() {
         const QString mpirun = QStandardPaths::findExecutable("mpirun");
         if (mpirun.isEmpty()) QSKIP("mpirun (openmpi-bin) is not installed");
         const QString out = path("s-mpi");
         QProcess p;
         p.start(mpirun, QStringList{"--allow-run-as-root", "--oversubscribe", "--bind-to", "none", "-np", "2", MCUNET_CLI_PATH} +
-                            search(out));
+                            search(out, {"--rerank", "2", "--rerank-steps", "3"}));
         QVERIFY(p.waitForFinished(600000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        QCOMPARE(evaluated(readJson(out + "/search.json")), evaluated(readJson(path("s1") + "/search.json")));
+        const QJsonObject one = readJson(path("s-rr") + "/search.json"), two = readJson(out + "/search.json");
+        QCOMPARE(evaluated(two), evaluated(one));
+        QCOMPARE(two["rerank"].toObject(), one["rerank"].toObject());
+        QCOMPARE(two["best"].toInt(), one["best"].toInt());
     }
 
     void badInput_data() {

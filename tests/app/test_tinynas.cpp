@@ -64,6 +64,14 @@ private slots:
         QVERIFY(board["outputs_identical_to_host"].toBool());
         QCOMPARE(board["images"].toInt(), 20);
         QVERIFY(report["network"].toObject()["networks_evaluated"].toInt() >= 8);
+        // The search and the random baseline both chose by the same re-ranking.
+        for (const char* dir : {"search", "random"}) {
+            const QJsonObject s = readJson(out + "/" + dir + "/search.json");
+            QCOMPARE(s["rerank"].toObject()["pool"].toArray().size(), 2);
+            QCOMPARE(s["rerank"].toObject()["chosen"].toInt(), s["best"].toInt());
+        }
+        QCOMPARE(report["network"].toObject()["rerank"].toObject()["chosen"].toInt(),
+                 readJson(out + "/search/search.json")["best"].toInt());
         // The baselines at the same limits: trained, scored on the same test images, within the limits.
         for (const char* name : {"random", "mbv2"}) {
             const QJsonObject b = report["baselines"].toObject()[name].toObject();

@@ -9,10 +9,14 @@
 //     resumed from its state file equals an uninterrupted run;
 //   - every front is non-dominated and contains the best network;
 //   - the evolution finds a better network than the initial population had;
-//   - damaged state files are refused with the file named.
+//   - damaged state files are refused with the file named;
+//   - re-ranking: the pool is the best of the accuracy / MACs front (then the
+//     most accurate others), the choice is the pool's best after the
+//     fine-tuning (ties: the supernet's order), recorded in the result JSON.
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -228,6 +232,65 @@ private slots:
             if (c.generation == 0) initialBest = std::max(initialBest, c.accuracy);
         QVERIFY2(r.best.accuracy > initialBest, qPrintable(QString("%1 vs %2").arg(r.best.accuracy).arg(initialBest)));
         QVERIFY(r.best.generation > 0);
+    }
+
+    void rerankPoolSpansTheFront() {
+        const search::Result r = search::run(problem(), settings(), evaluator(), {});
+        const std::vector<int> front = r.front("macs");
+        const std::vector<int> pool = search::rerankPool(r.evaluated, 3);
+        QCOMPARE(int(pool.size()), 3);
+        QCOMPARE(r.evaluated[std::size_t(pool[0])].key, r.best.key);  // the supernet's best comes first
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            const bool onFront = std::find(front.begin(), front.end(), pool[i]) != front.end();
+            // Front members first; another network only when the front is shorter.
+            QVERIFY(onFront || front.size() < pool.size());
+            if (i > 0 && onFront) QVERIFY(r.evaluated[std::size_t(pool[i])].accuracy <= r.evaluated[std::size_t(pool[i - 1])].accuracy);
+        }
+        // More than the front holds: every front member, then the most accurate others.
+        const std::vector<int> wide = search::rerankPool(r.evaluated, int(front.size()) + 2);
+        QCOMPARE(wide.size(), front.size() + 2);
+        for (int i : front) QVERIFY(std::find(wide.begin(), wide.begin() + long(front.size()), i) != wide.begin() + long(front.size()));
+        QVERIFY(r.evaluated[std::size_t(wide[front.size()])].accuracy >= r.evaluated[std::size_t(wide[front.size() + 1])].accuracy);
+        QVERIFY(search::rerankPool(r.evaluated, 0).empty());
+        QCOMPARE(search::rerankPool(r.evaluated, 100000).size(), r.evaluated.size());
+    }
+
+    void rerankChoosesTheBestFineTuned() {
+        const auto p = problem();
+        search::Result r = search::run(p, settings(), evaluator(), {});
+        const std::string supernetBest = r.best.key;
+        std::vector<std::string> asked;
+        // The fine-tuned accuracy prefers the pool's last network.
+        const search::Rerank rr = search::rerank(r, 3, 50, [&](const std::vector<arch::Architecture>& pool) {
+            std::vector<double> acc;
+            for (std::size_t i = 0; i < pool.size(); ++i) {
+                asked.push_back(search::keyOf(pool[i]));
+                acc.push_back(0.5 + 0.1 * double(i));
+            }
+            return acc;
+        });
+        QCOMPARE(int(asked.size()), 3);
+        QCOMPARE(rr.chosen, rr.pool.back());
+        QCOMPARE(r.best.key, asked.back());
+        QVERIFY(r.best.key != supernetBest);
+        const auto j = search::resultJson(p, settings(), r, &rr);
+        QCOMPARE(j["version"].get<int>(), 2);
+        QCOMPARE(j["best"].get<int>(), rr.chosen);
+        QCOMPARE(j["rerank"]["chosen"].get<int>(), rr.chosen);
+        QCOMPARE(j["rerank"]["steps"].get<int>(), 50);
+        QCOMPARE(j["rerank"]["pool"].size(), std::size_t(3));
+        QVERIFY(search::resultJson(p, settings(), r)["rerank"].is_null());
+
+        // Ties keep the supernet's order; a wrong count is an error.
+        search::Result t = search::run(p, settings(), evaluator(), {});
+        const search::Rerank tie = search::rerank(t, 3, 1, [](const std::vector<arch::Architecture>& pool) {
+            return std::vector<double>(pool.size(), 0.9);
+        });
+        QCOMPARE(tie.chosen, tie.pool.front());
+        QCOMPARE(t.best.key, supernetBest);
+        QVERIFY_THROWS_EXCEPTION(Error, search::rerank(t, 3, 1, [](const std::vector<arch::Architecture>&) {
+            return std::vector<double>{0.5};
+        }));
     }
 
     void damagedStateFilesAreRefused() {
