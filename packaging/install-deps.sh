@@ -40,6 +40,10 @@ PACKAGES=(
   libkissfft-dev          # kissfft: the real FFT of the MFCC front end (core/audio)
   libsoxr-dev             # libsoxr: resampling WAV files and microphones to 16 kHz (core/audio)
   espeak-ng sox           # the synthesized keyword-spotting dataset (tools/make-kws-dataset.sh) and its test
+  dpkg-dev                # packaging: dpkg-shlibdeps computes the .deb's library dependencies (CPack)
+  desktop-file-utils      # packaging: desktop-file-validate checks the menu entry
+  appstream               # packaging: appstreamcli validates the AppStream metadata
+  groff-base              # packaging: the manual pages are rendered with warnings on (groff -ww)
 )
 
 missing=()

@@ -9,10 +9,15 @@
 #include <iostream>
 #include <map>
 
+#include "board/board.h"
 #include "cli/command.h"
+#include "cli/manual.h"
 #include "cli/options.h"
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/safe_text.h"
+#include "common/version.h"
+#include "program_text.h"
 
 namespace mcunet::cli {
 
@@ -60,6 +65,34 @@ const char* kFooter =
 
 bool isHelpWord(const std::string& word) { return word == "--help" || word == "-h" || word == "help"; }
 
+// The manual pages of mcunet, of each command (mcunet-train.1 is the train
+// command's, which the mcunet-train program runs) and of mcunet-studio, into
+// `folder` (the build's packaging step).
+int writeManPages(const CLI::App& app, const std::string& folder) {
+    namespace fs = std::filesystem;
+    fs::create_directories(folder);
+    const std::string v = version::number();
+    atomic_file::writeText((fs::path(folder) / "mcunet.1").string(), manPage(app, "", v));
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+        atomic_file::writeText((fs::path(folder) / ("mcunet-" + sub->get_name() + ".1")).string(), manPage(app, sub->get_name(), v));
+    ProgramPage studio{"mcunet-studio", programs::kStudioSummary, "mcunet-studio [--theme NAME] [PROJECT]",
+                       programs::kStudioDescription,
+                       {{"--theme NAME", programs::kStudioThemeHelp},
+                        {"PROJECT", programs::kStudioProjectHelp},
+                        {"-h, --help", "print the options and exit"},
+                        {"-v, --version", "print the version and exit"}}};
+    atomic_file::writeText((fs::path(folder) / "mcunet-studio.1").string(), manPage(studio, v));
+    // mcunet-train's page is the train command's (mcunet-train.1, written
+    // above): the program takes the same options.
+    return 0;
+}
+
+std::vector<std::string> boardIds() {
+    std::vector<std::string> ids;
+    for (const board::Board& b : board::Catalog::builtIn().boards()) ids.push_back(b.id);
+    return ids;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args) {
@@ -75,6 +108,15 @@ int run(const std::vector<std::string>& args) {
     }
     app.footer(kFooter);  // after the subcommands: they would copy it
     app.require_subcommand(1);  // one command: "boards presets" is an extra word, not two commands
+    if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
+        std::cout << "mcunet " << version::text() << "\nresources: " << board::resourceDir() << "\n";
+        return 0;
+    }
+    if (args.size() == 2 && args[0] == "--man-pages") return writeManPages(app, args[1]);
+    if (args.size() == 2 && args[0] == "--bash-completion") {
+        atomic_file::writeText(args[1], bashCompletion(app, boardIds()));
+        return 0;
+    }
     if (args.empty() || isHelpWord(args[0])) {
         if (args.size() > 1) {
             std::cerr << "mcunet: error: unexpected argument \"" << args[1] << "\" after " << args[0] << "\n";

@@ -1,12 +1,15 @@
 // mcunet-studio: the studio window. Opens the project given on the command
 // line, or the demo project (board virtual-m7, mcunet-vww1) as an untitled copy.
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineParser>
 #include <QSettings>
 
 #include "board/board.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/version.h"
+#include "program_text.h"
 #include "shell/main_window.h"
 #include "shell/theme.h"
 
@@ -14,15 +17,16 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("MCUNet"));
     QApplication::setApplicationName(QStringLiteral("MCUNet Studio"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("org.mcunetstudio.Studio"));  // packaging/desktop
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/mcunet-studio.svg")));
+    QApplication::setApplicationVersion(QString::fromStdString(mcunet::version::text()));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Design neural networks that fit microcontrollers."));
+    parser.setApplicationDescription(QString::fromUtf8(mcunet::programs::kStudioDescription));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("system, light or dark"), QStringLiteral("name"));
+    QCommandLineOption theme(QStringLiteral("theme"), QString::fromUtf8(mcunet::programs::kStudioThemeHelp), QStringLiteral("name"));
     parser.addOption(theme);
-    parser.addPositionalArgument(QStringLiteral("project"),
-                                 QStringLiteral("a .mcuproj file to open, or an int8 .tflite model to import"));
+    parser.addPositionalArgument(QStringLiteral("project"), QString::fromUtf8(mcunet::programs::kStudioProjectHelp));
     parser.process(app);
 
     mcunet::atomic_file::sweepStaleTempDirectories();  // left by runs that were killed (SIGKILL)

@@ -225,16 +225,30 @@ json toJson(const Board& b) {
     return doc;
 }
 
-std::string resourceDir() {
+namespace {
+
+// PREFIX/share/RELATIVE for the prefix this program runs from (PREFIX/bin),
+// when it holds `landmark`; "" otherwise (a build tree).
+std::string installedFolder(const std::filesystem::path& relative, const char* landmark) {
     namespace fs = std::filesystem;
-    if (const char* env = std::getenv("MCUNET_RESOURCES"); env && *env) return env;
     std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        fs::path installed = exe.parent_path().parent_path() / "share" / "mcunet-studio" / "resources";
-        if (fs::is_directory(installed / "boards", ec)) return installed.string();
-    }
-    return MCUNET_SOURCE_RESOURCE_DIR;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return "";
+    const fs::path installed = exe.parent_path().parent_path() / "share" / relative;
+    return fs::exists(installed / landmark, ec) ? installed.string() : "";
+}
+
+}  // namespace
+
+std::string resourceDir() {
+    if (const char* env = std::getenv("MCUNET_RESOURCES"); env && *env) return env;
+    const std::string installed = installedFolder("mcunet-studio/resources", "boards");
+    return installed.empty() ? MCUNET_SOURCE_RESOURCE_DIR : installed;
+}
+
+std::string documentationDir() {
+    const std::string installed = installedFolder("doc/mcunet-studio", "README.md");
+    return installed.empty() ? MCUNET_SOURCE_DOC_DIR : installed;
 }
 
 Catalog Catalog::load(const std::string& folder) {

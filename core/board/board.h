@@ -73,10 +73,14 @@ nlohmann::json toJson(const Board& b);
 // links against them, so a model over them fails to link.
 Board withLimits(Board b, std::int64_t sramBytes, std::int64_t flashBytes);
 
-// The folder with the project's resources: $MCUNET_RESOURCES, else the source
-// tree's resources/ (development builds), else ../share/mcunet-studio next to
-// the executable (installed).
+// The folder with the project's resources: $MCUNET_RESOURCES, else
+// ../share/mcunet-studio/resources beside the executable (installed: the
+// prefix the program runs from, never the build tree or the working
+// directory), else the source tree's resources/ (development builds).
 std::string resourceDir();
+// The documentation, found the same way: ../share/doc/mcunet-studio beside
+// the executable (installed), else the source tree's docs/.
+std::string documentationDir();
 
 class Catalog {
 public:

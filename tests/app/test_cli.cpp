@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QRegularExpression>
 #include <QtTest>
 #include <QDir>
 #include <QFileInfo>
@@ -321,6 +322,47 @@ private slots:
         const QString out = QString::fromUtf8(r.out);
         for (const QString& m : mentions) QVERIFY2(out.contains(m), qPrintable(m + " not in:\n" + out));
         QVERIFY2(r.err.isEmpty(), r.err.constData());
+    }
+
+    // Issue 23: the version with the git revision and the resource folder in
+    // use; the manual pages and the bash completion are written from the
+    // same option definitions as --help: every command has its page, and
+    // every option --help lists for a command is in that page and in the
+    // completion.
+    void versionManualAndCompletion() {
+        const Result v = mcunet({"--version"});
+        QCOMPARE(v.code, 0);
+        QVERIFY2(QRegularExpression("^mcunet \\d+\\.\\d+\\.\\d+ \\(git [0-9a-z.-]+\\)\nresources: /").match(QString::fromUtf8(v.out)).hasMatch(),
+                 v.out.constData());
+        QTemporaryDir dir;
+        QVERIFY(mcunet({"--man-pages", dir.filePath("man")}).code == 0);
+        QVERIFY(mcunet({"--bash-completion", dir.filePath("mcunet.bash")}).code == 0);
+        QFile completionFile(dir.filePath("mcunet.bash"));
+        QVERIFY(completionFile.open(QIODevice::ReadOnly));
+        const QString completion = QString::fromUtf8(completionFile.readAll());
+        QVERIFY(QFile::exists(dir.filePath("man/mcunet.1")));
+        QVERIFY(QFile::exists(dir.filePath("man/mcunet-studio.1")));
+        const QString help = QString::fromUtf8(mcunet({"--help"}).out);
+        int commands = 0;
+        for (const QString command : {"boards", "cost", "space", "train", "search", "tinynas", "codegen", "run", "deploy",
+                                       "flash", "profile", "demo", "capture", "import", "export-tflite", "eval"}) {
+            QVERIFY2(help.contains(command), qPrintable(command));
+            QFile page(dir.filePath("man/mcunet-" + command + ".1"));
+            QVERIFY2(page.open(QIODevice::ReadOnly), qPrintable(command));
+            const QString roff = QString::fromUtf8(page.readAll());
+            QVERIFY2(completion.contains("        " + command + ") options=\""), qPrintable(command));
+            const QString commandHelp = QString::fromUtf8(mcunet({command, "--help"}).out);
+            const QRegularExpression option("^\\s+(?:-h,)?--([a-z0-9-]+)", QRegularExpression::MultilineOption);
+            for (auto m = option.globalMatch(commandHelp); m.hasNext();) {
+                const QString name = m.next().captured(1);
+                QVERIFY2(roff.contains("\\-\\-" + QString(name).replace("-", "\\-")),
+                         qPrintable(command + " --" + name + " not in its page"));
+                QVERIFY2(completion.contains("--" + name), qPrintable(command + " --" + name + " not in the completion"));
+            }
+            ++commands;
+        }
+        QCOMPARE(commands, 16);
+        QCOMPARE(mcunet({"--man-pages"}).code, 2);  // a folder is needed
     }
 
     // Issue 14.10/12: a generated project with a part missing or a plan.json

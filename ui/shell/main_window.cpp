@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -17,7 +18,9 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
+#include <QUrl>
 
+#include "board/board.h"
 #include "common/error.h"
 #include "deploy/deploy_view.h"
 #include "live/demo_view.h"
@@ -175,12 +178,26 @@ void MainWindow::buildMenus() {
     }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    const auto openDoc = [this](const QString& name) {
+        const QString path = QDir(QString::fromStdString(board::documentationDir())).filePath(name);
+        if (!QFileInfo::exists(path))
+            QMessageBox::warning(this, tr("Documentation"),
+                                 tr("%1 is missing: reinstall the mcunet-studio package.").arg(QDir::toNativeSeparators(path)));
+        else if (!QDesktopServices::openUrl(QUrl::fromLocalFile(path)))
+            QMessageBox::information(this, tr("Documentation"),
+                                     tr("No program here opens it; the file is %1.").arg(QDir::toNativeSeparators(path)));
+    };
+    help->addAction(tr("&Tutorial"), this, [openDoc] { openDoc(QStringLiteral("tutorial.md")); });
+    help->addAction(tr("&Documentation"), this, [openDoc] { openDoc(QStringLiteral("README.md")); });
+    help->addSeparator();
     help->addAction(tr("&About MCUNet Studio"), this, [this] {
         QMessageBox::about(this, tr("About MCUNet Studio"),
                            tr("<b>MCUNet Studio</b> %1<br>Design neural networks that fit microcontrollers: TinyNAS "
                               "(search-space optimization, search) and TinyEngine (whole-network memory planning, "
-                              "code generation), after Lin et al., NeurIPS 2020.")
-                               .arg(QApplication::applicationVersion()));
+                              "code generation), after Lin et al., NeurIPS 2020.<br><br>Resources: %2<br>Documentation: %3")
+                               .arg(QApplication::applicationVersion().toHtmlEscaped(),
+                                    QString::fromStdString(board::resourceDir()).toHtmlEscaped(),
+                                    QString::fromStdString(board::documentationDir()).toHtmlEscaped()));
     });
 }
 

@@ -1,0 +1,21 @@
+# Build step (packaging/CMakeLists.txt): the manual pages and the bash
+# completion, written by mcunet from its own option definitions, pages
+# gzipped as Debian installs them. Run with -DMCUNET=... -DOUT=...
+file(REMOVE_RECURSE "${OUT}/man")
+execute_process(COMMAND "${MCUNET}" --man-pages "${OUT}/man" RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "mcunet --man-pages failed")
+endif()
+file(GLOB pages "${OUT}/man/*.1")
+foreach(page IN LISTS pages)
+  execute_process(COMMAND gzip -9nf "${page}" RESULT_VARIABLE failed)
+  if(failed)
+    message(FATAL_ERROR "gzip ${page} failed")
+  endif()
+endforeach()
+file(MAKE_DIRECTORY "${OUT}/bash-completion")
+execute_process(COMMAND "${MCUNET}" --bash-completion "${OUT}/bash-completion/mcunet" RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "mcunet --bash-completion failed")
+endif()
+file(TOUCH "${OUT}/manual.stamp")
