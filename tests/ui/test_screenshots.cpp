@@ -40,6 +40,7 @@
 #include "search/front_plot.h"
 #include "search/search_panel.h"
 #include "search/train_search_view.h"
+#include "shell/guide_banner.h"
 #include "shell/main_window.h"
 #include "shell/theme.h"
 #include "space/cdf_plot.h"
@@ -117,6 +118,7 @@ private slots:
         QCoreApplication::setApplicationName("screenshots");
         QDir().mkpath(dir_ + QStringLiteral("/exports"));
         applyTheme(Theme::Light);
+        GuideBanner::setHiddenInSettings(false);  // what a first run shows (the tutorial's pictures)
         window_ = new MainWindow(board::Catalog::builtIn());
         Prompts quiet;
         quiet.saveChanges = [](const QString&) { return Prompts::SaveChoice::Discard; };

@@ -43,6 +43,7 @@
 #include "project/project.h"
 #include "search/front_plot.h"
 #include "search/search_panel.h"
+#include "shell/guide_banner.h"
 #include "shell/main_window.h"
 #include "shell/status_totals.h"
 #include "space/cdf_plot.h"
@@ -494,6 +495,40 @@ private slots:
         QCOMPARE(window.document()->undoStack()->count(), undoSteps);
         QVERIFY(window.document()->isModified());
         QCOMPARE(window.document()->analysis().get(), analysisBefore.get());
+    }
+
+    // Issue 23: the first-run guide says what each step does and the next
+    // click, moves with the steps, and stays hidden once hidden (settings)
+    // until Help > Show the guide.
+    void firstRunGuide() {
+        GuideBanner::setHiddenInSettings(false);  // a first run
+        {
+            MainWindow window(board::Catalog::builtIn());
+            window.newProject();
+            QVERIFY(window.guide()->isVisibleTo(&window));
+            QVERIFY2(window.guide()->text().contains("Step 1 of 6") && window.guide()->text().contains("Target"),
+                     qPrintable(window.guide()->text()));
+            auto* next = window.guide()->findChildren<QPushButton*>().at(0);
+            QCOMPARE(next->text(), QString("Next step"));
+            next->click();
+            QCOMPARE(window.steps()->currentIndex(), int(MainWindow::SearchSpaceStep));
+            QVERIFY(window.guide()->text().contains("Step 2 of 6") && window.guide()->text().contains("Optimize"));
+            window.showStep(MainWindow::DeployStep);  // the guide follows the steps however they are chosen
+            QVERIFY(window.guide()->text().contains("Deploy and profile"));
+            window.showStep(MainWindow::DemoStep);
+            QVERIFY(next->isHidden());  // the last step has no next
+            window.guide()->findChildren<QPushButton*>().at(1)->click();  // Hide the guide
+            QVERIFY(!window.guide()->isVisibleTo(&window));
+            QVERIFY(GuideBanner::hiddenInSettings());
+        }
+        {
+            MainWindow again(board::Catalog::builtIn());
+            again.newProject();
+            QVERIFY(!again.guide()->isVisibleTo(&again));  // remembered
+            again.setGuideShown(true);
+            QVERIFY(again.guide()->isVisibleTo(&again));
+            QVERIFY(!GuideBanner::hiddenInSettings());
+        }
     }
 
     void statusBarAndDeployFollowEdits() {

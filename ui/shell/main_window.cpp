@@ -1,5 +1,7 @@
 #include "shell/main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -19,6 +21,7 @@
 #include <QTabWidget>
 #include <QUndoStack>
 #include <QUrl>
+#include <QVBoxLayout>
 
 #include "board/board.h"
 #include "common/error.h"
@@ -30,6 +33,7 @@
 #include "document/autosaver.h"
 #include "document/project_document.h"
 #include "project/project.h"
+#include "shell/guide_banner.h"
 #include "shell/recent_files.h"
 #include "shell/status_totals.h"
 #include "shell/theme.h"
@@ -41,7 +45,6 @@ namespace mcunet::ui {
 MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
     : QMainWindow(parent), document_(new ProjectDocument(std::move(catalog), this)) {
     setAcceptDrops(true);
-    setWindowIcon(QIcon::fromTheme(QStringLiteral("applications-science")));
     prompts_.saveChanges = [this](const QString& name) {
         const auto b = QMessageBox::warning(this, tr("Unsaved changes"),
                                             tr("%1 has unsaved changes. Save them?").arg(name),
@@ -84,7 +87,20 @@ MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
     tabs_->setTabToolTip(DeployStep, tr("The memory plan and the per-layer estimate the code generator uses"));
     tabs_->setTabToolTip(DemoStep, tr("The trained model live on a camera or a video, on this computer or a virtual board; "
                                       "classroom mode (F11)"));
-    setCentralWidget(tabs_);
+    guide_ = new GuideBanner;
+    auto* central = new QWidget;
+    auto* column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(guide_);
+    column->addWidget(tabs_, 1);
+    setCentralWidget(central);
+    guide_->setStep(0, tabs_->count());
+    guide_->setVisible(!GuideBanner::hiddenInSettings());
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int step) { guide_->setStep(step, tabs_->count()); });
+    connect(guide_, &GuideBanner::nextRequested, this,
+            [this] { tabs_->setCurrentIndex(std::min(tabs_->currentIndex() + 1, tabs_->count() - 1)); });
+    connect(guide_, &GuideBanner::hideRequested, this, [this] { setGuideShown(false); });
 
     totals_ = new StatusTotals(document_);
     statusBar()->addPermanentWidget(totals_);
@@ -120,6 +136,12 @@ QString MainWindow::demoProjectPath() {
 }
 
 void MainWindow::showStep(Step s) { tabs_->setCurrentIndex(static_cast<int>(s)); }
+
+void MainWindow::setGuideShown(bool shown) {
+    GuideBanner::setHiddenInSettings(!shown);
+    guide_->setVisible(shown);
+    if (shown) guide_->setStep(tabs_->currentIndex(), tabs_->count());
+}
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -187,6 +209,7 @@ void MainWindow::buildMenus() {
             QMessageBox::information(this, tr("Documentation"),
                                      tr("No program here opens it; the file is %1.").arg(QDir::toNativeSeparators(path)));
     };
+    help->addAction(tr("Show the &guide"), this, [this] { setGuideShown(true); });
     help->addAction(tr("&Tutorial"), this, [openDoc] { openDoc(QStringLiteral("tutorial.md")); });
     help->addAction(tr("&Documentation"), this, [openDoc] { openDoc(QStringLiteral("README.md")); });
     help->addSeparator();

@@ -26,6 +26,7 @@ class DesignView;
 class TrainSearchView;
 class DeployView;
 class DemoView;
+class GuideBanner;
 
 // Questions the window asks the user; tests replace them with scripted answers.
 struct Prompts {
@@ -50,6 +51,9 @@ public:
     DeployView* deployView() const { return deploy_; }
     DemoView* demoView() const { return demo_; }
     QTabWidget* steps() const { return tabs_; }
+    GuideBanner* guide() const { return guide_; }
+    // The first-run guide shown (and remembered as not hidden) or hidden for good.
+    void setGuideShown(bool shown);
     Autosaver* autosaver() const { return autosaver_; }
     StatusTotals* statusTotals() const { return totals_; }
     void setPrompts(Prompts p) { prompts_ = std::move(p); }
@@ -91,6 +95,7 @@ private:
     DesignView* design_;
     DeployView* deploy_;
     DemoView* demo_;
+    GuideBanner* guide_;
     Prompts prompts_;
 };
 
