@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/version.h"
 #include "program_text.h"
+#include "common/preferences.h"
 #include "shell/main_window.h"
 #include "shell/theme.h"
 
@@ -31,8 +32,8 @@ int main(int argc, char** argv) {
 
     mcunet::atomic_file::sweepStaleTempDirectories();  // left by runs that were killed (SIGKILL)
     mcunet::ui::captureSystemPalette();
-    const QString themeName =
-        parser.isSet(theme) ? parser.value(theme) : QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString();
+    mcunet::ui::preferences::applyToolFolders();  // Preferences: the toolchain and QEMU folders go in front of PATH
+    const QString themeName = parser.isSet(theme) ? parser.value(theme) : mcunet::ui::preferences::theme();
     mcunet::ui::applyTheme(mcunet::ui::themeFromString(themeName));
 
     mcunet::board::Catalog catalog;

@@ -15,6 +15,9 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QTableView>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSpinBox>
 #include <QtTest>
 #include <QDateTime>
 
@@ -43,7 +46,11 @@
 #include "project/project.h"
 #include "search/front_plot.h"
 #include "search/search_panel.h"
+#include "search/train_search_view.h"
+#include "common/preferences.h"
 #include "shell/guide_banner.h"
+#include "shell/preferences_dialog.h"
+#include "shell/theme.h"
 #include "shell/main_window.h"
 #include "shell/status_totals.h"
 #include "space/cdf_plot.h"
@@ -529,6 +536,55 @@ private slots:
             QVERIFY(again.guide()->isVisibleTo(&again));
             QVERIFY(!GuideBanner::hiddenInSettings());
         }
+    }
+
+    // Issue 23: Preferences: Check says where each tool was found and its
+    // version, or why not; OK stores the choices, puts the toolchain folder
+    // in front of PATH and the board in new projects, and the panels start
+    // with the threads.
+    void preferencesAreCheckedStoredAndApplied() {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath("bin")));
+        QFile fake(dir.filePath("bin/arm-none-eabi-gcc"));
+        QVERIFY(fake.open(QIODevice::WriteOnly));
+        fake.write("#!/bin/sh\necho 'arm-none-eabi-gcc (fake) 99.1'\n");
+        fake.close();
+        QVERIFY(fake.setPermissions(fake.permissions() | QFileDevice::ExeOwner));
+        const QByteArray pathBefore = qgetenv("PATH");
+        {
+            MainWindow window(board::Catalog::builtIn());
+            window.newProject();
+            PreferencesDialog* d = window.showPreferences(false);
+            d->toolchainEdit()->setText(dir.filePath("bin"));
+            d->qemuEdit()->setText(dir.filePath("missing"));
+            QSignalSpy checked(d, &PreferencesDialog::checked);
+            d->check();
+            QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 15000);
+            QVERIFY2(d->checkResult().contains("arm-none-eabi-gcc: " + dir.filePath("bin/arm-none-eabi-gcc") +
+                                               " (arm-none-eabi-gcc (fake) 99.1)"),
+                     qPrintable(d->checkResult()));
+            QVERIFY2(d->checkResult().contains("qemu-system-arm: not found") && d->checkResult().contains("is not a folder"),
+                     qPrintable(d->checkResult()));
+            d->qemuEdit()->clear();
+            d->boardBox()->setCurrentIndex(d->boardBox()->findData("virtual-m4"));
+            d->threadsBox()->setValue(1);
+            d->themeBox()->setCurrentIndex(d->themeBox()->findData("dark"));
+            d->accept();
+            QVERIFY2(qgetenv("PATH").startsWith(QFile::encodeName(dir.filePath("bin")) + ":"), qgetenv("PATH").constData());
+            QCOMPARE(preferences::theme(), QString("dark"));
+            window.newProject();
+            QCOMPARE(window.document()->project().target.boardId, std::string("virtual-m4"));
+        }
+        {
+            MainWindow again(board::Catalog::builtIn());
+            QCOMPARE(again.trainSearchView()->searchPanel()->settings().threads, 1);
+        }
+        preferences::setToolFolders(QString(), QString());
+        QCOMPARE(qgetenv("PATH"), pathBefore);
+        preferences::setDefaultBoard(QString());
+        preferences::setTrainingThreads(0);
+        preferences::setTheme("light");
+        applyTheme(Theme::Light);
     }
 
     void statusBarAndDeployFollowEdits() {

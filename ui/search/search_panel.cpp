@@ -29,6 +29,7 @@
 #include "search/front_plot.h"
 #include "train/train_curves.h"
 #include "train/trained_model_info.h"
+#include "common/preferences.h"
 
 namespace mcunet::ui {
 
@@ -166,6 +167,7 @@ QWidget* SearchPanel::buildSettings() {
     threads_ = new QSpinBox;
     threads_->setRange(0, 256);
     threads_->setSpecialValueText(tr("all cores"));
+    threads_->setValue(preferences::trainingThreads());
     f->addRow(tr("Threads"), threads_);
     v->addLayout(f);
     runFolder_ = new QLabel;

@@ -33,7 +33,9 @@
 #include "document/autosaver.h"
 #include "document/project_document.h"
 #include "project/project.h"
+#include "common/preferences.h"
 #include "shell/guide_banner.h"
+#include "shell/preferences_dialog.h"
 #include "shell/recent_files.h"
 #include "shell/status_totals.h"
 #include "shell/theme.h"
@@ -137,6 +139,16 @@ QString MainWindow::demoProjectPath() {
 
 void MainWindow::showStep(Step s) { tabs_->setCurrentIndex(static_cast<int>(s)); }
 
+PreferencesDialog* MainWindow::showPreferences(bool modal) {
+    auto* dialog = new PreferencesDialog(document_->catalog(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        for (QAction* a : themeGroup_->actions()) a->setChecked(a->data().toString() == preferences::theme());
+    });
+    if (modal) dialog->open();
+    return dialog;
+}
+
 void MainWindow::setGuideShown(bool shown) {
     GuideBanner::setHiddenInSettings(!shown);
     guide_->setVisible(shown);
@@ -176,6 +188,10 @@ void MainWindow::buildMenus() {
     redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
     edit->addAction(undo);
     edit->addAction(redo);
+    edit->addSeparator();
+    QAction* prefs = edit->addAction(tr("&Preferences..."), this, [this] { showPreferences(); });
+    prefs->setShortcut(QKeySequence::Preferences);
+    prefs->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     // One entry per step, in the tabs' order (Ctrl+1 .. Ctrl+6).
@@ -187,14 +203,16 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("T&heme"));
     auto* group = new QActionGroup(this);
-    const Theme current = themeFromString(QSettings().value(QStringLiteral("theme"), QStringLiteral("system")).toString());
+    themeGroup_ = group;
+    const Theme current = themeFromString(preferences::theme());
     for (Theme t : {Theme::System, Theme::Light, Theme::Dark}) {
         QAction* a = theme->addAction(t == Theme::System ? tr("Follow the system") : t == Theme::Light ? tr("Light") : tr("Dark"));
         a->setCheckable(true);
         a->setChecked(t == current);
         group->addAction(a);
+        a->setData(themeName(t));
         connect(a, &QAction::triggered, this, [t] {
-            QSettings().setValue(QStringLiteral("theme"), themeName(t));
+            preferences::setTheme(themeName(t));
             applyTheme(t);
         });
     }
@@ -293,6 +311,14 @@ void MainWindow::newProject() {
         p = project::load(demoProjectPath().toStdString());
     } catch (const Error& e) {
         statusBar()->showMessage(tr("Demo project not found (%1); using the built-in one").arg(QString::fromStdString(e.what())), 8000);
+    }
+    // Preferences: the board new projects start on (a board no longer in the catalog is ignored).
+    const std::string board = preferences::defaultBoard().toStdString();
+    if (!board.empty() && board != p.target.boardId && document_->catalog().find(board)) {
+        p.target.boardId = board;
+        p.target.sramLimitBytes.reset();
+        p.target.flashLimitBytes.reset();
+        p.lastSpaceChoice.reset();
     }
     document_->reset(p);
     const QString untitled = ProjectDocument::untitledAutosaveFile();

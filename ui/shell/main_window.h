@@ -10,6 +10,7 @@
 
 #include "board/board.h"
 
+class QActionGroup;
 class QTabWidget;
 class QAction;
 class QMenu;
@@ -27,6 +28,7 @@ class TrainSearchView;
 class DeployView;
 class DemoView;
 class GuideBanner;
+class PreferencesDialog;
 
 // Questions the window asks the user; tests replace them with scripted answers.
 struct Prompts {
@@ -54,6 +56,8 @@ public:
     GuideBanner* guide() const { return guide_; }
     // The first-run guide shown (and remembered as not hidden) or hidden for good.
     void setGuideShown(bool shown);
+    // Edit > Preferences (deleted when closed); `modal`: opened as a sheet.
+    PreferencesDialog* showPreferences(bool modal = true);
     Autosaver* autosaver() const { return autosaver_; }
     StatusTotals* statusTotals() const { return totals_; }
     void setPrompts(Prompts p) { prompts_ = std::move(p); }
@@ -96,6 +100,7 @@ private:
     DeployView* deploy_;
     DemoView* demo_;
     GuideBanner* guide_;
+    QActionGroup* themeGroup_ = nullptr;
     Prompts prompts_;
 };
 

@@ -31,6 +31,7 @@
 #include "plot/qcustomplot_include.h"
 #include "train/confusion_plot.h"
 #include "train/train_curves.h"
+#include "common/preferences.h"
 
 namespace mcunet::ui {
 
@@ -186,7 +187,7 @@ QWidget* TrainPanel::buildSettings() {
     f->addRow(tr("Per class"), subsetRow);
     trainPerClass_->setToolTip(tr("Train on this many images of each class (0: all); a quick first run"));
     testPerClass_->setToolTip(tr("Test on this many images of each class (0: all)"));
-    threads_ = spin(0, 256, 0, tr("all cores"));
+    threads_ = spin(0, 256, preferences::trainingThreads(), tr("all cores"));
     f->addRow(tr("Threads"), threads_);
     inputNote_ = new QLabel;
     inputNote_->setWordWrap(true);
