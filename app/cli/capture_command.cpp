@@ -1,3 +1,5 @@
+// `mcunet sample-images`: an image folder to try `--data DIR` with, written
+// from fashion-MNIST's training pictures (DIR/CLASS/capture-NNNNN.png).
 // `mcunet capture`: pictures for teaching a model your own classes
 // (docs/demo.md): N frames of a camera or a video file, added to an image
 // folder under one class (DIR/CLASS/capture-NNNNN.png, never replacing a
@@ -55,7 +57,52 @@ int captureCommand(const CaptureOptions& o) {
     return saved > 0 ? 0 : 2;
 }
 
+struct SampleImagesOptions {
+    std::optional<std::string> out;
+    int perClass = 50;
+    std::uint64_t seed = 1;
+    bool json = false;
+};
+
+// fashion-MNIST's class names as folder names ("T-shirt/top" -> "T-shirt-top").
+std::string folderName(std::string name) {
+    for (char& c : name)
+        if (c == '/') c = '-';
+    return name;
+}
+
+int sampleImagesCommand(const SampleImagesOptions& o) {
+    if (!o.out) throw Error("needs --out DIR (the image folder to write)");
+    const data::ImageSet train = data::loadFashionMnist(data::Part::Train);
+    const std::vector<int> chosen = data::balancedSubset(train, o.perClass, o.seed);
+    std::vector<std::uint8_t> rgb(static_cast<std::size_t>(train.width) * train.height * 3);
+    for (int i : chosen) {
+        const std::uint8_t* gray = train.image(i);
+        for (std::size_t p = 0; p < rgb.size() / 3; ++p) rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = gray[p];
+        const std::string cls = folderName(train.classes[std::size_t(train.labels[std::size_t(i)])]);
+        data::addToImageFolder(*o.out, cls, rgb.data(), train.width, train.height, train.width);
+    }
+    if (o.json)
+        std::cout << nlohmann::json{{"out", *o.out}, {"classes", train.classes.size()}, {"pictures", chosen.size()}}.dump() << "\n";
+    else
+        std::printf("%zu fashion-MNIST pictures (%zu classes, %d each) added to %s: mcunet train --data %s ...\n",
+                    chosen.size(), train.classes.size(), o.perClass, safe_text::forTerminal(*o.out).c_str(),
+                    safe_text::forTerminal(*o.out).c_str());
+    return 0;
+}
+
 }  // namespace
+
+Runner defineSampleImages(CLI::App& app) {
+    auto o = std::make_shared<SampleImagesOptions>();
+    app.add_option("--out", o->out, "the image folder to add them to, one subfolder per class (created if missing; no "
+                                    "file is ever replaced)")
+        ->type_name("DIR");
+    addNumber(app, "--per-class", o->perClass, 1, 6000, "pictures of each class");
+    addNumber<std::int64_t>(app, "--seed", o->seed, 0, INT64_MAX, "which pictures");
+    addJsonFlag(app, o->json);
+    return [o] { return sampleImagesCommand(*o); };
+}
 
 Runner defineCapture(CLI::App& app) {
     auto o = std::make_shared<CaptureOptions>();

@@ -52,6 +52,7 @@ Runner defineDevices(CLI::App& app);
 // demo_command.cpp: a model live on camera or video frames.
 Runner defineDemo(CLI::App& app);
 Runner defineCapture(CLI::App& app);
+Runner defineSampleImages(CLI::App& app);
 
 // --- shared by the commands (command_options.cpp) ---
 

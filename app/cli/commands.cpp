@@ -54,6 +54,8 @@ std::vector<CommandEntry> commandTable(const std::vector<std::string>& rest) {
         {"devices", "list the boards connected over USB", defineDevices},
         {"demo", "run a trained model live on a camera or a video file (host or virtual board)", defineDemo},
         {"capture", "add camera or video frames of one class to an image folder (to train your own classes)", defineCapture},
+        {"sample-images", "write an image folder of fashion-MNIST pictures, one subfolder per class, to try --data DIR with",
+         defineSampleImages},
     };
 }
 

@@ -4,6 +4,7 @@
 // (cli/generated_project.h).
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,11 @@
 #include "common/input_file.h"
 #include "common/json_read.h"
 #include "common/process.h"
+#include "common/safe_text.h"
+#include "data/dataset.h"
+#include "demo/classify.h"
+#include "demo/session.h"
+#include "graph/network.h"
 #include "cost/cost.h"
 #include "interop/tflite_export.h"
 #include "memory/plan.h"
@@ -150,17 +156,61 @@ int codegenCommand(const CodegenOptions& o) {
 // --- run ---
 
 struct RunOptions {
-    std::optional<std::string> dir, model, tflite, input;
+    std::optional<std::string> dir, model, tflite, input, image;
     long long runs = 1;
+    int top = 3;
     bool json = false;
 };
+
+// --image: the picture prepared as the model was trained, as its int8 input
+// in a private file (removed by `work`'s owner).
+std::string imageInput(const RunOptions& o, const std::string& work) {
+    if (o.input) throw Error("--image and --input: give one");
+    if (!o.model) throw Error("--image needs --model DIR: the picture is prepared as the model was trained, and its classes named");
+    const quant::TrainedModel m = quant::loadTrainedModel(*o.model);
+    if (m.network.inputKind() != graph::InputKind::Image)
+        throw Error("--image: " + *o.model + " is a " + graph::inputKindName(m.network.inputKind()) + " model, not a picture model");
+    const demo::CameraInput in = demo::cameraInput(m.int8, *o.model);
+    const std::vector<std::int8_t> input = demo::quantizeInput(m.int8, data::loadImageFile(*o.image, in.resolution, in.channels));
+    const std::string file = (fs::path(work) / "input.bin").string();
+    atomic_file::writeText(file, std::string(input.begin(), input.end()));
+    return file;
+}
+
+// The predicted classes of --image, best first (the model's names and scores).
+int printPrediction(const RunOptions& o, const std::vector<int>& output, const json& raw) {
+    const quant::TrainedModel m = quant::loadTrainedModel(*o.model);
+    const demo::Prediction p = demo::predict(m.int8, std::vector<std::int8_t>(output.begin(), output.end()));
+    std::vector<int> order(p.values.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return p.values[std::size_t(a)] > p.values[std::size_t(b)]; });
+    order.resize(std::min<std::size_t>(order.size(), std::size_t(o.top)));
+    const auto name = [&](int c) { return c >= 0 && std::size_t(c) < m.classes.size() ? m.classes[std::size_t(c)] : std::to_string(c); };
+    if (o.json) {
+        json top = json::array();
+        for (int c : order) top.push_back({{"class", c}, {"label", name(c)}, {"score", p.values[std::size_t(c)]}});
+        std::cout << json{{"output", raw}, {"runs", o.runs}, {"image", *o.image}, {"class", p.label}, {"label", name(p.label)},
+                          {"score", p.confidence}, {"top", top}}.dump()
+                  << "\n";
+        return 0;
+    }
+    std::cout << safe_text::forTerminal(*o.image) << ": " << safe_text::forTerminal(name(p.label)) << " ("
+              << numberText(std::round(1000 * p.confidence) / 10) << "%)\n";
+    for (std::size_t i = 1; i < order.size(); ++i)
+        std::cout << "  then " << safe_text::forTerminal(name(order[i])) << " ("
+                  << numberText(std::round(1000 * p.values[std::size_t(order[i])]) / 10) << "%)\n";
+    return 0;
+}
 
 int runCommand(const RunOptions& o) {
     if (int(o.dir.has_value()) + int(o.model.has_value()) + int(o.tflite.has_value()) != 1)
         throw Error("needs the generated project's DIR, --model DIR or --tflite FILE");
-    if (!o.input) throw Error("needs --input FILE (raw int8 input tensor)");
+    if (!o.input && !o.image) throw Error("needs --input FILE (the raw int8 input tensor) or --image FILE with --model");
     std::string project = o.dir.value_or("");
     std::optional<cleanup::ScopedDirectory> generated;  // removed when the run ends
+    std::optional<cleanup::ScopedDirectory> prepared;   // --image's int8 input
+    std::string input = o.input.value_or("");
+    if (o.image) input = imageInput(o, prepared.emplace([] { return atomic_file::makeTempDirectory("image"); }).path());
     if (o.model || o.tflite) {
         // A trained or imported model: generate it into a private folder first.
         ModelOptions m;
@@ -174,12 +224,16 @@ int runCommand(const RunOptions& o) {
     }
     // The project and the input are checked before anything is compiled.
     const CheckedPlan plan = openGeneratedProject(project, ProjectBuild::Host);
-    checkInputFile(*o.input, plan.inputBytes);
+    checkInputFile(input, plan.inputBytes);
     const std::string exe = codegen::buildHostRunner(project);
-    const ProcessResult r = runProcess({exe, *o.input, "-", std::to_string(o.runs)}, "", 3600);
+    const ProcessResult r = runProcess({exe, input, "-", std::to_string(o.runs)}, "", 3600);
     if (r.exitCode != 0) throw Error("" + (r.output.empty() ? std::string("the model failed") : r.output));
     std::string values = r.output;
     while (!values.empty() && (values.back() == '\n' || values.back() == '\r')) values.pop_back();
+    if (o.image) {
+        const std::vector<int> output = parseOutputTensor(values, plan.outputBytes, exe);
+        return printPrediction(o, output, json(output));
+    }
     if (!o.json) {
         std::cout << values << "\n";
         return 0;
@@ -464,6 +518,9 @@ Runner defineRun(CLI::App& app) {
     app.add_option("--model", o->model, "a trained model directory (generated into a temporary folder)")->type_name("DIR");
     app.add_option("--tflite", o->tflite, "an int8 .tflite model (generated into a temporary folder)")->type_name("FILE");
     app.add_option("--input", o->input, "the raw int8 input tensor (H x W x C bytes)")->type_name("FILE");
+    app.add_option("--image", o->image, "with --model: a picture (PNG, JPEG) prepared as the model was trained; prints the "
+                                        "predicted class with its score")->type_name("FILE");
+    addNumber(app, "--top", o->top, 1, 1000, "with --image: how many classes to print, best first");
     addNumber(app, "--runs", o->runs, 1LL, 1000000LL, "inferences (the output is the last one's)");
     addJsonFlag(app, o->json);
     return [o] { return runCommand(*o); };

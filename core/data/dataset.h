@@ -100,6 +100,13 @@ ImageSet resized(const ImageSet& set, int resolution, int channels);
 // shrinking, INTER_LINEAR growing), gray by OpenCV's RGB -> gray weights.
 std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int height, int resolution, int channels);
 
+// One image file (PNG, JPEG, anything OpenCV decodes) as a network input of
+// resolution x resolution x channels, prepared as an image folder's pictures
+// are for training (the centre square, resized; gray or RGB). Throws
+// mcunet::Error naming the file (missing, not a regular file, too large,
+// not decodable).
+std::vector<std::uint8_t> loadImageFile(const std::string& path, int resolution, int channels);
+
 // Adds one picture to an image folder (the layout loadImageFolder reads):
 // `dir`/`className`/capture-NNNNN.png with the first free number, so an
 // existing file is never replaced. The picture is `frame` (RGB rows of

@@ -19,6 +19,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
+#include "common/input_file.h"
 #include "common/user_dirs.h"
 #include "common/safe_text.h"
 #include "data/dataset.h"
@@ -406,6 +407,21 @@ std::vector<std::uint8_t> frameToImage(const std::uint8_t* rgb, int width, int h
     std::vector<std::uint8_t> out(static_cast<std::size_t>(resolution) * resolution * channels);
     for (int y = 0; y < resolution; ++y)
         std::memcpy(out.data() + static_cast<std::size_t>(y) * resolution * channels, square.ptr(y),
+                    static_cast<std::size_t>(resolution) * channels);
+    return out;
+}
+
+std::vector<std::uint8_t> loadImageFile(const std::string& path, int resolution, int channels) {
+    if ((channels != 1 && channels != 3) || resolution < 1)
+        throw Error(path + ": cannot be prepared as " + std::to_string(resolution) + "x" + std::to_string(resolution) + "x" +
+                    std::to_string(channels));
+    const std::uint64_t size = input_file::requireRegular(path, "an image file (PNG, JPEG)");
+    std::string why;
+    const cv::Mat image = decodeFile(path, size, resolution, channels, why);
+    if (image.empty()) throw Error(path + ": " + why);
+    std::vector<std::uint8_t> out(static_cast<std::size_t>(resolution) * resolution * channels);
+    for (int y = 0; y < resolution; ++y)
+        std::memcpy(out.data() + static_cast<std::size_t>(y) * resolution * channels, image.ptr(y),
                     static_cast<std::size_t>(resolution) * channels);
     return out;
 }

@@ -124,6 +124,50 @@ private slots:
         }
     }
 
+    // Issue 23: an image folder to try --data with, and `run --image`: the
+    // picture prepared as the model was trained, the class named.
+    void sampleImagesAndRunAnImage() {
+        QTemporaryDir dir;
+        const QString photos = dir.filePath("photos");
+        const Result made = mcunet({"sample-images", "--out", photos, "--per-class", "3"});
+        QVERIFY2(made.code == 0, made.err.constData());
+        const QStringList classes = QDir(photos).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        QCOMPARE(classes.size(), 10);
+        QVERIFY(classes.contains("T-shirt-top") && classes.contains("Ankle boot"));
+        QCOMPARE(QDir(photos + "/Trouser").entryList(QDir::Files).size(), 3);
+        // Again: added beside, nothing replaced.
+        QVERIFY(mcunet({"sample-images", "--out", photos, "--per-class", "3"}).code == 0);
+        QCOMPARE(QDir(photos + "/Trouser").entryList(QDir::Files).size(), 6);
+        const QString model = QString(MCUNET_RESOURCES_DIR) + "/models/fashion-mnist";
+        int right = 0;
+        for (const QString& c : {QString("Trouser"), QString("Bag"), QString("Ankle boot")}) {  // a host build each
+            const QString picture = photos + "/" + c + "/capture-00001.png";
+            const Result r = mcunet({"run", "--model", model, "--image", picture, "--json"});
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QJsonObject o = json(r);
+            QCOMPARE(o["output"].toArray().size(), 10);
+            QVERIFY(o["score"].toDouble() > 0 && o["score"].toDouble() <= 1);
+            QCOMPARE(o["top"].toArray().size(), 3);
+            right += o["label"].toString().replace('/', '-') == c;
+        }
+        QVERIFY2(right >= 2, qPrintable(QString("%1 of 3 pictures classified right").arg(right)));
+        const Result text = mcunet({"run", "--model", model, "--image", photos + "/Trouser/capture-00001.png"});
+        QVERIFY2(text.out.startsWith((photos + "/Trouser/capture-00001.png: ").toUtf8()), text.out.constData());
+        // Refused, naming what is wrong.
+        const Result noModel = mcunet({"run", "--tflite", "x.tflite", "--image", photos + "/Bag/capture-00001.png"});
+        QCOMPARE(noModel.code, 2);
+        QFile notImage(dir.filePath("notes.png"));
+        QVERIFY(notImage.open(QIODevice::WriteOnly));
+        notImage.write("not a picture");
+        notImage.close();
+        const Result bad = mcunet({"run", "--model", model, "--image", dir.filePath("notes.png")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("notes.png: not a decodable image"), bad.err.constData());
+        const Result both = mcunet({"run", "--model", model, "--image", dir.filePath("notes.png"), "--input", "x"});
+        QCOMPARE(both.code, 2);
+        QVERIFY2(both.err.contains("give one"), both.err.constData());
+    }
+
     void codegenAndRun() {
         QTemporaryDir dir;
         const QString out = dir.filePath("vww");
