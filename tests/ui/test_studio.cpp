@@ -76,6 +76,7 @@ QJsonObject runCli(const QStringList& args) {
 struct Script {
     int errors = 0;
     QString lastError;
+    QString importReport;
     bool recover = true;
     Prompts prompts() {
         Prompts p;
@@ -85,6 +86,7 @@ struct Script {
             ++errors;
             lastError = m;
         };
+        p.importReport = [this](const QString&, const QString& report) { importReport = report; };
         return p;
     }
 };
@@ -438,8 +440,34 @@ private slots:
         window.setPrompts(script.prompts());
         QVERIFY(window.importTflite(file));
         QCOMPARE(script.errors, 0);
+        // Issue 23: the op coverage report, as `mcunet import` prints it.
+        const QByteArray cliReport = [&] {
+            QProcess p;
+            p.start(MCUNET_CLI_PATH, {"import", file});
+            p.waitForFinished(60000);
+            return p.readAllStandardOutput();
+        }();
+        QVERIFY2(!script.importReport.isEmpty() && cliReport.startsWith(script.importReport.toUtf8()),
+                 qPrintable(script.importReport));
+        // File > Export .tflite writes the imported model back: the CLI imports it with the same costs.
+        const QString exported = dir.filePath("exported.tflite");
+        QVERIFY(window.exportTflite(exported));
+        const QJsonObject again = runCli({"import", exported, "--json"});
+        QVERIFY(again["supported"].toBool());
         ProjectDocument* doc = window.document();
         QVERIFY(doc->isImported());
+        // Issue 23: "Use this space" / "Open its largest fitting network" on
+        // an imported network: refused, nothing modified, no undo step.
+        {
+            const int undoSteps = doc->undoStack()->count();
+            arch::Architecture a = doc->project().architecture;
+            a.resolution = 96;
+            QString why;
+            QVERIFY(!doc->editArchitecture(a, "Use space", MergeKey::None, &why));
+            QVERIFY2(why.contains("read-only"), qPrintable(why));
+            QCOMPARE(doc->undoStack()->count(), undoSteps);
+            QVERIFY(!doc->isModified());
+        }
         QVERIFY(doc->importedModel());
         QCOMPARE(doc->project().name, std::string("vww1"));
         QVERIFY(doc->filePath().isEmpty());
@@ -469,6 +497,14 @@ private slots:
         QCOMPARE(script.errors, 1);
         QVERIFY2(script.lastError.contains("broken.tflite"), qPrintable(script.lastError));
         QVERIFY(doc->project() == before);
+
+        // A designed network without trained weights has nothing to export: said, nothing written.
+        window.newProject();
+        const int errorsBefore = script.errors;
+        QVERIFY(!window.exportTflite(dir.filePath("none.tflite")));
+        QCOMPARE(script.errors, errorsBefore + 1);
+        QVERIFY2(script.lastError.contains("no trained weights"), qPrintable(script.lastError));
+        QVERIFY(!QFile::exists(dir.filePath("none.tflite")));
     }
 
     void badProjectFilesLeaveTheOpenProjectUntouched() {

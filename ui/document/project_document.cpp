@@ -9,6 +9,8 @@
 #include "common/error.h"
 #include "document/edit_command.h"
 #include "interop/tflite_import.h"
+#include "quant/model_dir.h"
+#include "train/trained_model_info.h"
 
 namespace mcunet::ui {
 
@@ -163,6 +165,12 @@ bool ProjectDocument::push(project::Project after, const QString& text, MergeKey
 
 bool ProjectDocument::editArchitecture(const arch::Architecture& a, const QString& text, MergeKey merge,
                                        QString* error) {
+    // An imported network is the file's graph: a designed architecture would
+    // change nothing visible, yet mark the project modified and be saved.
+    if (isImported()) {
+        if (error) *error = tr("the network is an imported .tflite (read-only); File > New starts a design");
+        return false;
+    }
     project::Project after = project_;
     after.architecture = a;
     return push(std::move(after), text, merge, error);
@@ -216,12 +224,16 @@ void ProjectDocument::readImported() {
 
 bool ProjectDocument::importTflite(const QString& path, QString* error) {
     const QString absolute = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    QString report;
     try {
-        interop::loadTfliteModel(absolute.toStdString());  // refused here, before anything changes
+        const interop::TfliteImport imported = interop::importTfliteFile(absolute.toStdString());
+        report = QString::fromStdString(interop::tflite::coverageText(imported.coverage));
+        interop::requireModel(imported);  // refused here, before anything changes
     } catch (const std::exception& e) {
         if (error) *error = QString::fromStdString(e.what());
         return false;
     }
+    importReport_ = report;
     project::Project p = project_;
     p.name = interop::importedModelName(absolute.toStdString());
     p.importedModel = absolute.toStdString();
@@ -229,6 +241,30 @@ bool ProjectDocument::importTflite(const QString& path, QString* error) {
     p.lastSpaceChoice.reset();
     install(std::move(p), QString());
     return true;
+}
+
+std::optional<quant::QuantizedModel> ProjectDocument::int8Model(QString* why) const {
+    try {
+        if (isImported()) {
+            if (imported_) return *imported_;
+            if (why) *why = importProblem_;
+            return std::nullopt;
+        }
+        const QString dir = trainedModelDirectory();
+        if (dir.isEmpty()) {
+            if (why) *why = tr("the network has no trained weights yet: train it (Train & search) or import a .tflite");
+            return std::nullopt;
+        }
+        quant::TrainedModel m = quant::loadTrainedModel(dir.toStdString());
+        if (!m.network.isArchitecture() || !architectureDifferences(m.network.architecture(), project_.architecture).empty()) {
+            if (why) *why = tr("the design is not the trained network (edited after training): train it again");
+            return std::nullopt;
+        }
+        return std::move(m.int8);
+    } catch (const std::exception& e) {
+        if (why) *why = QString::fromStdString(e.what());
+        return std::nullopt;
+    }
 }
 
 QString ProjectDocument::trainedModelDirectory() const {

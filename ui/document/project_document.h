@@ -4,6 +4,7 @@
 // makes goes through an EditCommand on the undo stack; views listen to the
 // signals and never change the project behind the stack's back.
 #include <memory>
+#include <optional>
 
 #include <QObject>
 #include <QString>
@@ -81,6 +82,11 @@ public:
     std::shared_ptr<const quant::QuantizedModel> importedModel() const { return imported_; }
     bool isImported() const { return !project_.importedModel.empty(); }
     QString importProblem() const { return importProblem_; }
+    // The op coverage report of the last import (what `mcunet import` prints).
+    QString importReport() const { return importReport_; }
+    // The project's int8 model: the imported one, or the trained model's
+    // when it is the design's network; nullopt with the reason otherwise.
+    std::optional<quant::QuantizedModel> int8Model(QString* why = nullptr) const;
     // The .tflite as an absolute path (read against the project file's folder).
     QString importedModelPath() const;
     // Records the result of a stage-1 run (not an edit: not undoable; derived
@@ -127,6 +133,7 @@ private:
     bool dirty_ = false;  // changes outside the undo stack (a recorded search result, a recovery)
     std::shared_ptr<const DesignAnalysis> analysis_;
     std::shared_ptr<const quant::QuantizedModel> imported_;
+    QString importReport_;
     QString importProblem_;
 };
 

@@ -24,7 +24,9 @@
 #include <QVBoxLayout>
 
 #include "board/board.h"
+#include "common/atomic_file.h"
 #include "common/error.h"
+#include "interop/tflite_export.h"
 #include "deploy/deploy_view.h"
 #include "live/demo_view.h"
 #include "design/design_view.h"
@@ -65,6 +67,15 @@ MainWindow::MainWindow(board::Catalog catalog, QWidget* parent)
     };
     prompts_.error = [this](const QString& title, const QString& message) {
         QMessageBox::warning(this, title, message);
+    };
+    prompts_.importReport = [this](const QString& file, const QString& report) {
+        auto* box = new QMessageBox(QMessageBox::Information, tr("Imported %1").arg(file),
+                                    tr("Every operator of %1 is supported: it opens in Design as a read-only network. "
+                                       "The op coverage report is under Show Details.").arg(file),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(report);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     };
 
     tabs_ = new QTabWidget;
@@ -175,6 +186,19 @@ void MainWindow::buildMenus() {
                                                           tr("TF Lite model (*.tflite)"));
         if (!path.isEmpty()) importTflite(path);
     });
+    exportTflite_ = file->addAction(tr("&Export .tflite…"), this, [this] {
+        const QString base = document_->filePath().isEmpty() ? QDir::home().filePath(document_->displayName())
+                                                             : QFileInfo(document_->filePath()).absoluteDir().filePath(QFileInfo(document_->filePath()).completeBaseName());
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the int8 model as TF Lite"), base + QStringLiteral(".tflite"),
+                                                          tr("TF Lite model (*.tflite)"));
+        if (!path.isEmpty()) exportTflite(path);
+    });
+    connect(file, &QMenu::aboutToShow, this, [this] {
+        QString why;
+        exportTflite_->setEnabled(document_->int8Model(&why).has_value());
+        exportTflite_->setToolTip(why);
+    });
+    file->setToolTipsVisible(true);
     file->addSeparator();
     file->addAction(tr("&Save"), QKeySequence::Save, this, [this] { save(); });
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, [this] { saveAs(); });
@@ -299,9 +323,29 @@ bool MainWindow::importTflite(const QString& path) {
         return false;
     }
     showStep(DesignStep);
+    if (prompts_.importReport) prompts_.importReport(QFileInfo(path).fileName(), document_->importReport());
     statusBar()->showMessage(
         tr("Imported %1: save it as a project to keep it").arg(QDir::toNativeSeparators(document_->importedModelPath())),
         8000);
+    return true;
+}
+
+bool MainWindow::exportTflite(const QString& path) {
+    QString why;
+    const std::optional<quant::QuantizedModel> model = document_->int8Model(&why);
+    if (!model) {
+        reportError(tr("Nothing to export"), tr("No int8 model to export: %1.").arg(why));
+        return false;
+    }
+    try {
+        const std::vector<std::uint8_t> bytes =
+            interop::exportTflite(*model, document_->displayName().toStdString() + " (MCUNet Studio)");
+        atomic_file::writeText(path.toStdString(), std::string(bytes.begin(), bytes.end()));
+    } catch (const std::exception& e) {
+        reportError(tr("Cannot export"), QString::fromStdString(e.what()));
+        return false;
+    }
+    statusBar()->showMessage(tr("Exported %1").arg(QDir::toNativeSeparators(path)), 6000);
     return true;
 }
 

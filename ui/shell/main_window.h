@@ -10,9 +10,9 @@
 
 #include "board/board.h"
 
+class QAction;
 class QActionGroup;
 class QTabWidget;
-class QAction;
 class QMenu;
 
 namespace mcunet::ui {
@@ -36,6 +36,8 @@ struct Prompts {
     std::function<SaveChoice(const QString& name)> saveChanges;
     std::function<bool(const QString& autosavePath)> recover;
     std::function<void(const QString& title, const QString& message)> error;
+    // After an import: the op coverage report (a dialog; tests record it).
+    std::function<void(const QString& file, const QString& report)> importReport;
 };
 
 class MainWindow : public QMainWindow {
@@ -67,6 +69,10 @@ public:
     bool openProject(const QString& path);
     // File > Import .tflite: the model as a new unsaved project, shown in Design.
     bool importTflite(const QString& path);
+    // File > Export .tflite: the project's int8 model (imported, or trained
+    // for the design) as a standard .tflite file; false with a dialog when
+    // there is none.
+    bool exportTflite(const QString& path);
     // The demo project (resources/projects/demo.mcuproj) as an untitled copy.
     void newProject();
     bool save();
@@ -101,6 +107,7 @@ private:
     DemoView* demo_;
     GuideBanner* guide_;
     QActionGroup* themeGroup_ = nullptr;
+    QAction* exportTflite_ = nullptr;
     Prompts prompts_;
 };
 

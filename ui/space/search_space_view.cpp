@@ -379,9 +379,11 @@ void SearchSpaceView::openLargestSatisfying() {
 }
 
 void SearchSpaceView::updateSummary() {
-    const bool have = result_ && selected_ >= 0;
+    const bool have = result_ && selected_ >= 0 && !document_->isImported();
     useSpace_->setEnabled(have);
     useLargest_->setEnabled(have && result_->spaces[static_cast<std::size_t>(selected_)].largestSatisfying.has_value());
+    const QString readOnly = tr("The network is an imported .tflite (read-only): File > New starts a design");
+    useSpace_->setToolTip(document_->isImported() ? readOnly : tr("Set the design's resolution and width to the selected space (undoable)"));
     if (!result_) {
         const auto& last = document_->project().lastSpaceChoice;
         summary_->setText(last ? tr("Last run chose <b>R %1, W %2</b> (mean %3 MACs, %4 % fit). Run again to see "
