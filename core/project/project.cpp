@@ -44,7 +44,7 @@ SpaceSettings readSpace(const json& doc) {
     if (!jr::has(doc, "search_space")) return s;
     const std::string path = "search_space";
     const json& o = jr::object(doc, "search_space", "");
-    jr::onlyKeys(o, {"resolutions", "widths", "samples_per_space", "seed"}, path);
+    jr::onlyKeys(o, {"resolutions", "widths", "samples_per_space", "seed", "min_satisfying_share"}, path);
     s.grid.resolutions.clear();
     s.grid.widths.clear();
     const json& rs = jr::array(o, "resolutions", path);
@@ -75,6 +75,10 @@ SpaceSettings readSpace(const json& doc) {
     const std::int64_t seed = jr::integer(o, "seed", path);
     if (seed < 0) throw Error("search_space.seed: " + std::to_string(seed) + " must not be negative");
     s.seed = static_cast<std::uint64_t>(seed);
+    const double share = jr::number(o, "min_satisfying_share", path);
+    if (!(share >= 0 && share <= 1))
+        throw Error("search_space.min_satisfying_share: " + o["min_satisfying_share"].dump() + " is out of range (0 to 1)");
+    s.minSatisfyingShare = share;
     return s;
 }
 
@@ -127,7 +131,19 @@ json addSearchRun(json doc) {
     return doc;
 }
 
-constexpr std::pair<int, Migration> kMigrations[] = {{1, addTrainedModel}, {2, addImportedModel}, {3, addSearchRun}};
+// 4 -> 5: `search_space.min_satisfying_share` (stage 1's rule, which was
+// fixed at 5%).
+json addMinSatisfyingShare(json doc) {
+    if (doc.contains("search_space") && doc["search_space"].is_object()) {
+        if (doc["search_space"].contains("min_satisfying_share"))
+            throw Error("search_space.min_satisfying_share: not a field of schema_version 4 (it came with version 5)");
+        doc["search_space"]["min_satisfying_share"] = defaults::kMinSatisfyingSharePercent / 100.0;
+    }
+    return doc;
+}
+
+constexpr std::pair<int, Migration> kMigrations[] = {
+    {1, addTrainedModel}, {2, addImportedModel}, {3, addSearchRun}, {4, addMinSatisfyingShare}};
 
 }  // namespace
 
@@ -151,7 +167,8 @@ json toJson(const Project& p) {
              {{"resolutions", p.space.grid.resolutions},
               {"widths", p.space.grid.widths},
               {"samples_per_space", p.space.samplesPerSpace},
-              {"seed", p.space.seed}}},
+              {"seed", p.space.seed},
+              {"min_satisfying_share", p.space.minSatisfyingShare}}},
             {"design", {{"planner", p.planner}}},
             {"last_space_choice", choice},
             {"trained_model", p.trainedModel.empty() ? json(nullptr) : json(p.trainedModel)},

@@ -20,7 +20,7 @@
 
 namespace mcunet::project {
 
-inline constexpr int kProjectSchemaVersion = 4;
+inline constexpr int kProjectSchemaVersion = 5;
 inline constexpr const char* kProjectFormat = "mcunet-project";
 inline constexpr const char* kProjectExtension = ".mcuproj";
 
@@ -39,9 +39,12 @@ struct SpaceSettings {
     space::Grid grid = space::defaultGrid();
     int samplesPerSpace = defaults::kSamplesPerSpace;
     std::uint64_t seed = defaults::kSeed;
+    // Stage 1's rule: the highest mean MACs among the spaces where at least
+    // this share of the samples fit (`mcunet space --min-share`).
+    double minSatisfyingShare = defaults::kMinSatisfyingSharePercent / 100.0;
     bool operator==(const SpaceSettings& o) const {
         return grid.resolutions == o.grid.resolutions && grid.widths == o.grid.widths &&
-               samplesPerSpace == o.samplesPerSpace && seed == o.seed;
+               samplesPerSpace == o.samplesPerSpace && seed == o.seed && minSatisfyingShare == o.minSatisfyingShare;
     }
 };
 

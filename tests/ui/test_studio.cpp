@@ -323,6 +323,29 @@ private slots:
         QCOMPARE(view.cdfPlot()->curveCount(), withNets);
         QVERIFY(doc.project().lastSpaceChoice.has_value());
         QCOMPARE(doc.project().lastSpaceChoice->resolution, chosen.resolution);
+        // Issue 23: the rule is shown, and its minimum share is the user's (the CLI's --min-share).
+        QVERIFY2(view.summaryText().contains("at least 5 %"), qPrintable(view.summaryText()));
+        {
+            project::SpaceSettings strict = doc.project().space;
+            strict.minSatisfyingShare = 0.6;
+            doc.editSpaceSettings(strict, "rule");
+            QSignalSpy again(view.optimizerJob(), &JobRunner::finished);
+            view.runSearch();
+            QTRY_VERIFY_WITH_TIMEOUT(again.count() > 0, 60000);
+            const auto& c60 = view.result()->spaces[static_cast<std::size_t>(view.result()->chosen)];
+            const QJsonObject cli60 = runCli({"space", "--board", "virtual-m7", "--sram", "128", "--grid",
+                                              "64,96,128,160/0.3,0.5,0.7", "--samples", "60", "--seed", "5", "--classes",
+                                              QString::number(doc.project().architecture.numClasses), "--min-share", "60", "--json"});
+            QCOMPARE(c60.resolution, cli60["chosen"].toObject()["resolution"].toInt());
+            QCOMPARE(c60.width, cli60["chosen"].toObject()["width"].toDouble());
+            QVERIFY(c60.satisfyingShare >= 0.6);
+            QVERIFY2(view.summaryText().contains("at least 60 %"), qPrintable(view.summaryText()));
+            strict.minSatisfyingShare = 0.05;
+            doc.editSpaceSettings(strict, "rule");
+            QSignalSpy back(view.optimizerJob(), &JobRunner::finished);
+            view.runSearch();
+            QTRY_VERIFY_WITH_TIMEOUT(back.count() > 0, 60000);
+        }
 
         // "Use this space" sets R and W through the undo stack.
         const int steps = doc.undoStack()->count();

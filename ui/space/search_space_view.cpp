@@ -88,6 +88,15 @@ SearchSpaceView::SearchSpaceView(ProjectDocument* document, QWidget* parent)
     seed_ = intSpin(0, 2147483647, 1);
     form->addRow(tr("Samples per space"), samples_);
     form->addRow(tr("Seed"), seed_);
+    minShare_ = new QDoubleSpinBox;
+    minShare_->setObjectName(QStringLiteral("minSatisfyingShare"));
+    minShare_->setRange(0, 100);
+    minShare_->setDecimals(0);
+    minShare_->setSuffix(QStringLiteral(" %"));
+    minShare_->setToolTip(tr("Stage 1 chooses the space with the highest mean MACs among those where at least this share "
+                             "of the sampled networks fit: a space where few fit would leave the search little to choose "
+                             "from (mcunet space --min-share)"));
+    form->addRow(tr("Fitting at least"), minShare_);
     gridSize_ = new QLabel;
     form->addRow(gridSize_);
     side->addWidget(gridBox);
@@ -154,7 +163,7 @@ SearchSpaceView::SearchSpaceView(ProjectDocument* document, QWidget* parent)
 
     for (QSpinBox* s : {r0_, r1_, rStep_, samples_, seed_})
         connect(s, &QSpinBox::valueChanged, this, &SearchSpaceView::pushSettings);
-    for (QDoubleSpinBox* s : {w0_, w1_, wStep_})
+    for (QDoubleSpinBox* s : {w0_, w1_, wStep_, minShare_})
         connect(s, &QDoubleSpinBox::valueChanged, this, &SearchSpaceView::pushSettings);
     connect(run_, &QPushButton::clicked, this, &SearchSpaceView::runSearch);
     connect(cancel_, &QPushButton::clicked, this, &SearchSpaceView::cancelSearch);
@@ -226,6 +235,7 @@ void SearchSpaceView::loadSettings() {
     wStep_->setValue(ws.size() > 1 ? ws[1] - ws[0] : 0.1);
     samples_->setValue(s.samplesPerSpace);
     seed_->setValue(int(std::min<std::uint64_t>(s.seed, 2147483647)));
+    minShare_->setValue(s.minSatisfyingShare * 100);
     gridSize_->setText(tr("%1 × %2 spaces, %3 networks in all")
                            .arg(rs.size())
                            .arg(ws.size())
@@ -240,6 +250,7 @@ void SearchSpaceView::pushSettings() {
     s.grid.widths = widthRange(w0_->value(), w1_->value(), wStep_->value());
     s.samplesPerSpace = samples_->value();
     s.seed = static_cast<std::uint64_t>(seed_->value());
+    s.minSatisfyingShare = minShare_->value() / 100.0;
     document_->editSpaceSettings(s, tr("Search-space settings"));
 }
 
@@ -252,7 +263,7 @@ void SearchSpaceView::showEvent(QShowEvent* event) {
 void SearchSpaceView::setRunning(bool running) {
     run_->setEnabled(!running);
     cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{r0_, r1_, rStep_, w0_, w1_, wStep_, samples_, seed_})
+    for (QWidget* w : std::initializer_list<QWidget*>{r0_, r1_, rStep_, w0_, w1_, wStep_, samples_, seed_, minShare_})
         w->setEnabled(!running);
 }
 
@@ -267,6 +278,8 @@ void SearchSpaceView::runSearch() {
     options.grid = p.space.grid;
     options.samplesPerSpace = p.space.samplesPerSpace;
     options.seed = p.space.seed;
+    options.minSatisfyingShare = p.space.minSatisfyingShare;
+    resultMinShare_ = options.minSatisfyingShare;
     resultGrid_ = options.grid;
     resultLimits_ = limits;
     setRunning(true);
@@ -378,6 +391,8 @@ void SearchSpaceView::openLargestSatisfying() {
         emit designRequested();
 }
 
+QString SearchSpaceView::summaryText() const { return summary_->text(); }
+
 void SearchSpaceView::updateSummary() {
     const bool have = result_ && selected_ >= 0 && !document_->isImported();
     useSpace_->setEnabled(have);
@@ -409,6 +424,15 @@ void SearchSpaceView::updateSummary() {
                        .arg(formatMacs(c.meanMacs))
                        .arg(c.satisfyingShare * 100, 0, 'f', 0)
                        .arg(formatBytes(resultLimits_.sramBytes), formatBytes(resultLimits_.flashBytes));
+    // The rule, and the spaces it passed over (more MACs, too few fitting).
+    int passedOver = 0;
+    for (const auto& sp : result_->spaces)
+        passedOver += sp.satisfying > 0 && sp.satisfyingShare < resultMinShare_ && sp.meanMacs > c.meanMacs;
+    text += tr("<br>Rule: the highest mean MACs among the spaces where at least %1 % of the samples fit")
+                .arg(resultMinShare_ * 100, 0, 'f', 0);
+    if (passedOver > 0)
+        text += tr(" (%n space(s) with more MACs but fewer fitting passed over)", nullptr, passedOver);
+    text += QLatin1Char('.');
     if (selected_ != result_->chosen) {
         const auto& s = result_->spaces[static_cast<std::size_t>(selected_)];
         text += tr("<br>Selected: <b>R %1, W %2</b>, mean %3 MACs, %4 % fit.")

@@ -33,6 +33,7 @@ public:
     JobRunner* optimizerJob() const { return optimizerJob_; }
     JobRunner* samplingJob() const { return samplingJob_; }
     std::shared_ptr<const space::OptimizerResult> result() const { return result_; }
+    QString summaryText() const;  // the chosen space, the rule and the limits, as shown
     int selectedSpace() const { return selected_; }
     CdfPlot* cdfPlot() const { return cdf_; }
     HeatMapPlot* heatMap() const { return heatMap_; }
@@ -74,7 +75,8 @@ private:
     bool updating_ = false;
 
     QSpinBox *r0_, *r1_, *rStep_, *samples_, *seed_;
-    QDoubleSpinBox *w0_, *w1_, *wStep_;
+    QDoubleSpinBox *w0_, *w1_, *wStep_, *minShare_;
+    double resultMinShare_ = 0;  // the rule the shown result was chosen by
     QPushButton *run_, *cancel_, *useSpace_, *useLargest_;
     QProgressBar* progress_;
     QLabel *status_, *summary_, *gridSize_;

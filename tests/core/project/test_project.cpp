@@ -158,6 +158,7 @@ private slots:
         v1.erase("trained_model");
         v1.erase("imported_model");
         v1.erase("search_run");
+        v1["search_space"].erase("min_satisfying_share");
         const nlohmann::json migrated = project::migrate(v1);
         QCOMPARE(migrated["schema_version"].get<int>(), project::kProjectSchemaVersion);
         QVERIFY(migrated["trained_model"].is_null());
@@ -179,6 +180,7 @@ private slots:
         v2["schema_version"] = 2;
         v2.erase("imported_model");
         v2.erase("search_run");
+        v2["search_space"].erase("min_satisfying_share");
         const project::Project p = project::fromJson(v2);
         QVERIFY(p.importedModel.empty());
         QVERIFY(p == project::demoProject());
@@ -192,6 +194,7 @@ private slots:
         nlohmann::json v3 = project::toJson(project::demoProject());
         v3["schema_version"] = 3;
         v3.erase("search_run");
+        v3["search_space"].erase("min_satisfying_share");
         const project::Project p = project::fromJson(v3);
         QVERIFY(p.searchRun.empty());
         QVERIFY(p == project::demoProject());
@@ -203,6 +206,33 @@ private slots:
         nlohmann::json empty = project::toJson(searched);
         empty["search_run"] = "";
         QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(empty));
+    }
+
+    // Version 4 (stage 1's rule fixed at 5%) gains
+    // search_space.min_satisfying_share = 0.05; a version-4 file that has it
+    // is refused; the field round-trips and is range-checked.
+    void version4IsMigrated() {
+        nlohmann::json v4 = project::toJson(project::demoProject());
+        v4["schema_version"] = 4;
+        v4["search_space"].erase("min_satisfying_share");
+        const project::Project p = project::fromJson(v4);
+        QCOMPARE(p.space.minSatisfyingShare, 0.05);
+        QVERIFY(p == project::demoProject());
+        v4["search_space"]["min_satisfying_share"] = 0.2;
+        QVERIFY_THROWS_EXCEPTION(Error, project::fromJson(v4));
+        project::Project strict = project::demoProject();
+        strict.space.minSatisfyingShare = 0.25;
+        QCOMPARE(project::fromJson(project::toJson(strict)).space.minSatisfyingShare, 0.25);
+        for (const double bad : {-0.1, 1.5}) {
+            nlohmann::json doc = project::toJson(strict);
+            doc["search_space"]["min_satisfying_share"] = bad;
+            try {
+                project::fromJson(doc);
+                QFAIL("an out-of-range share was accepted");
+            } catch (const Error& e) {
+                QVERIFY2(std::string(e.what()).find("search_space.min_satisfying_share") != std::string::npos, e.what());
+            }
+        }
     }
 
     void migrationRefusesUnknownVersions() {
