@@ -22,7 +22,7 @@ void defineSearchOptions(CLI::App& app, SearchOptions& o) {
     addNumber(app, "--validation-images", o.validationImages, 0, INT32_MAX,
               "class-balanced validation images each candidate is scored on", "0: all");
     addNumber(app, "--rerank", o.rerank, 0, 64,
-              "choose among the best N (of the accuracy / MACs front) by their validation accuracy after a short "
+              "choose among the best N (one per depth configuration) by their validation accuracy after a short "
               "fine-tuning from the supernet", "0: the supernet's best");
     addNumber(app, "--rerank-steps", o.rerankSteps, 1, 1000000, "fine-tuning steps per re-ranked network");
     app.add_option("--out", o.out, "the search folder to write (search.json, best.json, the state): new, empty, or one "

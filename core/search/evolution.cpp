@@ -449,14 +449,26 @@ Result run(const Problem& problem, const Settings& settings, const Evaluator& ev
 }
 
 std::vector<int> rerankPool(const std::vector<Candidate>& evaluated, int k) {
-    std::vector<int> pool = paretoFront(evaluated, "macs");
     const auto byAccuracy = [&](int a, int b) { return better(evaluated[std::size_t(a)], evaluated[std::size_t(b)]); };
-    std::sort(pool.begin(), pool.end(), byAccuracy);
-    if (int(pool.size()) > k) pool.resize(std::size_t(std::max(0, k)));
-    std::vector<int> others;
-    for (int i = 0; i < int(evaluated.size()); ++i)
-        if (std::find(pool.begin(), pool.end(), i) == pool.end()) others.push_back(i);
-    std::sort(others.begin(), others.end(), byAccuracy);
+    std::vector<int> order(evaluated.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
+    std::sort(order.begin(), order.end(), byAccuracy);
+    // The depth configuration: the key up to its '|' ("d4.4.4.3.2.1").
+    const auto depths = [&](int i) {
+        const std::string& key = evaluated[std::size_t(i)].key;
+        return key.substr(0, key.find('|'));
+    };
+    std::vector<int> pool, others;
+    std::vector<std::string> seen;
+    for (int i : order) {
+        const std::string d = depths(i);
+        if (int(pool.size()) < k && std::find(seen.begin(), seen.end(), d) == seen.end()) {
+            seen.push_back(d);
+            pool.push_back(i);
+        } else {
+            others.push_back(i);
+        }
+    }
     for (int i : others) {
         if (int(pool.size()) >= k) break;
         pool.push_back(i);

@@ -138,10 +138,12 @@ struct Rerank {
     int chosen = -1;                // index into Result::evaluated
 };
 
-// The networks re-ranked: the `k` most accurate members of the accuracy /
-// MACs front (the best network at each size, so the pool spans sizes instead
-// of `k` near-copies of the best), then, when the front is shorter, the most
-// accurate others. Indices into `evaluated`, most accurate first.
+// The networks re-ranked: the most accurate network of each depth
+// configuration (the per-stage depths), the `k` most accurate of those, so
+// that the pool spans different networks instead of `k` kernel variants of
+// the best (an evolution converges on one depth configuration); when there
+// are fewer configurations, the most accurate others. Indices into
+// `evaluated`, most accurate first.
 std::vector<int> rerankPool(const std::vector<Candidate>& evaluated, int k);
 
 // Measures the pool's accuracies with `finetuned` (called once, with the

@@ -10,8 +10,8 @@
 //   - every front is non-dominated and contains the best network;
 //   - the evolution finds a better network than the initial population had;
 //   - damaged state files are refused with the file named;
-//   - re-ranking: the pool is the best of the accuracy / MACs front (then the
-//     most accurate others), the choice is the pool's best after the
+//   - re-ranking: the pool is the best network of each depth configuration
+//     (then the most accurate others), the choice is the pool's best after the
 //     fine-tuning (ties: the supernet's order), recorded in the result JSON.
 #include <QTemporaryDir>
 #include <QtTest>
@@ -234,23 +234,35 @@ private slots:
         QVERIFY(r.best.generation > 0);
     }
 
-    void rerankPoolSpansTheFront() {
+    void rerankPoolSpansDepths() {
         const search::Result r = search::run(problem(), settings(), evaluator(), {});
-        const std::vector<int> front = r.front("macs");
+        const auto depths = [&](int i) {
+            const std::string& key = r.evaluated[std::size_t(i)].key;
+            return key.substr(0, key.find('|'));
+        };
+        std::vector<std::string> configurations;
+        for (int i = 0; i < int(r.evaluated.size()); ++i)
+            if (std::find(configurations.begin(), configurations.end(), depths(i)) == configurations.end())
+                configurations.push_back(depths(i));
+        QVERIFY(configurations.size() >= 3);
         const std::vector<int> pool = search::rerankPool(r.evaluated, 3);
         QCOMPARE(int(pool.size()), 3);
         QCOMPARE(r.evaluated[std::size_t(pool[0])].key, r.best.key);  // the supernet's best comes first
         for (std::size_t i = 0; i < pool.size(); ++i) {
-            const bool onFront = std::find(front.begin(), front.end(), pool[i]) != front.end();
-            // Front members first; another network only when the front is shorter.
-            QVERIFY(onFront || front.size() < pool.size());
-            if (i > 0 && onFront) QVERIFY(r.evaluated[std::size_t(pool[i])].accuracy <= r.evaluated[std::size_t(pool[i - 1])].accuracy);
+            for (std::size_t j = 0; j < i; ++j) QVERIFY(depths(pool[i]) != depths(pool[j]));  // one per configuration
+            // ... the best of its configuration
+            for (int o = 0; o < int(r.evaluated.size()); ++o)
+                if (depths(o) == depths(pool[i])) QVERIFY(r.evaluated[std::size_t(o)].accuracy <= r.evaluated[std::size_t(pool[i])].accuracy);
+            if (i > 0) QVERIFY(r.evaluated[std::size_t(pool[i])].accuracy <= r.evaluated[std::size_t(pool[i - 1])].accuracy);
         }
-        // More than the front holds: every front member, then the most accurate others.
-        const std::vector<int> wide = search::rerankPool(r.evaluated, int(front.size()) + 2);
-        QCOMPARE(wide.size(), front.size() + 2);
-        for (int i : front) QVERIFY(std::find(wide.begin(), wide.begin() + long(front.size()), i) != wide.begin() + long(front.size()));
-        QVERIFY(r.evaluated[std::size_t(wide[front.size()])].accuracy >= r.evaluated[std::size_t(wide[front.size() + 1])].accuracy);
+        // More than there are configurations: one leader each, then the most accurate others.
+        const int n = int(configurations.size());
+        const std::vector<int> wide = search::rerankPool(r.evaluated, n + 2);
+        QCOMPARE(int(wide.size()), n + 2);
+        std::vector<std::string> leaders;
+        for (int i = 0; i < n; ++i) leaders.push_back(depths(wide[std::size_t(i)]));
+        std::sort(leaders.begin(), leaders.end());
+        QVERIFY(std::unique(leaders.begin(), leaders.end()) == leaders.end());
         QVERIFY(search::rerankPool(r.evaluated, 0).empty());
         QCOMPARE(search::rerankPool(r.evaluated, 100000).size(), r.evaluated.size());
     }
