@@ -37,7 +37,7 @@ FrontPlot::FrontPlot(QWidget* parent) : PlotPanel(tr("Accuracy against cost: eve
     bestGraph_ = p->addGraph();
     bestGraph_->setLineStyle(QCPGraph::lsNone);
     bestGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(plot::accent(), 2), QBrush(Qt::NoBrush), 16));
-    bestGraph_->setName(tr("chosen (most accurate)"));
+    bestGraph_->setName(tr("most accurate in the supernet"));
     const QCPScatterStyle::ScatterShape shapes[3] = {QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangle,
                                                      QCPScatterStyle::ssSquare};
     const QString names[3] = {tr("searched, fine-tuned (int8, test)"), tr("random search, fine-tuned (int8, test)"),
