@@ -164,10 +164,7 @@ struct RunOptions {
 
 // --image: the picture prepared as the model was trained, as its int8 input
 // in a private file (removed by `work`'s owner).
-std::string imageInput(const RunOptions& o, const std::string& work) {
-    if (o.input) throw Error("--image and --input: give one");
-    if (!o.model) throw Error("--image needs --model DIR: the picture is prepared as the model was trained, and its classes named");
-    const quant::TrainedModel m = quant::loadTrainedModel(*o.model);
+std::string imageInput(const RunOptions& o, const quant::TrainedModel& m, const std::string& work) {
     if (m.network.inputKind() != graph::InputKind::Image)
         throw Error("--image: " + *o.model + " is a " + graph::inputKindName(m.network.inputKind()) + " model, not a picture model");
     const demo::CameraInput in = demo::cameraInput(m.int8, *o.model);
@@ -178,8 +175,7 @@ std::string imageInput(const RunOptions& o, const std::string& work) {
 }
 
 // The predicted classes of --image, best first (the model's names and scores).
-int printPrediction(const RunOptions& o, const std::vector<int>& output, const json& raw) {
-    const quant::TrainedModel m = quant::loadTrainedModel(*o.model);
+int printPrediction(const RunOptions& o, const quant::TrainedModel& m, const std::vector<int>& output, const json& raw) {
     const demo::Prediction p = demo::predict(m.int8, std::vector<std::int8_t>(output.begin(), output.end()));
     std::vector<int> order(p.values.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = int(i);
@@ -210,7 +206,13 @@ int runCommand(const RunOptions& o) {
     std::optional<cleanup::ScopedDirectory> generated;  // removed when the run ends
     std::optional<cleanup::ScopedDirectory> prepared;   // --image's int8 input
     std::string input = o.input.value_or("");
-    if (o.image) input = imageInput(o, prepared.emplace([] { return atomic_file::makeTempDirectory("image"); }).path());
+    std::optional<quant::TrainedModel> trained;  // --image: its model, read once
+    if (o.image) {
+        if (o.input) throw Error("--image and --input: give one");
+        if (!o.model) throw Error("--image needs --model DIR: the picture is prepared as the model was trained, and its classes named");
+        trained = quant::loadTrainedModel(*o.model);
+        input = imageInput(o, *trained, prepared.emplace([] { return atomic_file::makeTempDirectory("image"); }).path());
+    }
     if (o.model || o.tflite) {
         // A trained or imported model: generate it into a private folder first.
         ModelOptions m;
@@ -232,7 +234,7 @@ int runCommand(const RunOptions& o) {
     while (!values.empty() && (values.back() == '\n' || values.back() == '\r')) values.pop_back();
     if (o.image) {
         const std::vector<int> output = parseOutputTensor(values, plan.outputBytes, exe);
-        return printPrediction(o, output, json(output));
+        return printPrediction(o, *trained, output, json(output));
     }
     if (!o.json) {
         std::cout << values << "\n";
